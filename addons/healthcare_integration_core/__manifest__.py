@@ -1,0 +1,34 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Healthcare Integration Core",
+    "summary": "Connector backends, flows, message log, queued delivery, "
+    "signed webhooks, batch syncs and crosswalks for hospital integrations",
+    "version": "18.0.1.0.0",
+    "category": "Tools",
+    "website": "https://github.com/healthcare-integration/odoo-healthcare-integration",
+    "author": "Healthcare Integration for Odoo contributors",
+    "maintainers": [],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "installable": True,
+    "depends": ["base", "mail", "queue_job"],
+    "external_dependencies": {
+        "python": ["requests", "cryptography", "lxml", "jsonschema", "jsonpath_ng"],
+    },
+    "data": [
+        "security/hc_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence.xml",
+        "data/queue_job_channel.xml",
+        "data/hc_users.xml",
+        "data/ir_cron.xml",
+        "views/hc_backend_views.xml",
+        "views/hc_flow_views.xml",
+        "views/hc_message_views.xml",
+        "views/hc_crosswalk_views.xml",
+        "views/hc_menus.xml",
+    ],
+    "demo": ["demo/hc_demo.xml"],
+}

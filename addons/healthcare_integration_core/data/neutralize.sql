@@ -1,0 +1,4 @@
+-- A neutralized copy must not run scheduled syncs against partners.
+UPDATE ir_cron
+   SET active = false
+ WHERE id IN (SELECT cron_id FROM hc_flow WHERE cron_id IS NOT NULL);

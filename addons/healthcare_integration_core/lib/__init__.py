@@ -1,0 +1,1 @@
+"""Database-free helpers for the integration runtime; import modules individually."""

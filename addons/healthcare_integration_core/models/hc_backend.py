@@ -1,0 +1,379 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+from datetime import UTC, timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import config
+
+from ..lib import breaker, ratelimit, retry, transport
+
+SYSTEM_TYPES = [
+    ("ehr", "EHR"),
+    ("procurement", "Procurement platform"),
+    ("supplier", "Supplier"),
+    ("hr", "HR system"),
+    ("payroll", "Payroll provider"),
+    ("eam", "EAM / CMMS"),
+    ("finance", "Finance"),
+    ("broker", "Message broker"),
+    ("other", "Other"),
+]
+AUTH_TYPES = [
+    ("none", "None"),
+    ("api_key", "API key"),
+    ("basic", "HTTP basic"),
+    ("bearer", "Bearer token"),
+    ("oauth2", "OAuth2 client credentials"),
+    ("hmac", "HMAC signature"),
+]
+BREAKER_STATES = [
+    (breaker.CLOSED, "Closed"),
+    (breaker.OPEN, "Open"),
+    (breaker.HALF_OPEN, "Half-open"),
+]
+# Secret fields shown write-only in the UI, and the slot each is stored in.
+SECRET_FIELDS = {
+    "credential_secret": "credential",
+    "webhook_secret": "webhook",
+    "client_key_pem": "tls_key",
+}
+TOKEN_MARGIN = 60  # seconds before expiry at which an OAuth2 token is renewed
+BREAKER_HISTORY = 50  # attempts replayed through the breaker to derive its state
+
+
+class HcBackend(models.Model):
+    _name = "hc.backend"
+    _description = "Integration Backend"
+    _inherit = ["mail.thread"]
+    _order = "name"
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Stable technical name, used in webhook URLs: /hc/webhook/<code>/...",
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    system_type = fields.Selection(SYSTEM_TYPES, required=True, default="other")
+    business_owner_id = fields.Many2one("res.users", tracking=True)
+    technical_owner_id = fields.Many2one("res.users", tracking=True)
+    environment = fields.Selection(
+        [
+            ("development", "Development"),
+            ("test", "Test"),
+            ("production", "Production"),
+        ],
+        required=True,
+        default="test",
+        tracking=True,
+    )
+    base_url = fields.Char(string="Base URL", tracking=True)
+    health_path = fields.Char(
+        default="/", help="Path called by the Test connection button."
+    )
+    auth_type = fields.Selection(
+        AUTH_TYPES, required=True, default="none", tracking=True
+    )
+    api_key_header = fields.Char(default="X-API-Key")
+    username = fields.Char(help="User name (basic) or client id (OAuth2).")
+    token_url = fields.Char(string="Token URL")
+    oauth_scope = fields.Char(string="Scope")
+    credential_secret = fields.Char(
+        string="Secret",
+        compute="_compute_secret_fields",
+        inverse="_inverse_credential_secret",
+        help="Password, API key, bearer token, OAuth2 client secret or HMAC key, "
+        "depending on the authentication. Write-only: it is stored encrypted.",
+    )
+    webhook_secret = fields.Char(
+        compute="_compute_secret_fields",
+        inverse="_inverse_webhook_secret",
+        help="Key that signs (HMAC) or authenticates (API key) inbound webhooks. "
+        "Write-only: it is stored encrypted.",
+    )
+    client_key_pem = fields.Char(
+        string="Client key (PEM)",
+        compute="_compute_secret_fields",
+        inverse="_inverse_client_key_pem",
+    )
+    credential_is_set = fields.Boolean(compute="_compute_secret_fields")
+    webhook_secret_is_set = fields.Boolean(compute="_compute_secret_fields")
+    client_key_is_set = fields.Boolean(compute="_compute_secret_fields")
+    verify_tls = fields.Boolean(string="Verify TLS", default=True)
+    client_cert_pem = fields.Text(string="Client certificate (PEM)")
+    connect_timeout = fields.Float(default=5.0)
+    read_timeout = fields.Float(default=30.0)
+    rate_limit_per_minute = fields.Integer(
+        help="Maximum calls per minute to this backend; 0 for no limit."
+    )
+    breaker_threshold = fields.Integer(
+        default=5,
+        help="Consecutive technical failures that open the circuit; 0 disables it.",
+    )
+    breaker_cooldown = fields.Integer(
+        default=60, help="Seconds the circuit stays open before a trial call."
+    )
+    breaker_state = fields.Selection(BREAKER_STATES, compute="_compute_breaker_state")
+    inbound_auth = fields.Selection(
+        [("hmac", "HMAC signature"), ("api_key", "API key")],
+        required=True,
+        default="hmac",
+    )
+    webhook_tolerance = fields.Integer(
+        default=300, help="Accepted clock skew of X-HC-Timestamp, in seconds."
+    )
+    max_payload_kb = fields.Integer(default=2048, string="Max. inbound payload (KiB)")
+    paused = fields.Boolean(
+        tracking=True, help="Paused backends keep their work waiting until resumed."
+    )
+    flow_ids = fields.One2many("hc.flow", "backend_id")
+    message_count = fields.Integer(compute="_compute_message_count")
+
+    _sql_constraints = [
+        ("code_unique", "unique(code)", "The backend code must be unique."),
+    ]
+
+    @api.constrains("code")
+    def _check_code(self):
+        for backend in self:
+            if not backend.code.replace("_", "").replace("-", "").isalnum():
+                raise ValidationError(
+                    _("Backend codes use letters, digits, '-' and '_' only.")
+                )
+
+    # ------------------------------------------------------------------ secrets
+
+    def _compute_secret_fields(self):
+        secrets = (
+            self.env["hc.backend.secret"]
+            .sudo()
+            .search_read([("backend_id", "in", self.ids)], ["backend_id", "slot"])
+        )
+        slots = {(s["backend_id"][0], s["slot"]) for s in secrets}
+        for backend in self:
+            backend.credential_secret = False
+            backend.webhook_secret = False
+            backend.client_key_pem = False
+            backend.credential_is_set = (backend.id, "credential") in slots
+            backend.webhook_secret_is_set = (backend.id, "webhook") in slots
+            backend.client_key_is_set = (backend.id, "tls_key") in slots
+
+    def _inverse_secret(self, field_name):
+        slot = SECRET_FIELDS[field_name]
+        for backend in self:
+            value = backend[field_name]
+            if value:
+                self.env["hc.backend.secret"]._store(backend, slot, value)
+                if slot == "credential":
+                    self.env["hc.backend.secret"]._store(backend, "oauth_token", None)
+
+    def _inverse_credential_secret(self):
+        self._inverse_secret("credential_secret")
+
+    def _inverse_webhook_secret(self):
+        self._inverse_secret("webhook_secret")
+
+    def _inverse_client_key_pem(self):
+        self._inverse_secret("client_key_pem")
+
+    def _secret(self, slot):
+        self.ensure_one()
+        return self.env["hc.backend.secret"]._reveal(self, slot)
+
+    def action_clear_secrets(self):
+        self.env["hc.backend.secret"].sudo().search(
+            [("backend_id", "in", self.ids)]
+        ).unlink()
+
+    # ------------------------------------------------------------------ transport
+
+    def _transport_config(self):
+        self.ensure_one()
+        if not self.base_url:
+            raise UserError(_("Backend %s has no base URL.", self.display_name))
+        return transport.TransportConfig(
+            base_url=self.base_url,
+            auth_type=self.auth_type,
+            api_key_header=self.api_key_header or "X-API-Key",
+            username=self.username,
+            client_id=self.username,
+            secret=self._secret("credential"),
+            token_url=self.token_url,
+            scope=self.oauth_scope,
+            verify_tls=self.verify_tls,
+            client_cert_pem=self.client_cert_pem or None,
+            client_key_pem=self._secret("tls_key"),
+            connect_timeout=self.connect_timeout or 5.0,
+            read_timeout=self.read_timeout or 30.0,
+        )
+
+    def _oauth_token(self, cfg, now=None):
+        """The cached OAuth2 token, fetched again only once it expires."""
+        self.ensure_one()
+        now = now or time.time()
+        secret_model = self.env["hc.backend.secret"].sudo()
+        cached = secret_model.search(
+            [("backend_id", "=", self.id), ("slot", "=", "oauth_token")]
+        )
+        if cached and cached.expires_at - TOKEN_MARGIN > now:
+            return self._secret("oauth_token")
+        token, expires_in = transport.fetch_oauth2_token(cfg)
+        secret_model._store(self, "oauth_token", token, expires_at=now + expires_in)
+        return token
+
+    def _http_send(self, method, path, body, headers):
+        """Send one request with this backend's transport and credentials."""
+        self.ensure_one()
+        self._check_environment()
+        cfg = self._transport_config()
+        token = self._oauth_token(cfg) if self.auth_type == "oauth2" else None
+        return transport.send(cfg, method, path, body, headers=headers, token=token)
+
+    def _check_environment(self):
+        """Refuse to call a production backend from a non-production database."""
+        self.ensure_one()
+        if self.environment == "production" and not self._is_production_database():
+            raise UserError(
+                _(
+                    "Blocked by environment: database %(db)s is not a production "
+                    "database (or was neutralized) and may not call production "
+                    "backend %(backend)s.",
+                    db=self.env.cr.dbname,
+                    backend=self.display_name,
+                )
+            )
+
+    @api.model
+    def _is_production_database(self):
+        production = {
+            name.strip()
+            for name in (config.get("hc_production_databases") or "").split(",")
+            if name.strip()
+        }
+        neutralized = (
+            self.env["ir.config_parameter"].sudo().get_param("database.is_neutralized")
+        )
+        return self.env.cr.dbname in production and not neutralized
+
+    # ------------------------------------------------------------------ breaker
+
+    def _recent_attempts(self, limit=BREAKER_HISTORY):
+        self.env["hc.message.attempt"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT a.ended_at, a.outcome, a.error_class
+              FROM hc_message_attempt a
+             WHERE a.backend_id = %s AND a.direction = 'outbound'
+                   AND a.ended_at IS NOT NULL
+                   AND a.outcome IN ('done', 'retry', 'failed')
+             ORDER BY a.ended_at DESC, a.id DESC
+             LIMIT %s
+            """,
+            (self.id, limit),
+        )
+        return list(reversed(self.env.cr.fetchall()))
+
+    def _breaker_check(self, now=None):
+        """(allowed, state, wait seconds), derived from the latest attempts.
+
+        Deriving the state from the attempt log instead of a counter on the
+        backend row keeps concurrent jobs from contending for that row.
+        """
+        self.ensure_one()
+        now = now or time.time()
+        machine = breaker.CircuitBreaker(self.breaker_threshold, self.breaker_cooldown)
+        state = breaker.BreakerState()
+        for ended_at, outcome, error_class in self._recent_attempts():
+            at = ended_at.replace(tzinfo=UTC).timestamp()
+            state = machine.check(state, at)[1]
+            if outcome == "done" or error_class != retry.ERROR_TECHNICAL:
+                state = machine.record_success(state)
+            else:
+                state = machine.record_failure(state, at)
+        return machine.check(state, now)
+
+    @api.depends_context("uid")
+    def _compute_breaker_state(self):
+        for backend in self:
+            backend.breaker_state = (
+                backend._breaker_check()[1].state if backend.id else breaker.CLOSED
+            )
+
+    def _rate_limit_wait(self, now=None):
+        """Seconds to wait before the next call fits the per-minute limit."""
+        self.ensure_one()
+        if self.rate_limit_per_minute <= 0:
+            return 0.0
+        self.env["hc.message.attempt"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT extract(epoch FROM started_at)::float
+              FROM hc_message_attempt
+             WHERE backend_id = %s AND direction = 'outbound' AND started_at > %s
+            """,
+            (self.id, fields.Datetime.now() - timedelta(seconds=60)),
+        )
+        calls = [row[0] for row in self.env.cr.fetchall()]
+        return ratelimit.sliding_window_wait(
+            calls, self.rate_limit_per_minute, now or time.time()
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    def _compute_message_count(self):
+        counts = dict(
+            self.env["hc.message"]._read_group(
+                [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]
+            )
+        )
+        for backend in self:
+            backend.message_count = counts.get(backend, 0)
+
+    def action_view_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "healthcare_integration_core.hc_message_action"
+        )
+        action["domain"] = [("backend_id", "=", self.id)]
+        return action
+
+    def action_test_connection(self):
+        """Call the health path synchronously and record the exchange."""
+        self.ensure_one()
+        message = self.env["hc.message"].create(
+            {
+                "backend_id": self.id,
+                "direction": "outbound",
+                "name": _("Connection test"),
+                "endpoint": self.health_path or "/",
+                "http_method": "GET",
+                "state": "running",
+            }
+        )
+        message._deliver_now()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Connection test"),
+                "message": _("%(state)s: %(detail)s")
+                % {
+                    "state": dict(message._fields["state"].selection)[message.state],
+                    "detail": message.error_text or _("HTTP %s", message.http_status),
+                },
+                "type": "success" if message.state == "done" else "danger",
+                "sticky": message.state != "done",
+            },
+        }
+
+    def action_pause(self):
+        self.write({"paused": True})
+
+    def action_resume(self):
+        self.write({"paused": False})
+        self.env["hc.message"]._wake_waiting([("backend_id", "in", self.ids)])

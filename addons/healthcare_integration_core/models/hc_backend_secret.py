@@ -1,0 +1,91 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+from ..lib import crypto
+
+SECRET_SLOTS = [
+    ("credential", "Credential"),
+    ("webhook", "Webhook secret"),
+    ("tls_key", "TLS client key"),
+    ("oauth_token", "OAuth2 access token"),
+]
+
+
+def secret_box():
+    """The SecretBox built from the keys configured outside the database."""
+    keys = crypto.parse_keys(
+        os.environ.get("HC_SECRET_KEYS") or config.get("hc_secret_keys")
+    )
+    try:
+        return crypto.SecretBox(keys)
+    except crypto.CryptoConfigError as exc:
+        raise UserError(str(exc)) from None
+
+
+class HcBackendSecret(models.Model):
+    """Ciphertexts of backend secrets.
+
+    No group has any access: the backend reads and writes them through sudo()
+    and only ever returns clear text to the transport layer.
+    """
+
+    _name = "hc.backend.secret"
+    _description = "Integration Backend Secret (encrypted)"
+
+    backend_id = fields.Many2one(
+        "hc.backend", required=True, ondelete="cascade", index=True
+    )
+    slot = fields.Selection(SECRET_SLOTS, required=True)
+    ciphertext = fields.Text(required=True)
+    expires_at = fields.Float(help="Unix time after which the secret is stale.")
+
+    _sql_constraints = [
+        ("slot_unique", "unique(backend_id, slot)", "One secret per slot."),
+    ]
+
+    @api.model
+    def _store(self, backend, slot, value, expires_at=0.0):
+        existing = self.sudo().search(
+            [("backend_id", "=", backend.id), ("slot", "=", slot)]
+        )
+        if not value:
+            existing.unlink()
+            return
+        vals = {"ciphertext": secret_box().encrypt(value), "expires_at": expires_at}
+        if existing:
+            existing.write(vals)
+        else:
+            self.sudo().create({"backend_id": backend.id, "slot": slot, **vals})
+
+    @api.model
+    def _reveal(self, backend, slot):
+        secret = self.sudo().search(
+            [("backend_id", "=", backend.id), ("slot", "=", slot)]
+        )
+        if not secret:
+            return None
+        try:
+            return secret_box().decrypt(secret.ciphertext)
+        except crypto.SecretDecryptError:
+            raise UserError(
+                _(
+                    "The %(slot)s of backend %(backend)s cannot be decrypted with "
+                    "the configured keys.",
+                    slot=slot,
+                    backend=backend.display_name,
+                )
+            ) from None
+
+    @api.model
+    def _rotate_all(self):
+        """Re-encrypt every secret under the newest key; returns the count."""
+        box = secret_box()
+        secrets = self.sudo().search([])
+        for secret in secrets:
+            secret.ciphertext = box.rotate(secret.ciphertext)
+        return len(secrets)

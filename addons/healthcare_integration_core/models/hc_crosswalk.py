@@ -1,0 +1,99 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+
+from ..exceptions import HcMappingError
+
+CROSSWALK_DOMAINS = [
+    ("supplier", "Supplier"),
+    ("product", "Product"),
+    ("uom", "Unit of measure"),
+    ("cost_center", "Cost centre"),
+    ("location", "Location"),
+    ("department", "Department"),
+    ("employee", "Employee"),
+    ("tax", "Tax"),
+]
+
+
+class HcCrosswalk(models.Model):
+    """External code of a backend -> Odoo record, per domain."""
+
+    _name = "hc.crosswalk"
+    _description = "Integration Code Crosswalk"
+    _inherit = ["mail.thread"]
+    _order = "backend_id, domain, external_code"
+    _rec_name = "external_code"
+
+    backend_id = fields.Many2one(
+        "hc.backend", required=True, ondelete="cascade", index=True, tracking=True
+    )
+    company_id = fields.Many2one(related="backend_id.company_id", store=True)
+    domain = fields.Selection(
+        CROSSWALK_DOMAINS, required=True, index=True, tracking=True
+    )
+    external_code = fields.Char(required=True, index=True, tracking=True)
+    external_label = fields.Char()
+    record_ref = fields.Reference(
+        selection="_selection_record_ref",
+        string="Odoo record",
+        tracking=True,
+        help="The Odoo record the external code stands for.",
+    )
+    odoo_value = fields.Char(
+        help="Plain value when the code maps to no record (e.g. a cost centre code).",
+        tracking=True,
+    )
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "code_unique",
+            "unique(backend_id, domain, external_code)",
+            "An external code is mapped once per backend and domain.",
+        ),
+    ]
+
+    @api.model
+    def _selection_record_ref(self):
+        models_ = [
+            "res.partner",
+            "product.product",
+            "uom.uom",
+            "res.company",
+            "res.users",
+            "account.analytic.account",
+            "stock.location",
+            "hr.department",
+            "hr.employee",
+            "account.tax",
+        ]
+        return [(m, self.env[m]._description) for m in models_ if m in self.env]
+
+    @api.model
+    def _resolve(self, backend, domain, codes):
+        """{code: crosswalk} for every code; unmatched codes raise HcMappingError."""
+        codes = list(dict.fromkeys(codes))
+        entries = self.search(
+            [
+                ("backend_id", "=", backend.id),
+                ("domain", "=", domain),
+                ("external_code", "in", codes),
+            ]
+        )
+        found = {entry.external_code: entry for entry in entries}
+        missing = [code for code in codes if code not in found]
+        if missing:
+            label = dict(self._fields["domain"].selection)[domain]
+            raise HcMappingError(
+                _(
+                    "No crosswalk on backend %(backend)s for %(domain)s code(s): "
+                    "%(codes)s. Add the mapping, then replay the message.",
+                    backend=backend.code,
+                    domain=label,
+                    codes=", ".join(missing),
+                ),
+                domain,
+                missing,
+            )
+        return found

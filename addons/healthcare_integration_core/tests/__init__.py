@@ -1,0 +1,6 @@
+from . import test_outbound
+from . import test_breaker_oauth
+from . import test_webhook
+from . import test_crosswalk_batch
+from . import test_robustness
+from . import test_secrets

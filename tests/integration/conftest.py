@@ -1,0 +1,138 @@
+"""Fixtures for suite tests against a running Odoo (started by bin/test)."""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulators"))
+
+from partner_simulator import PartnerSimulator
+
+
+class OdooClient:
+    """JSON-RPC client of the running server, logged in as the demo admin."""
+
+    def __init__(self, url, db, login="admin", password="admin"):
+        self.url = url
+        self.db = db
+        self.session = requests.Session()
+        self.uid = self.call("common", "login", db, login, password)
+        self.password = password
+        if not self.uid:
+            raise RuntimeError(f"cannot log in to {db} as {login}")
+
+    def call(self, service, method, *args):
+        response = self.session.post(
+            f"{self.url}/jsonrpc",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"service": service, "method": method, "args": args},
+            },
+            timeout=60,
+        )
+        response.raise_for_status()
+        body = response.json()
+        if body.get("error"):
+            raise RuntimeError(body["error"]["data"]["message"])
+        return body["result"]
+
+    def execute(self, model, method, *args, **kwargs):
+        return self.call(
+            "object",
+            "execute_kw",
+            self.db,
+            self.uid,
+            self.password,
+            model,
+            method,
+            list(args),
+            kwargs,
+        )
+
+    def read_one(self, model, record_id, fields):
+        return self.execute(model, "read", [record_id], fields)[0]
+
+    def wait_for(self, model, record_id, field, values, timeout=60):
+        """Poll until the record's field takes one of the values."""
+        deadline = time.monotonic() + timeout
+        while True:
+            record = self.read_one(model, record_id, [field])
+            if record[field] in values:
+                return record
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{model}({record_id}).{field} is {record[field]!r}, "
+                    f"expected one of {values} after {timeout}s"
+                )
+            time.sleep(0.5)
+
+
+@pytest.fixture(scope="session")
+def odoo():
+    url = os.environ.get("HC_ODOO_URL")
+    db = os.environ.get("HC_ODOO_DB")
+    if not url or not db:
+        raise RuntimeError(
+            "HC_ODOO_URL and HC_ODOO_DB name the running server: run these tests "
+            "through bin/test"
+        )
+    return OdooClient(url, db)
+
+
+@pytest.fixture()
+def sim():
+    simulator = PartnerSimulator(host="127.0.0.1", port=0, name="suite")
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture()
+def backend(odoo, sim):
+    """A backend on a fresh simulator with an outbound and an inbound flow."""
+    code = f"suite_{int(time.time() * 1000)}"
+    backend_id = odoo.execute(
+        "hc.backend",
+        "create",
+        {
+            "name": f"Suite partner {code}",
+            "code": code,
+            "base_url": sim.url,
+            "auth_type": "api_key",
+            "credential_secret": "suite-api-key",
+            "webhook_secret": "suite-hook-secret",
+            "breaker_threshold": 0,
+        },
+    )
+    out_id = odoo.execute(
+        "hc.flow",
+        "create",
+        {
+            "name": "Suite out",
+            "code": "out",
+            "backend_id": backend_id,
+            "direction": "outbound",
+            "endpoint": "/api/orders",
+            "max_attempts": 2,
+            "backoff_base": 1,
+            "backoff_max": 2,
+            "test_payload": '{"order": "SUITE-1"}',
+        },
+    )
+    in_id = odoo.execute(
+        "hc.flow",
+        "create",
+        {
+            "name": "Suite in",
+            "code": "in",
+            "backend_id": backend_id,
+            "direction": "inbound",
+            "trigger": "webhook",
+        },
+    )
+    return {"id": backend_id, "code": code, "out": out_id, "in": in_id}

@@ -1,0 +1,471 @@
+"""Developer commands behind bin/start and bin/test (run inside .venv)."""
+
+import argparse
+import contextlib
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+STATE = ROOT / ".hc"
+CONF = STATE / "odoo.conf"
+VENV_BIN = Path(sys.executable).parent
+ODOO_BIN = VENV_BIN / "odoo"
+SIMULATOR = ROOT / "tests" / "simulators" / "partner_simulator.py"
+ODOO_RESULT_RE = re.compile(
+    r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests"
+)
+ODOO_LOG_ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+DEMO_SIMULATORS = (("demo-partner", 8075),)
+
+
+def suite_addons():
+    return sorted(
+        p.name for p in (ROOT / "addons").iterdir() if (p / "__manifest__.py").is_file()
+    )
+
+
+def log(msg):
+    print(f"[hc] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------- configuration
+
+
+def read_or_create(path, factory):
+    if not path.exists():
+        path.write_text(factory())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def fernet_key():
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def cmd_write_config(args):
+    STATE.mkdir(exist_ok=True)
+    values = {
+        "@ODOO_DIR@": args.odoo_dir,
+        "@SUITE_ADDONS@": str(ROOT / "addons"),
+        "@DB_HOST@": args.db_host,
+        "@DB_PORT@": str(args.db_port),
+        "@DB_USER@": args.db_user,
+        "@ADMIN_PASSWD@": read_or_create(
+            STATE / "admin_passwd", lambda: secrets.token_urlsafe(24)
+        ),
+        "@SECRET_KEYS@": read_or_create(STATE / "secret_keys", fernet_key),
+    }
+    text = (ROOT / "odoo.conf.example").read_text()
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    Path(args.out).write_text(text)
+    Path(args.out).chmod(0o600)
+
+
+# --------------------------------------------------------------- processes
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def odoo_cmd(*extra):
+    return [str(ODOO_BIN), "-c", str(CONF), *extra]
+
+
+def psql(db, sql):
+    conf = read_conf()
+    return subprocess.run(
+        [
+            "psql",
+            "-h",
+            conf["db_host"],
+            "-p",
+            conf["db_port"],
+            "-U",
+            conf["db_user"],
+            "-d",
+            db,
+            "-Atqc",
+            sql,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def read_conf():
+    values = {}
+    for line in CONF.read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and not line.startswith(";"):
+            values.setdefault(key.strip(), value.strip())
+    return values
+
+
+def database_ready(db, addons):
+    res = psql(
+        db,
+        "select name from ir_module_module where state = 'installed'",
+    )
+    installed = set(res.stdout.split())
+    return res.returncode == 0 and set(addons) <= installed
+
+
+def drop_database(db):
+    conf = read_conf()
+    subprocess.run(
+        [
+            "dropdb",
+            "--if-exists",
+            "--force",
+            "-h",
+            conf["db_host"],
+            "-p",
+            conf["db_port"],
+            "-U",
+            conf["db_user"],
+            db,
+        ],
+        check=False,
+    )
+
+
+def wait_http(url, timeout=120, proc=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def stop(proc, timeout=20):
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def start_simulator(name, port, logfile=None):
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(SIMULATOR),
+            "--port",
+            str(port),
+            "--name",
+            name,
+            "--webhook-secret",
+            demo_webhook_secret(),
+        ],
+        stdout=logfile,
+        stderr=logfile,
+    )
+    wait_http(f"http://127.0.0.1:{port}/_sim/requests", timeout=20, proc=proc)
+    return proc
+
+
+def demo_webhook_secret():
+    return "demo-webhook-secret"
+
+
+def start_odoo(db, port, logfile=None, extra=()):
+    proc = subprocess.Popen(
+        odoo_cmd(
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            "--http-port",
+            str(port),
+            *extra,
+        ),
+        stdout=logfile,
+        stderr=subprocess.STDOUT if logfile else None,
+    )
+    wait_http(f"http://127.0.0.1:{port}/web/login", timeout=180, proc=proc)
+    return proc
+
+
+# --------------------------------------------------------------- start
+
+
+def install_database(db, addons, extra=(), logfile=None):
+    return subprocess.run(
+        odoo_cmd(
+            "-d",
+            db,
+            "-i",
+            ",".join(addons),
+            "--stop-after-init",
+            *extra,
+        ),
+        stdout=logfile,
+        stderr=subprocess.STDOUT if logfile else None,
+        check=False,
+    ).returncode
+
+
+def cmd_start(args):
+    addons = suite_addons()
+    db = args.db
+    if not database_ready(db, addons):
+        log(f"creating demo database {db} with {', '.join(addons)} (first run)")
+        drop_database(db)
+        if install_database(db, addons) != 0:
+            log("installing the demo database failed; see the log above")
+            return 1
+    elif args.update:
+        log(f"updating the suite's addons in {db}")
+        subprocess.run(
+            odoo_cmd("-d", db, "-u", ",".join(addons), "--stop-after-init"),
+            check=True,
+        )
+    procs = []
+    try:
+        for name, port in DEMO_SIMULATORS:
+            procs.append(start_simulator(name, port))
+            log(f"partner simulator '{name}': http://127.0.0.1:{port}/_sim/")
+        procs.append(start_odoo(db, args.port))
+        print(
+            f"\nHealthcare Integration for Odoo is running:\n"
+            f"  URL:    http://localhost:{args.port}/web?db={db}\n"
+            f"  Login:  admin / admin\n"
+            f"  Partner simulator: http://127.0.0.1:8075/_sim/\n"
+            f"Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        log("a process stopped; shutting down")
+        return 1
+    except KeyboardInterrupt:
+        log("stopping")
+        return 0
+    finally:
+        for proc in reversed(procs):
+            stop(proc)
+
+
+# --------------------------------------------------------------- test
+
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.skipped = 0
+        self.lines = []
+
+    def add(self, stage, passed, failed, skipped=0):
+        self.passed += passed
+        self.failed += failed
+        self.skipped += skipped
+        self.lines.append(
+            f"{stage}: {passed} passed, {failed} failed, {skipped} skipped"
+        )
+
+
+def run_lint(tally):
+    addons_dir = ROOT / "addons"
+    checks = [
+        ("ruff check", ["ruff", "check", str(addons_dir), "tests", "tools"]),
+        (
+            "ruff format",
+            ["ruff", "format", "--check", str(addons_dir), "tests", "tools"],
+        ),
+        (
+            "pylint-odoo",
+            [
+                "pylint",
+                "--rcfile",
+                str(ROOT / ".pylintrc"),
+                *[str(addons_dir / a) for a in suite_addons()],
+            ],
+        ),
+    ]
+    for name, cmd in checks:
+        ok = (
+            subprocess.run(
+                [str(VENV_BIN / cmd[0]), *cmd[1:]], cwd=ROOT, check=False
+            ).returncode
+            == 0
+        )
+        tally.add(f"lint {name}", int(ok), int(not ok))
+
+
+def junit_counts(path):
+    tests = failures = skipped = 0
+    root = etree.parse(str(path)).getroot()  # noqa: S320  our own pytest report
+    for suite in root.iter("testsuite"):
+        tests += int(suite.get("tests", 0))
+        failures += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+    return tests - failures - skipped, failures, skipped
+
+
+def run_pytest(tally, stage, path, env=None):
+    xml = STATE / f"junit-{stage}.xml"
+    xml.unlink(missing_ok=True)
+    subprocess.run(
+        [
+            str(VENV_BIN / "python"),
+            "-m",
+            "pytest",
+            str(path),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={xml}",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    if not xml.exists():
+        tally.add(stage, 0, 1)
+        return
+    tally.add(stage, *junit_counts(xml))
+
+
+def odoo_counts(log_path, returncode):
+    text = log_path.read_text(errors="replace")
+    failed = errors = total = 0
+    for match in ODOO_RESULT_RE.finditer(text):
+        failed, errors, total = (int(g) for g in match.groups())
+    stray_errors = sum(1 for line in text.splitlines() if ODOO_LOG_ERROR_RE.match(line))
+    bad = failed + errors
+    if bad == 0 and (returncode != 0 or stray_errors):
+        bad = 1  # an error outside any test (module load, data file) fails the run
+    return total - failed - errors, bad
+
+
+def run_odoo_tests(tally, db, addons, http_port):
+    log_path = STATE / "odoo-tests.log"
+    tags = ",".join(f"/{a}" for a in addons)
+    log(
+        f"installing {', '.join(addons)} in {db} and running their tests "
+        f"(log: {log_path})"
+    )
+    with log_path.open("w") as logfile:
+        rc = install_database(
+            db,
+            addons,
+            logfile=logfile,
+            extra=(
+                "--test-enable",
+                "--test-tags",
+                tags,
+                "--log-level=test",
+                "--http-port",
+                str(http_port),
+            ),
+        )
+    passed, failed = odoo_counts(log_path, rc)
+    if failed:
+        subprocess.run(
+            ["grep", "-E", "(ERROR|FAIL|CRITICAL)", str(log_path)], check=False
+        )
+    tally.add("odoo tests", passed, failed)
+    return rc == 0
+
+
+def run_integration(tally, db):
+    port = free_port()
+    log_path = STATE / "odoo-integration.log"
+    with log_path.open("w") as logfile:
+        proc = None
+        try:
+            proc = start_odoo(db, port, logfile=logfile)
+            run_pytest(
+                tally,
+                "suite tests",
+                ROOT / "tests" / "integration",
+                env={
+                    "HC_ODOO_URL": f"http://127.0.0.1:{port}",
+                    "HC_ODOO_DB": db,
+                    "HC_ODOO_LOG": str(log_path),
+                },
+            )
+        except RuntimeError as exc:
+            log(f"could not start Odoo for the suite tests: {exc} (log: {log_path})")
+            tally.add("suite tests", 0, 1)
+        finally:
+            stop(proc)
+
+
+def cmd_test(args):
+    started = time.monotonic()
+    tally = Tally()
+    addons = suite_addons()
+    if not args.no_lint:
+        run_lint(tally)
+    run_pytest(tally, "unit tests", ROOT / "tests" / "unit")
+    db = f"hc_test_{os.getpid()}"
+    drop_database(db)
+    try:
+        if run_odoo_tests(tally, db, addons, free_port()) or database_ready(db, addons):
+            run_integration(tally, db)
+    finally:
+        if not args.keep_db:
+            drop_database(db)
+    print()
+    for line in tally.lines:
+        print(line)
+    print(f"wall time: {time.monotonic() - started:.0f}s")
+    print(f"{tally.passed} passed, {tally.failed} failed, {tally.skipped} skipped")
+    bad = tally.failed or tally.skipped or tally.passed == 0
+    return 1 if bad else 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="hcdev")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("write-config")
+    p.add_argument("--db-host", required=True)
+    p.add_argument("--db-port", required=True)
+    p.add_argument("--db-user", required=True)
+    p.add_argument("--odoo-dir", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_write_config)
+    p = sub.add_parser("start")
+    p.add_argument("--db", default=os.environ.get("HC_DEMO_DB", "hc_demo"))
+    p.add_argument("--port", type=int, default=8069)
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="update the suite's addons in the demo database first",
+    )
+    p.set_defaults(func=cmd_start)
+    p = sub.add_parser("test")
+    p.add_argument("--keep-db", action="store_true")
+    p.add_argument("--no-lint", action="store_true")
+    p.set_defaults(func=cmd_test)
+    args = parser.parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
