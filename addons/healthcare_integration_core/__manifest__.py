@@ -28,6 +28,7 @@
         "views/hc_flow_views.xml",
         "views/hc_message_views.xml",
         "views/hc_crosswalk_views.xml",
+        "views/hc_audit_log_views.xml",
         "views/hc_menus.xml",
     ],
     "demo": ["demo/hc_demo.xml"],

@@ -46,6 +46,7 @@ class HcWebhookController(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        readonly=False,
     )
     def receive(self, backend_code, flow_code, **_kwargs):
         env = request.env(
@@ -68,9 +69,10 @@ class HcWebhookController(http.Controller):
         headers = request.httprequest.headers
         correlation_id = headers.get("X-Correlation-ID") or None
         try:
+            # before the body is read: werkzeug would consume form encodings
+            self._check_content_type(flow, headers)
             body = self._read_body(flow)
             self._authenticate(flow, headers, body)
-            self._check_content_type(flow, headers)
         except WebhookRefused as refusal:
             self._record_refusal(env, flow, refusal, correlation_id)
             return json_response(
@@ -120,7 +122,7 @@ class HcWebhookController(http.Controller):
                 retry.ERROR_VALIDATION,
                 _("Payload of %s bytes exceeds the limit", length),
             )
-        body = request.httprequest.stream.read(limit + 1)
+        body = request.httprequest.get_data()
         if len(body) > limit:
             raise WebhookRefused(
                 413, retry.ERROR_VALIDATION, _("Payload exceeds %s bytes", limit)

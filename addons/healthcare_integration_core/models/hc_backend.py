@@ -46,8 +46,9 @@ BREAKER_HISTORY = 50  # attempts replayed through the breaker to derive its stat
 class HcBackend(models.Model):
     _name = "hc.backend"
     _description = "Integration Backend"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "hc.audit.mixin"]
     _order = "name"
+    _hc_secret_fields = tuple(SECRET_FIELDS)
 
     name = fields.Char(required=True, tracking=True)
     code = fields.Char(
@@ -132,7 +133,7 @@ class HcBackend(models.Model):
         tracking=True, help="Paused backends keep their work waiting until resumed."
     )
     flow_ids = fields.One2many("hc.flow", "backend_id")
-    message_count = fields.Integer(compute="_compute_message_count")
+    hc_message_count = fields.Integer(compute="_compute_hc_message_count")
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "The backend code must be unique."),
@@ -325,14 +326,14 @@ class HcBackend(models.Model):
 
     # ------------------------------------------------------------------ actions
 
-    def _compute_message_count(self):
+    def _compute_hc_message_count(self):
         counts = dict(
             self.env["hc.message"]._read_group(
                 [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]
             )
         )
         for backend in self:
-            backend.message_count = counts.get(backend, 0)
+            backend.hc_message_count = counts.get(backend, 0)
 
     def action_view_messages(self):
         self.ensure_one()
@@ -368,6 +369,21 @@ class HcBackend(models.Model):
                 },
                 "type": "success" if message.state == "done" else "danger",
                 "sticky": message.state != "done",
+            },
+        }
+
+    def action_rotate_secrets(self):
+        """Re-encrypt every backend secret under the newest configured key."""
+        if not self.env.user.has_group("base.group_system"):
+            raise UserError(_("Only administrators rotate encryption keys."))
+        count = self.env["hc.backend.secret"]._rotate_all()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Key rotation"),
+                "message": _("%s secrets re-encrypted under the newest key.", count),
+                "type": "success",
             },
         }
 

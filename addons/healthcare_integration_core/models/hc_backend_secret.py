@@ -88,4 +88,5 @@ class HcBackendSecret(models.Model):
         secrets = self.sudo().search([])
         for secret in secrets:
             secret.ciphertext = box.rotate(secret.ciphertext)
+        self.env["hc.audit.log"]._log("rotate_keys", None, {"secrets": len(secrets)})
         return len(secrets)

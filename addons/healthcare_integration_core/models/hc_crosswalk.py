@@ -21,7 +21,7 @@ class HcCrosswalk(models.Model):
 
     _name = "hc.crosswalk"
     _description = "Integration Code Crosswalk"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "hc.audit.mixin"]
     _order = "backend_id, domain, external_code"
     _rec_name = "external_code"
 

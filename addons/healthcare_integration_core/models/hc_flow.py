@@ -6,7 +6,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..lib import schema
+from ..lib import redact, schema
 
 _logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class HcFlow(models.Model):
 
     _name = "hc.flow"
     _description = "Integration Flow"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "hc.audit.mixin"]
     _order = "backend_id, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -132,8 +132,21 @@ class HcFlow(models.Model):
         copy=False,
         help="Position up to which the batch has committed every page.",
     )
-    message_ids = fields.One2many("hc.message", "flow_id")
-    message_count = fields.Integer(compute="_compute_message_count")
+    payload_retention_days = fields.Integer(
+        default=90,
+        help="Payloads of finished messages are purged after this many days.",
+    )
+    metadata_retention_days = fields.Integer(
+        default=730, help="Finished messages are deleted after this many days."
+    )
+    redaction_ids = fields.One2many(
+        "hc.flow.redaction",
+        "flow_id",
+        string="Redaction rules",
+        help="Fields masked or dropped before a payload is stored.",
+    )
+    hc_message_ids = fields.One2many("hc.message", "flow_id")
+    hc_message_count = fields.Integer(compute="_compute_hc_message_count")
 
     _sql_constraints = [
         (
@@ -186,14 +199,14 @@ class HcFlow(models.Model):
             )
         return flow
 
-    def _compute_message_count(self):
+    def _compute_hc_message_count(self):
         counts = dict(
             self.env["hc.message"]._read_group(
                 [("flow_id", "in", self.ids)], ["flow_id"], ["__count"]
             )
         )
         for flow in self:
-            flow.message_count = counts.get(flow, 0)
+            flow.hc_message_count = counts.get(flow, 0)
 
     def action_view_messages(self):
         self.ensure_one()
@@ -225,6 +238,13 @@ class HcFlow(models.Model):
         self.ensure_one()
         schema_text = self.schema if self.schema_type != "none" else None
         return schema.validate_payload(self.payload_format, schema_text, body)
+
+    def _redact(self, body):
+        """The payload minimized by the flow's redaction rules."""
+        rules = [(rule.path, rule.mode) for rule in self.redaction_ids]
+        if not rules or not body:
+            return body
+        return redact.redact_payload(self.payload_format, body, rules)
 
     def _decode(self, body):
         if self.payload_format in ("json", "fhir_json"):

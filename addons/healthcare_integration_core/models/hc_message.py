@@ -37,6 +37,14 @@ ERROR_CLASSES = [
 ]
 PAYLOAD_GROUP = "healthcare_integration_core.group_hc_payload_viewer"
 PREVIEW_BYTES = 64 * 1024
+PAYLOAD_FIELDS = {
+    "request_payload",
+    "response_payload",
+    "request_preview",
+    "response_preview",
+    "request_headers",
+}
+RETENTION_BATCH = 500
 STALE_RUNNING = timedelta(minutes=15)
 LOST_JOB_GRACE = timedelta(minutes=5)
 
@@ -145,6 +153,14 @@ class HcMessage(models.Model):
             vals.setdefault("correlation_id", new_id())
         return super().create(vals_list)
 
+    def read(self, fields=None, load="_classic_read"):
+        viewed = PAYLOAD_FIELDS & set(fields or ())
+        if viewed and not self.env.su:
+            self.env["hc.audit.log"].sudo()._log(
+                "payload_view", self, {"fields": sorted(viewed)}
+            )
+        return super().read(fields=fields, load=load)
+
     # ------------------------------------------------------------------ computes
 
     def _compute_previews(self):
@@ -163,6 +179,7 @@ class HcMessage(models.Model):
             text += _("\n… (%s bytes in all)", len(raw))
         return text
 
+    @api.depends("sla_deadline", "state")
     def _compute_is_late(self):
         now = fields.Datetime.now()
         for message in self:
@@ -205,6 +222,8 @@ class HcMessage(models.Model):
     @api.model
     def _base_vals(self, flow, body, **extra):
         now = fields.Datetime.now()
+        if extra.get("direction", flow.direction) == "inbound":
+            body = flow._redact(body)
         vals = {
             "flow_id": flow.id,
             "backend_id": flow.backend_id.id,
@@ -415,6 +434,8 @@ class HcMessage(models.Model):
             next_attempt_at=False,
             duration_ms=int((now - started).total_seconds() * 1000) if started else 0,
         )
+        if self.direction == "outbound" and self.flow_id.redaction_ids:
+            vals["request_payload"] = self._b64(self.flow_id._redact(self._body()))
         self.sudo().write(vals)
         self._wake_next_in_key()
         if self.parent_relation == "chunk":
@@ -539,7 +560,9 @@ class HcMessage(models.Model):
                 "request_headers": json.dumps(
                     crypto.mask_headers(result.request_headers, sensitive), indent=1
                 ),
-                "response_payload": self._b64(result.body),
+                "response_payload": self._b64(
+                    self.flow_id._redact(result.body) if self.flow_id else result.body
+                ),
             }
         )
 
@@ -818,11 +841,13 @@ class HcMessage(models.Model):
             )
             message._enqueue()
             message.message_post(body=_("Retried by %s.", self.env.user.name))
+        self.env["hc.audit.log"]._log("retry", self)
 
     def action_replay(self):
         """Replay, then open the new message (or the list of them)."""
         self._check_manager()
         replays = self._replay()
+        self.env["hc.audit.log"]._log("replay", self, {"replays": replays.ids})
         action = {
             "type": "ir.actions.act_window",
             "res_model": "hc.message",
@@ -871,6 +896,7 @@ class HcMessage(models.Model):
                 raise UserError(_("Message %s is already done.", message.name))
             message._finish("cancelled")
             message.message_post(body=_("Cancelled by %s.", self.env.user.name))
+        self.env["hc.audit.log"]._log("cancel", self)
 
     def action_mark_resolved(self):
         self._check_manager()
@@ -879,6 +905,7 @@ class HcMessage(models.Model):
                 raise UserError(_("Only dead messages can be marked resolved."))
             message._finish("done", resolved_by_id=self.env.uid)
             message.message_post(body=_("Marked resolved by %s.", self.env.user.name))
+        self.env["hc.audit.log"]._log("resolve", self)
 
     def action_open_record(self):
         self.ensure_one()
@@ -922,3 +949,56 @@ class HcMessage(models.Model):
             "enqueued",
             "started",
         )
+
+    # ------------------------------------------------------------------ retention
+
+    @api.model
+    def _cron_retention(self, batch_size=RETENTION_BATCH):
+        """Purge payloads, then whole messages, past each flow's retention."""
+        now = fields.Datetime.now()
+        purged = deleted = 0
+        for flow in self.env["hc.flow"].with_context(active_test=False).search([]):
+            finished = [("flow_id", "=", flow.id), ("state", "in", FINAL_STATES)]
+            if flow.payload_retention_days > 0:
+                old = self.search(
+                    [
+                        *finished,
+                        ("payload_purged", "=", False),
+                        (
+                            "create_date",
+                            "<",
+                            now - timedelta(days=flow.payload_retention_days),
+                        ),
+                    ],
+                    limit=batch_size,
+                )
+                old.sudo().write(
+                    {
+                        "request_payload": False,
+                        "response_payload": False,
+                        "request_headers": False,
+                        "payload_purged": True,
+                    }
+                )
+                purged += len(old)
+            if flow.metadata_retention_days > 0:
+                expired = self.search(
+                    [
+                        *finished,
+                        (
+                            "create_date",
+                            "<",
+                            now - timedelta(days=flow.metadata_retention_days),
+                        ),
+                    ],
+                    limit=batch_size,
+                )
+                deleted += len(expired)
+                expired.sudo().unlink()
+        if purged or deleted:
+            self.env["hc.audit.log"]._log(
+                "retention",
+                None,
+                {"payloads_purged": purged, "messages_deleted": deleted},
+            )
+        return purged, deleted

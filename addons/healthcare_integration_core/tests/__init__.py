@@ -4,3 +4,4 @@ from . import test_webhook
 from . import test_crosswalk_batch
 from . import test_robustness
 from . import test_secrets
+from . import test_governance

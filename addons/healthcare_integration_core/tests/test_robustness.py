@@ -13,6 +13,7 @@ class TestRobustness(HcCase):
             message = self.send()
             trap.enqueued_jobs.clear()  # the worker died with the job
             message.sudo().write({"state": "running"})
+            self.env.flush_all()
             self.env.cr.execute(
                 "UPDATE hc_message SET write_date = %s WHERE id = %s",
                 (fields.Datetime.now() - timedelta(hours=1), message.id),

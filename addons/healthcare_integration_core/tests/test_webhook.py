@@ -47,6 +47,7 @@ class TestWebhook(SimulatorMixin, HttpCase):
         return f"{self.base_url()}/hc/webhook/{backend_code}/{flow_code}"
 
     def post(self, payload, secret="hook-secret", key=None, **kwargs):
+        self.env.flush_all()
         return self.sim.call_webhook(
             self.url(), payload, secret=secret, idempotency_key=key, **kwargs
         )

@@ -1,0 +1,145 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+GENESIS = "0" * 64
+# Serializes writers of the chain: each entry needs the hash of the last one.
+CHAIN_LOCK = 7_461_202_611
+
+
+class HcAuditLog(models.Model):
+    """Append-only, hash-chained record of interventions on the runtime."""
+
+    _name = "hc.audit.log"
+    _description = "Integration Audit Log"
+    _order = "id desc"
+    _rec_name = "action"
+
+    user_id = fields.Many2one("res.users", readonly=True, index=True)
+    logged_at = fields.Datetime(readonly=True, required=True, index=True)
+    action = fields.Char(readonly=True, required=True, index=True)
+    res_model = fields.Char(readonly=True, index=True)
+    res_id = fields.Integer(readonly=True, index=True)
+    record_name = fields.Char(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    changes = fields.Text(
+        readonly=True, help="Before and after, secrets masked (JSON)."
+    )
+    prev_hash = fields.Char(readonly=True, required=True)
+    entry_hash = fields.Char(readonly=True, required=True, index=True)
+
+    # Append-only: the ORM never writes entries, _log() inserts them.
+    @api.model_create_multi
+    def create(self, vals_list):  # pylint: disable=method-required-super
+        raise AccessError(_("Audit entries are written by the runtime only."))
+
+    def write(self, vals):  # pylint: disable=method-required-super
+        raise AccessError(_("Audit entries cannot be changed."))
+
+    def unlink(self):  # pylint: disable=method-required-super
+        raise AccessError(_("Audit entries cannot be deleted."))
+
+    @staticmethod
+    def _digest(prev_hash, entry):
+        canonical = json.dumps(entry, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
+
+    @staticmethod
+    def _entry(row):
+        """The hashed content of an entry (a dict of column values)."""
+        return {
+            "user_id": row["user_id"] or None,
+            "logged_at": fields.Datetime.to_string(row["logged_at"]),
+            "action": row["action"],
+            "res_model": row["res_model"] or None,
+            "res_id": row["res_id"] or None,
+            "record_name": row["record_name"] or None,
+            "changes": row["changes"] or None,
+        }
+
+    @api.model
+    def _log(self, action, records=None, changes=None):
+        """Append one entry per record (or one with no record)."""
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+        self.env.cr.execute(
+            "SELECT entry_hash FROM hc_audit_log ORDER BY id DESC LIMIT 1"
+        )
+        last = self.env.cr.fetchone()
+        prev_hash = last[0] if last else GENESIS
+        targets = list(records) if records else [None]
+        text = json.dumps(changes, sort_keys=True, default=str) if changes else None
+        for record in targets:
+            row = {
+                "user_id": self.env.uid,
+                "logged_at": fields.Datetime.now(),
+                "action": action,
+                "res_model": record._name if record else None,
+                "res_id": record.id if record else None,
+                "record_name": record.display_name if record else None,
+                "changes": text,
+            }
+            entry_hash = self._digest(prev_hash, self._entry(row))
+            company = record and "company_id" in record._fields and record.company_id
+            self.env.cr.execute(
+                """
+                INSERT INTO hc_audit_log (user_id, logged_at, action, res_model,
+                    res_id, record_name, company_id, changes, prev_hash, entry_hash,
+                    create_uid, create_date, write_uid, write_date)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time
+                    zone 'utc', %s, now() at time zone 'utc')
+                """,
+                (
+                    row["user_id"],
+                    row["logged_at"],
+                    action,
+                    row["res_model"],
+                    row["res_id"],
+                    row["record_name"],
+                    company.id if company else None,
+                    text,
+                    prev_hash,
+                    entry_hash,
+                    self.env.uid,
+                    self.env.uid,
+                ),
+            )
+            prev_hash = entry_hash
+
+    @api.model
+    def _first_broken_entry(self):
+        """The first entry whose hash or link does not verify, or an empty set."""
+        self.env.cr.execute(
+            """SELECT id, user_id, logged_at, action, res_model, res_id, record_name,
+                      changes, prev_hash, entry_hash
+                 FROM hc_audit_log ORDER BY id"""
+        )
+        prev_hash = GENESIS
+        for row in self.env.cr.dictfetchall():
+            expected = self._digest(prev_hash, self._entry(row))
+            if row["prev_hash"] != prev_hash or row["entry_hash"] != expected:
+                return self.browse(row["id"])
+            prev_hash = row["entry_hash"]
+        return self.browse()
+
+    def action_verify_chain(self):
+        broken = self._first_broken_entry()
+        if broken:
+            message = _("The audit chain is broken at entry %s.", broken.id)
+            kind = "danger"
+        else:
+            message = _("The audit chain verifies.")
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Audit chain"),
+                "message": message,
+                "type": kind,
+                "sticky": bool(broken),
+            },
+        }
