@@ -291,10 +291,10 @@ class Tally:
 def run_lint(tally):
     addons_dir = ROOT / "addons"
     checks = [
-        ("ruff check", ["ruff", "check", str(addons_dir), "tests", "tools"]),
+        ("ruff check", ["ruff", "check", str(addons_dir), "tests", "tools", "bench"]),
         (
             "ruff format",
-            ["ruff", "format", "--check", str(addons_dir), "tests", "tools"],
+            ["ruff", "format", "--check", str(addons_dir), "tests", "tools", "bench"],
         ),
         (
             "pylint-odoo",

@@ -282,6 +282,18 @@ class HcFlow(models.Model):
         )
         return message
 
+    def send_batch(self, pages):
+        """Push ``pages`` [(payload, watermark after the page), ...] as one run.
+
+        Each page is an outbound chunk delivered like any message; the flow's
+        watermark advances only past pages delivered in order, and the run
+        message sums up the outcome once every page is final.
+        """
+        self.ensure_one()
+        if self.direction != "outbound":
+            raise UserError(_("Flow %s is not outbound.", self.display_name))
+        return self.env["hc.message"]._create_push_run(self, pages)
+
     # ------------------------------------------------------------------ batch
 
     @api.model_create_multi

@@ -262,6 +262,7 @@ class HcMessage(models.Model):
         correlation_id=None,
         ordering_key=None,
         parent=None,
+        **extra,
     ):
         idempotency_key = idempotency_key or new_id()
         original = self._find_original(flow, idempotency_key)
@@ -279,6 +280,7 @@ class HcMessage(models.Model):
                 res_model=record._name if record else None,
                 res_id=record.id if record else None,
                 state="queued",
+                **extra,
             )
         )
         if errors:
@@ -680,6 +682,33 @@ class HcMessage(models.Model):
         run._enqueue()
         return run
 
+    @api.model
+    def _create_push_run(self, flow, pages):
+        """A batch run whose chunks are outbound messages, one per page."""
+        run = self.create(
+            self._base_vals(
+                flow,
+                b"",
+                is_batch_run=True,
+                state="running",
+                pull_finished=True,
+                watermark_from=flow.watermark or "",
+                started_at=fields.Datetime.now(),
+            )
+        )
+        for sequence, (payload, watermark_to) in enumerate(pages, start=1):
+            self._create_outbound(
+                flow,
+                flow._serialize(payload),
+                idempotency_key=f"{run.name}/{sequence}",
+                parent=run,
+                parent_relation="chunk",
+                sequence=sequence,
+                watermark_to=watermark_to or "",
+            )
+        run._batch_progress()
+        return run
+
     def _page_path(self, cursor):
         query = {
             "since": self.watermark_from or "",
@@ -794,6 +823,8 @@ class HcMessage(models.Model):
         totals["count_failed"] = sum(chunks.mapped("count_failed")) + len(
             chunks.filtered(lambda c: c.state == "dead")
         )
+        if self.direction == "outbound":
+            totals["count_created"] += len(chunks.filtered(lambda c: c.state == "done"))
         totals["watermark_to"] = self.flow_id.watermark
         failed = totals["count_failed"] or self.error_class
         if failed and not self.error_text:
@@ -928,6 +959,9 @@ class HcMessage(models.Model):
         stuck = self.search(
             [("state", "=", "running"), ("write_date", "<", now - STALE_RUNNING)]
         )
+        runs = stuck.filtered("is_batch_run")
+        runs._recover_batch_runs()
+        stuck -= runs
         stuck.sudo().write({"state": "retrying", "waiting_reason": _("recovered")})
         lost = self.search(
             [
@@ -938,6 +972,19 @@ class HcMessage(models.Model):
         ).filtered(lambda m: not m._job_alive())
         (stuck | lost)._enqueue()
         return stuck | lost
+
+    def _recover_batch_runs(self):
+        for run in self:
+            if run.pull_finished:
+                run._batch_progress()
+            else:
+                run._fail(
+                    retry.ERROR_TECHNICAL,
+                    _(
+                        "Interrupted while pulling; the next run resumes from "
+                        "the watermark."
+                    ),
+                )
 
     def _job_alive(self):
         job = (

@@ -173,3 +173,46 @@ class TestBatch(HcCase):
         self.assertEqual(rerun.watermark_from, "2026-11-02T00:00:00Z")
         self.assertEqual(rerun.state, "done")
         self.assertEqual(self.flow_batch.watermark, "2026-11-05T00:00:00Z")
+
+
+class TestPushBatch(HcCase):
+    def test_push_run_advances_watermark_past_delivered_pages_only(self):
+        self.sim.script(
+            "/api/orders", [{"status": 200}, {"status": 400, "json": {"error": "bad"}}]
+        )
+        pages = [
+            ([{"n": 1}], "2026-11-01"),
+            ([{"n": 2}], "2026-11-02"),
+            ([{"n": 3}], "2026-11-03"),
+        ]
+        with self.jobs() as trap:
+            run = self.flow_out.send_batch(pages)
+            self.assertEqual(len(run.child_ids), 3)
+            self.run_jobs(trap)
+        chunks = run.child_ids.sorted("sequence")
+        self.assertEqual(chunks.mapped("state"), ["done", "dead", "done"])
+        self.assertEqual(self.flow_out.watermark, "2026-11-01")
+        self.assertEqual(run.state, "dead")
+        self.assertEqual((run.count_created, run.count_failed), (2, 1))
+
+    def test_interrupted_pull_is_closed_by_recovery(self):
+        run = self.env["hc.message"].create(
+            {
+                "flow_id": self.flow_out.id,
+                "backend_id": self.backend.id,
+                "direction": "outbound",
+                "is_batch_run": True,
+                "state": "running",
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE hc_message SET write_date = now() - interval '1 day' WHERE id = %s",
+            (run.id,),
+        )
+        run.invalidate_recordset()
+        with self.jobs() as trap:
+            self.env["hc.message"]._cron_recover()
+            self.assertFalse(trap.enqueued_jobs)
+        self.assertEqual(run.state, "dead")
+        self.assertIn("resumes from the watermark", run.error_text)
