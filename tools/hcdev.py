@@ -2,6 +2,7 @@
 
 import argparse
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -228,21 +229,58 @@ def install_database(db, addons, extra=(), logfile=None):
     ).returncode
 
 
-def cmd_start(args):
-    addons = suite_addons()
-    db = args.db
+def addons_fingerprint():
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "addons").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def prepare_demo_database(db, addons, force_update=False):
+    """Create the demo database once; update its addons when their code changed."""
+    stamp = STATE / f"{db}.addons-sha256"
+    fingerprint = addons_fingerprint()
     if not database_ready(db, addons):
         log(f"creating demo database {db} with {', '.join(addons)} (first run)")
         drop_database(db)
         if install_database(db, addons) != 0:
-            log("installing the demo database failed; see the log above")
-            return 1
-    elif args.update:
-        log(f"updating the suite's addons in {db}")
-        subprocess.run(
+            return False
+    elif force_update or (stamp.exists() and stamp.read_text() != fingerprint):
+        log(f"the suite's addons changed: updating them in {db}")
+        rc = subprocess.run(
             odoo_cmd("-d", db, "-u", ",".join(addons), "--stop-after-init"),
-            check=True,
-        )
+            check=False,
+        ).returncode
+        if rc != 0:
+            return False
+    stamp.write_text(fingerprint)
+    return True
+
+
+def port_in_use(port):
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def cmd_start(args):
+    addons = suite_addons()
+    db = args.db
+    busy = [p for p in (args.port, *(p for _n, p in DEMO_SIMULATORS)) if port_in_use(p)]
+    if busy:
+        log(f"port(s) {busy} already in use: is the product already running?")
+        return 1
+    # stop cleanly on SIGTERM too, and on Ctrl-C even when started in background
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
+    if not prepare_demo_database(db, addons, force_update=args.update):
+        log("preparing the demo database failed; see the log above")
+        return 1
     procs = []
     try:
         for name, port in DEMO_SIMULATORS:
