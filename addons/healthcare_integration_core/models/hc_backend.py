@@ -3,7 +3,7 @@
 import time
 from datetime import UTC, timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import config
 
@@ -146,6 +146,25 @@ class HcBackend(models.Model):
                 raise ValidationError(
                     _("Backend codes use letters, digits, '-' and '_' only.")
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        backends = super().create(vals_list)
+        backends._grant_processor_companies()
+        return backends
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "company_id" in vals:
+            self._grant_processor_companies()
+        return res
+
+    def _grant_processor_companies(self):
+        """Let the inbound processor work in the companies of the backends."""
+        bot = self.env.ref("healthcare_integration_core.user_integration_bot").sudo()
+        missing = self.company_id - bot.company_ids
+        if missing:
+            bot.write({"company_ids": [Command.link(c.id) for c in missing]})
 
     # ------------------------------------------------------------------ secrets
 

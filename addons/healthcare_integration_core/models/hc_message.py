@@ -315,9 +315,9 @@ class HcMessage(models.Model):
         """Queue one job per message; it runs after the current commit."""
         for message in self:
             flow = message.flow_id
-            runner = message
+            runner = message.with_company(message.company_id)
             if message.direction == "inbound":
-                runner = message.with_user(message._processing_user())
+                runner = runner.with_user(message._processing_user())
             job = runner.with_delay(
                 channel=flow.channel or "root.hc",
                 priority=flow.priority or 10,

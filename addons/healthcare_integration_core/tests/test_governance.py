@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError
 from odoo.modules.neutralize import neutralize_database
 from odoo.tests import TransactionCase, new_test_user
 
+from odoo.addons.queue_job.tests.common import trap_jobs
+
 
 class GovernanceCase(TransactionCase):
     @classmethod
@@ -288,3 +290,24 @@ class TestEnvironmentGuard(GovernanceCase):
         neutralize_database(self.env.cr)
         flow.cron_id.invalidate_recordset()
         self.assertFalse(flow.cron_id.active)
+
+
+class TestMultiCompanyProcessing(GovernanceCase):
+    def test_inbound_of_another_company_is_processed(self):
+        flow = self.env["hc.flow"].create(
+            {
+                "name": "B in",
+                "code": "gov_b_in",
+                "backend_id": self.backend_b.id,
+                "direction": "inbound",
+                "trigger": "webhook",
+            }
+        )
+        bot = self.env.ref("healthcare_integration_core.user_integration_bot")
+        self.assertIn(self.company_b, bot.company_ids)
+        with trap_jobs() as trap:
+            message = self.env["hc.message"]._create_inbound(flow, b"{}", "b-1", None)
+            [job] = trap.enqueued_jobs
+            self.assertEqual(job.user_id, bot.id)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(message.state, "done")
