@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -354,6 +355,29 @@ def run_lint(tally):
         tally.add(f"lint {name}", int(ok), int(not ok))
 
 
+def run_wheel_builds(tally):
+    """Each addon builds as a wheel the way OCA addons do (whool)."""
+    with tempfile.TemporaryDirectory() as out:
+        for addon in suite_addons():
+            ok = (
+                subprocess.run(
+                    [
+                        str(VENV_BIN / "pip"),
+                        "wheel",
+                        "-q",
+                        "--no-deps",
+                        "-w",
+                        out,
+                        str(ROOT / "addons" / addon),
+                    ],
+                    cwd=ROOT,
+                    check=False,
+                ).returncode
+                == 0
+            )
+            tally.add(f"wheel {addon}", int(ok), int(not ok))
+
+
 def junit_counts(path):
     tests = failures = skipped = 0
     root = etree.parse(str(path)).getroot()  # noqa: S320  our own pytest report
@@ -460,6 +484,7 @@ def cmd_test(args):
     addons = suite_addons()
     if not args.no_lint:
         run_lint(tally)
+        run_wheel_builds(tally)
     run_pytest(tally, "unit tests", ROOT / "tests" / "unit")
     db = f"hc_test_{os.getpid()}"
     drop_database(db)
