@@ -89,22 +89,14 @@ def odoo_cmd(*extra):
     return [str(ODOO_BIN), "-c", str(CONF), *extra]
 
 
-def psql(db, sql):
+def pg_args():
     conf = read_conf()
+    return ["-h", conf["db_host"], "-p", conf["db_port"], "-U", conf["db_user"]]
+
+
+def psql(db, sql):
     return subprocess.run(
-        [
-            "psql",
-            "-h",
-            conf["db_host"],
-            "-p",
-            conf["db_port"],
-            "-U",
-            conf["db_user"],
-            "-d",
-            db,
-            "-Atqc",
-            sql,
-        ],
+        ["psql", *pg_args(), "-d", db, "-Atqc", sql],
         capture_output=True,
         text=True,
         check=False,
@@ -130,22 +122,7 @@ def database_ready(db, addons):
 
 
 def drop_database(db):
-    conf = read_conf()
-    subprocess.run(
-        [
-            "dropdb",
-            "--if-exists",
-            "--force",
-            "-h",
-            conf["db_host"],
-            "-p",
-            conf["db_port"],
-            "-U",
-            conf["db_user"],
-            db,
-        ],
-        check=False,
-    )
+    subprocess.run(["dropdb", "--if-exists", "--force", *pg_args(), db], check=False)
 
 
 def wait_http(url, timeout=120, proc=None):

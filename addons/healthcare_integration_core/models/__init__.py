@@ -1,5 +1,6 @@
 from . import hc_audit_log
 from . import hc_audit_mixin
+from . import hc_message_counter_mixin
 from . import hc_backend_secret
 from . import hc_backend
 from . import hc_flow

@@ -46,7 +46,8 @@ BREAKER_HISTORY = 50  # attempts replayed through the breaker to derive its stat
 class HcBackend(models.Model):
     _name = "hc.backend"
     _description = "Integration Backend"
-    _inherit = ["mail.thread", "hc.audit.mixin"]
+    _inherit = ["mail.thread", "hc.audit.mixin", "hc.message.counter.mixin"]
+    _hc_message_link = "backend_id"
     _order = "name"
     _hc_secret_fields = tuple(SECRET_FIELDS)
 
@@ -133,7 +134,6 @@ class HcBackend(models.Model):
         tracking=True, help="Paused backends keep their work waiting until resumed."
     )
     flow_ids = fields.One2many("hc.flow", "backend_id")
-    hc_message_count = fields.Integer(compute="_compute_hc_message_count")
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "The backend code must be unique."),
@@ -344,23 +344,6 @@ class HcBackend(models.Model):
         )
 
     # ------------------------------------------------------------------ actions
-
-    def _compute_hc_message_count(self):
-        counts = dict(
-            self.env["hc.message"]._read_group(
-                [("backend_id", "in", self.ids)], ["backend_id"], ["__count"]
-            )
-        )
-        for backend in self:
-            backend.hc_message_count = counts.get(backend, 0)
-
-    def action_view_messages(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "healthcare_integration_core.hc_message_action"
-        )
-        action["domain"] = [("backend_id", "=", self.id)]
-        return action
 
     def action_test_connection(self):
         """Call the health path synchronously and record the exchange."""

@@ -42,7 +42,8 @@ class HcFlow(models.Model):
 
     _name = "hc.flow"
     _description = "Integration Flow"
-    _inherit = ["mail.thread", "hc.audit.mixin"]
+    _inherit = ["mail.thread", "hc.audit.mixin", "hc.message.counter.mixin"]
+    _hc_message_link = "flow_id"
     _order = "backend_id, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -146,7 +147,6 @@ class HcFlow(models.Model):
         help="Fields masked or dropped before a payload is stored.",
     )
     hc_message_ids = fields.One2many("hc.message", "flow_id")
-    hc_message_count = fields.Integer(compute="_compute_hc_message_count")
 
     _sql_constraints = [
         (
@@ -198,23 +198,6 @@ class HcFlow(models.Model):
                 )
             )
         return flow
-
-    def _compute_hc_message_count(self):
-        counts = dict(
-            self.env["hc.message"]._read_group(
-                [("flow_id", "in", self.ids)], ["flow_id"], ["__count"]
-            )
-        )
-        for flow in self:
-            flow.hc_message_count = counts.get(flow, 0)
-
-    def action_view_messages(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "healthcare_integration_core.hc_message_action"
-        )
-        action["domain"] = [("flow_id", "=", self.id)]
-        return action
 
     def _content_type(self):
         return CONTENT_TYPES[self.payload_format]
