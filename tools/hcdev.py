@@ -27,6 +27,7 @@ ODOO_RESULT_RE = re.compile(
     r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests"
 )
 ODOO_LOG_ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+ODOO_SKIPPED_RE = re.compile(r"^\S+ \S+ \d+ INFO \S+ odoo\.addons\.\S+: skipped ", re.M)
 DEMO_SIMULATORS = (("demo-partner", 8075),)
 
 
@@ -390,15 +391,17 @@ def run_pytest(tally, stage, path, env=None):
 
 
 def odoo_counts(log_path, returncode):
+    """(passed, failed, skipped) from Odoo's own test log."""
     text = log_path.read_text(errors="replace")
     failed = errors = total = 0
     for match in ODOO_RESULT_RE.finditer(text):
         failed, errors, total = (int(g) for g in match.groups())
+    skipped = len(ODOO_SKIPPED_RE.findall(text))
     stray_errors = sum(1 for line in text.splitlines() if ODOO_LOG_ERROR_RE.match(line))
     bad = failed + errors
     if bad == 0 and (returncode != 0 or stray_errors):
         bad = 1  # an error outside any test (module load, data file) fails the run
-    return total - failed - errors, bad
+    return total - failed - errors - skipped, bad, skipped
 
 
 def run_odoo_tests(tally, db, addons, http_port):
@@ -422,12 +425,14 @@ def run_odoo_tests(tally, db, addons, http_port):
                 str(http_port),
             ),
         )
-    passed, failed = odoo_counts(log_path, rc)
+    passed, failed, skipped = odoo_counts(log_path, rc)
     if failed:
         subprocess.run(
             ["grep", "-E", "(ERROR|FAIL|CRITICAL)", str(log_path)], check=False
         )
-    tally.add("odoo tests", passed, failed)
+    if skipped:
+        subprocess.run(["grep", "-E", ": skipped ", str(log_path)], check=False)
+    tally.add("odoo tests", passed, failed, skipped)
     return rc == 0
 
 

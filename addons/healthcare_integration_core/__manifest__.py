@@ -32,4 +32,9 @@
         "views/hc_menus.xml",
     ],
     "demo": ["demo/hc_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "healthcare_integration_core/static/tests/tours/*.js",
+        ],
+    },
 }

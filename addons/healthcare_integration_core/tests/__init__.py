@@ -5,3 +5,4 @@ from . import test_crosswalk_batch
 from . import test_robustness
 from . import test_secrets
 from . import test_governance
+from . import test_ui_tour
