@@ -39,7 +39,7 @@ class OdooClient:
         body = response.json()
         if body.get("error"):
             raise RuntimeError(body["error"]["data"]["message"])
-        return body["result"]
+        return body.get("result")
 
     def execute(self, model, method, *args, **kwargs):
         return self.call(

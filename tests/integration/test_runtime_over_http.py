@@ -61,3 +61,41 @@ def test_unsigned_webhook_is_refused(odoo, sim, backend):
     url = f"{odoo.url}/hc/webhook/{backend['code']}/in"
     status, _body = sim.call_webhook(url, {"event": "x"}, secret="wrong")
     assert status == 401
+
+
+def test_batch_pull_runs_its_chunks_on_the_runner(odoo, sim, backend):
+    items = [
+        {"id": str(n), "updated_at": f"2026-11-0{n}T08:00:00Z"} for n in range(1, 6)
+    ]
+    sim.set_feed("suite", items, page_size=2)
+    flow_id = odoo.execute(
+        "hc.flow",
+        "create",
+        {
+            "name": "Suite feed",
+            "code": "feed",
+            "backend_id": backend["id"],
+            "direction": "inbound",
+            "trigger": "schedule",
+            "sync_mode": "batch",
+            "endpoint": "/feeds/suite",
+            "batch_page_size": 2,
+            "channel": "root.hc_batch",
+        },
+    )
+    cron = odoo.read_one("hc.flow", flow_id, ["cron_id"])["cron_id"]
+    assert cron, "a batch flow owns a scheduled action"
+    odoo.execute("hc.flow", "action_run_batch", [flow_id])
+    run_id = odoo.execute(
+        "hc.message", "search", [("flow_id", "=", flow_id), ("is_batch_run", "=", True)]
+    )[0]
+    run = odoo.wait_for("hc.message", run_id, "state", FINAL)
+    assert run["state"] == "done"
+    summary = odoo.read_one(
+        "hc.message", run_id, ["count_skipped", "count_failed", "child_ids"]
+    )
+    assert summary["count_skipped"] == 5
+    assert summary["count_failed"] == 0
+    assert len(summary["child_ids"]) == 3
+    flow = odoo.read_one("hc.flow", flow_id, ["watermark"])
+    assert flow["watermark"] == "2026-11-05T08:00:00Z"
