@@ -570,8 +570,6 @@ class HcMessage(models.Model):
 
     def _handle_failure(self, outcome):
         reason = outcome.reason
-        if outcome.status:
-            reason = f"HTTP {outcome.status}: {reason}"
         if outcome.retryable and self._attempts_left() > 0:
             delay = retry.next_retry_delay(
                 self.attempt_count - self.attempt_base,
