@@ -120,6 +120,12 @@ class HcMessage(models.Model):
     sla_deadline = fields.Datetime(readonly=True)
     is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
     resolved_by_id = fields.Many2one("res.users", readonly=True)
+    acknowledged_by_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        help="Who took the failure in charge; integration users acknowledge.",
+    )
+    acknowledged_at = fields.Datetime(readonly=True)
     # batch runs and chunks
     is_batch_run = fields.Boolean(readonly=True)
     sequence = fields.Integer(readonly=True)
@@ -850,6 +856,23 @@ class HcMessage(models.Model):
     def _check_manager(self):
         if not self.env.user.has_group("healthcare_integration_core.group_hc_manager"):
             raise AccessError(_("Only integration managers may do this."))
+
+    def action_acknowledge(self):
+        """Take failed messages in charge (any integration user)."""
+        if not self.env.user.has_group("healthcare_integration_core.group_hc_user"):
+            raise AccessError(_("Only integration users may acknowledge messages."))
+        failed = self.filtered(lambda m: m.state == "dead" and not m.acknowledged_by_id)
+        failed.sudo().write(
+            {
+                "acknowledged_by_id": self.env.uid,
+                "acknowledged_at": fields.Datetime.now(),
+            }
+        )
+        for message in failed:
+            message.sudo().message_post(
+                body=_("Acknowledged by %s.", self.env.user.name)
+            )
+        self.env["hc.audit.log"].sudo()._log("acknowledge", failed)
 
     def action_retry(self):
         """Try again now, with a fresh budget of attempts."""

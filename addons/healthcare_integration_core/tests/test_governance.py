@@ -100,6 +100,17 @@ class TestAccess(GovernanceCase):
                 {"backend_id": self.backend.id, "domain": "uom", "external_code": "EA"}
             )
 
+    def test_user_acknowledges_failures(self):
+        self.message.with_user(self.user).action_acknowledge()
+        self.assertEqual(self.message.acknowledged_by_id, self.user)
+        self.assertTrue(
+            self.env["hc.audit.log"].search(
+                [("action", "=", "acknowledge"), ("res_id", "=", self.message.id)]
+            )
+        )
+        with self.assertRaises(AccessError):
+            self.message.with_user(self.user).write({"state": "done"})
+
     def test_payload_viewer_reads_payloads_and_is_audited(self):
         data = self.message.with_user(self.viewer).read(["request_preview"])[0]
         self.assertIn("P-1", data["request_preview"])
