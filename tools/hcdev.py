@@ -314,6 +314,10 @@ def run_lint(tally):
             ["ruff", "format", "--check", str(addons_dir), "tests", "tools", "bench"],
         ),
         (
+            "oca-checks-odoo-module",
+            ["oca-checks-odoo-module", *[str(addons_dir / a) for a in suite_addons()]],
+        ),
+        (
             "pylint-odoo",
             [
                 "pylint",
