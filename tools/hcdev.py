@@ -315,7 +315,10 @@ def run_lint(tally):
         ),
         (
             "oca-checks-odoo-module",
-            ["oca-checks-odoo-module", *[str(addons_dir / a) for a in suite_addons()]],
+            [
+                str(ROOT / ".venv-lint" / "bin" / "oca-checks-odoo-module"),
+                *[str(addons_dir / a) for a in suite_addons()],
+            ],
         ),
         (
             "pylint-odoo",
@@ -328,10 +331,9 @@ def run_lint(tally):
         ),
     ]
     for name, cmd in checks:
+        executable = cmd[0] if "/" in cmd[0] else str(VENV_BIN / cmd[0])
         ok = (
-            subprocess.run(
-                [str(VENV_BIN / cmd[0]), *cmd[1:]], cwd=ROOT, check=False
-            ).returncode
+            subprocess.run([executable, *cmd[1:]], cwd=ROOT, check=False).returncode
             == 0
         )
         tally.add(f"lint {name}", int(ok), int(not ok))

@@ -7,10 +7,12 @@ import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
 
+import psycopg2
 import requests
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..exceptions import HcBusinessError
 from ..lib import crypto, retry, schema, transport
@@ -207,10 +209,6 @@ class HcMessage(models.Model):
 
     def _body(self):
         value = self.sudo().request_payload
-        return base64.b64decode(value) if value else b""
-
-    def _response_body(self):
-        value = self.sudo().response_payload
         return base64.b64decode(value) if value else b""
 
     @staticmethod
@@ -449,8 +447,8 @@ class HcMessage(models.Model):
         if self.parent_relation == "chunk":
             self.parent_id._batch_progress()
 
-    def _fail(self, error_class, error_text, state="dead"):
-        self._finish(state, error_class=error_class, error_text=error_text)
+    def _fail(self, error_class, error_text, **vals):
+        self._finish("dead", error_class=error_class, error_text=error_text, **vals)
 
     def _start_attempt(self):
         number = self.attempt_count + 1
@@ -480,10 +478,10 @@ class HcMessage(models.Model):
         flow, backend = self.flow_id, self.backend_id
         if flow._is_paused():
             return self._wait(_("flow or backend paused"))
-        if self._delivered_twin():
+        twin = self._delivered_twin()
+        if twin:
             self._finish(
-                "duplicate",
-                error_text=_("Already delivered by %s") % self._delivered_twin().name,
+                "duplicate", error_text=_("Already delivered by %s") % twin.name
             )
             return "duplicate"
         if flow.ordered_per_key and self.ordering_key:
@@ -506,11 +504,16 @@ class HcMessage(models.Model):
             "X-HC-Message": self.name,
         }
 
-    def _attempt_delivery(self):
+    def _attempt(self):
+        """One recorded call to the backend: (HttpResult or None, Outcome)."""
         attempt = self._start_attempt()
         result, outcome = self._call_backend()
         self._record_exchange(result)
         attempt._close(outcome)
+        return result, outcome
+
+    def _attempt_delivery(self):
+        result, outcome = self._attempt()
         if outcome.ok:
             self._finish(
                 "done", http_status=outcome.status, error_class=False, error_text=False
@@ -599,8 +602,7 @@ class HcMessage(models.Model):
                 reason=reason,
                 n=self.attempt_count,
             )
-        self._fail(outcome.error_class, reason)
-        self.sudo().http_status = outcome.status
+        self._fail(outcome.error_class, reason, http_status=outcome.status or 0)
         return "dead"
 
     def _after_delivery(self, result):
@@ -643,7 +645,14 @@ class HcMessage(models.Model):
             )
         except (HcBusinessError, UserError, ValidationError, AccessError) as exc:
             return self._process_failed(attempt, retry.ERROR_BUSINESS, str(exc))
+        except psycopg2.OperationalError as exc:
+            if exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise  # queue_job runs the job again
+            return self._process_failed(
+                attempt, retry.ERROR_TECHNICAL, f"{type(exc).__name__}: {exc}"
+            )
         except Exception as exc:
+            # a bug in a handler fails its message, never the whole queue
             _logger.exception("processing %s failed", self.name)
             return self._process_failed(
                 attempt, retry.ERROR_TECHNICAL, f"{type(exc).__name__}: {exc}"
@@ -841,15 +850,13 @@ class HcMessage(models.Model):
     def _deliver_now(self):
         """Deliver in the current transaction (connection tests)."""
         self.ensure_one()
-        attempt = self._start_attempt()
-        result, outcome = self._call_backend()
-        self._record_exchange(result)
-        attempt._close(outcome)
+        _result, outcome = self._attempt()
         if outcome.ok:
             self._finish("done", http_status=outcome.status)
         else:
-            self._fail(outcome.error_class, outcome.reason)
-            self.sudo().http_status = outcome.status
+            self._fail(
+                outcome.error_class, outcome.reason, http_status=outcome.status or 0
+            )
 
     # ------------------------------------------------------------------ actions
 
