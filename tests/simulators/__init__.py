@@ -1,0 +1,1 @@
+"""Stand-ins for the external partner systems the suite talks to."""

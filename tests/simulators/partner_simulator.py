@@ -1,434 +1,846 @@
-"""A partner system on loopback HTTP, for tests and the product demo.
+"""A partner system (EHR, supplier, payroll provider...) on HTTP, for tests and demos.
 
 It records what it receives, answers as scripted (errors, Retry-After, slow
 answers, dropped connections, garbage), issues OAuth2 client-credentials
 tokens, serves paged feeds for batch pulls and calls the suite's webhooks with
-signed requests. Drive it from Python (``PartnerSimulator``) or over HTTP under
-``/_sim/`` (the demo's control page is ``GET /_sim/``).
+signed requests. Drive it from Python (``PartnerSimulator``), over HTTP under
+``/_sim/`` (the demo's control page is ``GET /_sim/``), or run it as a program::
+
+    python tests/simulators/partner_simulator.py --port 8075 --name demo
 """
 
 import argparse
 import base64
+import binascii
+import copy
 import hashlib
 import hmac
 import html
 import json
 import logging
+import os
 import secrets
 import signal
+import socket
+import sys
 import threading
 import time
+from contextlib import suppress
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote_plus, urlsplit
 
 import requests
 
 _logger = logging.getLogger("partner_simulator")
 
-SENSITIVE_HEADERS = {"authorization", "x-api-key", "x-hc-signature", "cookie"}
+CONTROL_PREFIX = "/_sim"
 TOKEN_PATH = "/oauth/token"
 FEED_PREFIX = "/feeds/"
+ANY_PATH = "*"
+JSON_TYPE = "application/json"
+DEFAULT_OAUTH_CLIENTS = {"demo-client": "demo-secret"}
+DEFAULT_TOKEN_LIFETIME = 3600
+SCRIPT_KEYS = {"status", "headers", "json", "body", "delay", "drop", "repeat"}
+# Header names that carry credentials; matched as substrings of the lower-cased
+# name so vendor variants (X-Partner-Token, X-Signature-256...) are masked too.
+_SENSITIVE_NAME_PARTS = (
+    "authorization",
+    "api-key",
+    "apikey",
+    "signature",
+    "token",
+    "secret",
+    "cookie",
+    "password",
+)
+_LOGGED_HEADERS = ("idempotency-key", "x-correlation-id")
+_RECENT_ON_PAGE = 20
+
+
+# ---------------------------------------------------------------- helpers
 
 
 def sign(secret, timestamp, body):
-    digest = hmac.new(
-        secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
-    ).hexdigest()
-    return f"sha256={digest}"
+    """The ``X-HC-Signature`` value of ``body`` sent at ``timestamp``."""
+    key = secret.encode() if isinstance(secret, str) else bytes(secret)
+    digest = hmac.new(key, f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def is_sensitive_header(name):
+    lowered = name.lower()
+    return any(part in lowered for part in _SENSITIVE_NAME_PARTS)
+
+
+def mask_header(name, value):
+    if not is_sensitive_header(name):
+        return value
+    scheme, _sep, credentials = str(value).partition(" ")
+    # Keep the scheme (Bearer, Basic) visible: it tells which auth was used.
+    return f"{scheme} ***" if credentials else "***"
+
+
+def status_phrase(status):
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def validate_responses(responses):
+    """Copies of scripted response entries; ValueError names the first bad one."""
+    if not isinstance(responses, list) or not responses:
+        raise ValueError("responses must be a non-empty list of objects")
+    return [_validated_entry(n, entry) for n, entry in enumerate(responses)]
+
+
+def _validated_entry(index, entry):
+    if not isinstance(entry, dict):
+        raise ValueError(f"responses[{index}] must be an object")
+    unknown = set(entry) - SCRIPT_KEYS
+    if unknown:
+        raise ValueError(f"responses[{index}]: unknown keys {sorted(unknown)}")
+    status = entry.get("status")
+    if status is not None and not (isinstance(status, int) and 100 <= status <= 599):
+        raise ValueError(f"responses[{index}]: status must be an int 100-599")
+    if "json" in entry and "body" in entry:
+        raise ValueError(f"responses[{index}]: give json or body, not both")
+    if not isinstance(entry.get("headers", {}), dict):
+        raise ValueError(f"responses[{index}]: headers must be an object")
+    delay = entry.get("delay", 0)
+    if not isinstance(delay, (int, float)) or delay < 0:
+        raise ValueError(f"responses[{index}]: delay must be seconds >= 0")
+    repeat = entry.get("repeat", 1)
+    if not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"responses[{index}]: repeat must be an int >= 1")
+    return copy.deepcopy(entry)
+
+
+def feed_sort_key(item):
+    item_id = item.get("id")
+    # Numeric ids sort as numbers so that 10 comes after 9.
+    if isinstance(item_id, (int, float)) and not isinstance(item_id, bool):
+        return (str(item.get("updated_at") or ""), 0, item_id, "")
+    return (str(item.get("updated_at") or ""), 1, 0, str(item_id))
+
+
+def encode_cursor(item):
+    raw = json.dumps([item.get("updated_at"), item.get("id")]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor):
+    """The sort key of the item a cursor points after; ValueError if garbled."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        updated_at, item_id = json.loads(base64.urlsafe_b64decode(padded))
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise ValueError("invalid cursor") from exc
+    return feed_sort_key({"updated_at": updated_at, "id": item_id})
+
+
+def query_dict(query_string):
+    parsed = parse_qs(query_string, keep_blank_values=True)
+    return {k: v[0] if len(v) == 1 else v for k, v in parsed.items()}
+
+
+def first_value(query, name):
+    value = query.get(name)
+    return value[0] if isinstance(value, list) else value
+
+
+# ---------------------------------------------------------------- state
 
 
 class SimulatorState:
-    """What the simulator received and how it must answer; thread-safe."""
+    """What the simulator received and how it must answer, behind one lock."""
 
     def __init__(self, name):
         self.name = name
         self.lock = threading.Lock()
-        self.oauth_clients = {"demo-client": "demo-secret"}
-        self.token_lifetime = 3600
+        self.oauth_clients = dict(DEFAULT_OAUTH_CLIENTS)
+        self.token_lifetime = DEFAULT_TOKEN_LIFETIME
         self.require_bearer = False
         self.reset()
 
     def reset(self):
         with self.lock:
             self.received = []
-            self.scripts = []  # [path, method, [entries]]
-            self.modes = {}  # path -> status answered until cleared
-            self.feeds = {}  # name -> (items, page_size)
-            self.replies = {}  # (path, idempotency key) -> body
+            self.scripts = []  # [path, method or None, [[entry, uses left], ...]]
+            self.modes = {}  # path or ANY_PATH -> (status, headers)
+            self.feeds = {}  # name -> (sorted items, page size)
+            self.replies = {}  # (path, idempotency key) -> (status, body)
             self.deliveries = {}
             self.replays = {}
-            self.tokens = set()
+            self.tokens = {}  # access token -> monotonic expiry
             self.tokens_issued = 0
 
-    def next_script_entry(self, path, method):
+    # recording
+
+    def record(self, method, url, headers, body):
+        record = {
+            "method": method,
+            "path": url.path,
+            "query": query_dict(url.query),
+            "headers": dict(headers.items()),
+            "body": body.decode("utf-8", errors="replace"),
+            "received_at": time.time(),
+            "status": None,
+            "dropped": False,
+        }
         with self.lock:
-            for script in self.scripts:
-                s_path, s_method, entries = script
-                if s_path == path and s_method in (None, method) and entries:
+            self.received.append(record)
+            return record, len(self.received)
+
+    def set_outcome(self, record, status):
+        with self.lock:
+            record["status"] = status
+            record["dropped"] = status is None
+
+    def requests(self, path=None, method=None):
+        method = method.upper() if method else None
+        with self.lock:
+            return [
+                copy.deepcopy(r)
+                for r in self.received
+                if (path is None or r["path"] == path)
+                and (method is None or r["method"] == method)
+            ]
+
+    # scripts and modes
+
+    def add_script(self, path, responses, method=None):
+        entries = [[e, e.get("repeat", 1)] for e in validate_responses(responses)]
+        with self.lock:
+            self.scripts.append([path, method.upper() if method else None, entries])
+
+    def take_script_entry(self, path, method):
+        with self.lock:
+            for s_path, s_method, entries in self.scripts:
+                if s_path not in (path, ANY_PATH) or s_method not in (None, method):
+                    continue
+                if entries:
                     entry = entries[0]
-                    entry["_left"] = entry.get("_left", entry.get("repeat", 1)) - 1
-                    if entry["_left"] <= 0:
+                    entry[1] -= 1
+                    if entry[1] <= 0:
                         entries.pop(0)
-                    return entry
+                    return entry[0]
         return None
+
+    def pending_script_entries(self):
+        with self.lock:
+            return sum(left for _p, _m, entries in self.scripts for _e, left in entries)
+
+    def set_mode(self, path, status, headers=None):
+        if status is not None and not (
+            isinstance(status, int) and 100 <= status <= 599
+        ):
+            raise ValueError("status must be an int 100-599, or null to clear")
+        with self.lock:
+            if status is None:
+                self.modes.pop(path, None)
+            else:
+                self.modes[path] = (status, dict(headers or {}))
+
+    def mode_for(self, path):
+        with self.lock:
+            return self.modes.get(path) or self.modes.get(ANY_PATH)
+
+    # idempotent accepts
+
+    def accept(self, path, key, number, status):
+        """The answer to a call, and whether it replays an earlier one."""
+        with self.lock:
+            if key and (path, key) in self.replies:
+                self.replays[key] = self.replays.get(key, 0) + 1
+                return self.replies[(path, key)], True
+            reply = (
+                status,
+                {
+                    "status": "accepted",
+                    "id": f"{self.name}-{number}",
+                    "received": number,
+                },
+            )
+            if key:
+                self.replies[(path, key)] = reply
+                self.deliveries[key] = self.deliveries.get(key, 0) + 1
+            return reply, False
+
+    # oauth
+
+    def issue_token(self, client_id, client_secret):
+        with self.lock:
+            known = self.oauth_clients.get(client_id)
+            if known is None or not hmac.compare_digest(
+                known.encode(), (client_secret or "").encode()
+            ):
+                return None
+            token = secrets.token_urlsafe(24)
+            self.tokens[token] = time.monotonic() + self.token_lifetime
+            self.tokens_issued += 1
+            return {
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": self.token_lifetime,
+            }
+
+    def token_valid(self, token):
+        with self.lock:
+            expiry = self.tokens.get(token or "")
+        return expiry is not None and time.monotonic() < expiry
+
+    def revoke_tokens(self):
+        with self.lock:
+            self.tokens.clear()
+
+    # feeds
+
+    def set_feed(self, name, items, page_size):
+        if not isinstance(page_size, int) or page_size < 1:
+            raise ValueError("page_size must be an int >= 1")
+        ordered = sorted(copy.deepcopy(list(items)), key=feed_sort_key)
+        with self.lock:
+            self.feeds[name] = (ordered, page_size)
+
+    def feed_page(self, name, since, cursor, limit):
+        with self.lock:
+            items, page_size = self.feeds.get(name, ([], 2))
+        size = min(limit, page_size) if limit else page_size
+        pending = [i for i in items if str(i.get("updated_at") or "") > (since or "")]
+        if cursor:
+            after = decode_cursor(cursor)
+            pending = [i for i in pending if feed_sort_key(i) > after]
+        page = copy.deepcopy(pending[:size])
+        more = len(pending) > size
+        return {
+            "items": page,
+            "next_cursor": encode_cursor(page[-1]) if more else None,
+            "watermark": page[-1].get("updated_at") if page else since,
+        }
+
+    def stats(self):
+        with self.lock:
+            return {
+                "name": self.name,
+                "received": len(self.received),
+                "tokens_issued": self.tokens_issued,
+                "deliveries": sum(self.deliveries.values()),
+                "replays": sum(self.replays.values()),
+                "modes": {path: status for path, (status, _h) in self.modes.items()},
+            }
+
+
+# ---------------------------------------------------------------- HTTP server
+
+
+class SimulatorServer(ThreadingHTTPServer):
+    """Threaded server that can cut its open connections when it stops."""
+
+    daemon_threads = True
+
+    def __init__(self, address, handler, simulator):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.simulator = simulator
+        self.stopping = threading.Event()
+        self._connections = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address):
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        # Kept-alive client connections would otherwise still be answered by
+        # their handler threads after stop().
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "PartnerSimulator/1.0"
     protocol_version = "HTTP/1.1"
+    timeout = 300  # idle kept-alive connections
+
+    @property
+    def sim(self):
+        return self.server.simulator
 
     @property
     def state(self):
-        return self.server.sim_state
+        return self.server.simulator.state
 
     def log_message(self, format, *args):
         _logger.debug("%s %s", self.address_string(), format % args)
 
-    # ------------------------------------------------------------------ helpers
+    def do_GET(self):
+        self.dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    def dispatch(self):
+        started = time.monotonic()
+        url = urlsplit(self.path)
+        try:
+            body = self.read_body()
+        except ValueError:
+            status = self.reply(400, {"error": "unreadable request body"})
+            self.close_connection = True
+        else:
+            status = self.route(url, body)
+        self.log_call(url.path, status, started)
+
+    def route(self, url, body):
+        if url.path == CONTROL_PREFIX or url.path.startswith(CONTROL_PREFIX + "/"):
+            return self.control(url, body)
+        if url.path == TOKEN_PATH:
+            return self.token_call(body)
+        return self.partner_call(url, body)
+
+    # ---------------------------------------------------------------- I/O
 
     def read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self.read_chunked()
         length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("negative Content-Length")
         return self.rfile.read(length) if length else b""
 
-    def answer(self, status, body=b"", headers=None, content_type="application/json"):
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-        elif isinstance(body, str):
-            body = body.encode()
+    def read_chunked(self):
+        chunks = []
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(chunks)
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+
+    def reply(self, status, content=b"", headers=None, content_type=JSON_TYPE):
+        if isinstance(content, (dict, list)) or content is None:
+            content = json.dumps(content)
+        data = content.encode() if isinstance(content, str) else bytes(content)
+        extra = {
+            str(k): str(v)
+            for k, v in (headers or {}).items()
+            if str(k).lower() != "content-length"
+        }
+        if not any(k.lower() == "content-type" for k in extra):
+            extra["Content-Type"] = content_type
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, str(value))
-        self.end_headers()
-        self.wfile.write(body)
+        for key, value in extra.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        try:
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            # The client gave up (read timeout): nothing left to tell it.
+            self.close_connection = True
         return status
 
-    def masked_headers(self):
-        return {
-            k: ("***" if k.lower() in SENSITIVE_HEADERS else v)
-            for k, v in self.headers.items()
-        }
+    def drop(self):
+        self.close_connection = True
+        with suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+        return None
 
-    # ------------------------------------------------------------------ dispatch
-
-    def do_GET(self):
-        self.dispatch("GET")
-
-    def do_POST(self):
-        self.dispatch("POST")
-
-    def do_PUT(self):
-        self.dispatch("PUT")
-
-    def do_PATCH(self):
-        self.dispatch("PATCH")
-
-    def do_DELETE(self):
-        self.dispatch("DELETE")
-
-    def dispatch(self, method):
-        url = urlsplit(self.path)
-        body = self.read_body()
-        if url.path.startswith("/_sim"):
-            self.control(method, url, body)
-        elif url.path == TOKEN_PATH and method == "POST":
-            self.token(body)
-        else:
-            self.partner_call(method, url, body)
-
-    # ------------------------------------------------------------------ partner
-
-    def partner_call(self, method, url, body):
-        state = self.state
-        record = {
-            "method": method,
-            "path": url.path,
-            "query": {k: v[0] for k, v in parse_qs(url.query).items()},
-            "headers": dict(self.headers.items()),
-            "body": body.decode("utf-8", errors="replace"),
-            "received_at": time.time(),
-            "status": None,
-        }
-        with state.lock:
-            state.received.append(record)
-            number = len(state.received)
-        record["status"] = self.partner_answer(method, url, body, number)
+    def log_call(self, path, status, started):
+        notes = [
+            f"{name}={mask_header(name, value)}"
+            for name, value in self.headers.items()
+            if is_sensitive_header(name) or name.lower() in _LOGGED_HEADERS
+        ]
         _logger.info(
-            "%s %s -> %s %s",
-            method,
-            url.path,
-            record["status"],
-            json.dumps(self.masked_headers().get("Idempotency-Key", "")),
+            "%s %s -> %s %.0fms %s",
+            self.command,
+            path,
+            "dropped" if status is None else status,
+            (time.monotonic() - started) * 1000,
+            " ".join(notes),
         )
 
-    def partner_answer(self, method, url, body, number):
-        state = self.state
-        entry = state.next_script_entry(url.path, method)
+    # ---------------------------------------------------------------- partner
+
+    def partner_call(self, url, body):
+        record, number = self.state.record(self.command, url, self.headers, body)
+        entry = self.state.take_script_entry(url.path, self.command)
         if entry:
-            return self.scripted(entry)
-        with state.lock:
-            mode = state.modes.get(url.path)
-        if mode:
-            return self.answer(mode, {"error": "partner unavailable"})
-        if state.require_bearer and not self.bearer_ok():
-            return self.answer(401, {"error": "invalid_token"})
-        if url.path.startswith(FEED_PREFIX) and method == "GET":
-            return self.feed_page(url)
-        return self.accept(url.path, number)
+            status = self.scripted(entry, lambda s, h: self.regular(url, number, s, h))
+        else:
+            status = self.regular(url, number)
+        self.state.set_outcome(record, status)
+        return status
 
-    def bearer_ok(self):
-        auth = self.headers.get("Authorization") or ""
-        with self.state.lock:
-            return auth.startswith("Bearer ") and auth[7:] in self.state.tokens
-
-    def accept(self, path, number):
-        state = self.state
-        key = self.headers.get("Idempotency-Key")
-        with state.lock:
-            if key and (path, key) in state.replies:
-                state.replays[key] = state.replays.get(key, 0) + 1
-                reply = state.replies[(path, key)]
-                return self.answer(200, reply, {"Idempotent-Replayed": "true"})
-            reply = {
-                "status": "accepted",
-                "id": f"{state.name}-{number}",
-                "received": number,
-            }
-            if key:
-                state.replies[(path, key)] = reply
-                state.deliveries[key] = state.deliveries.get(key, 0) + 1
-        return self.answer(200, reply)
-
-    def scripted(self, entry):
-        if entry.get("delay"):
-            time.sleep(float(entry["delay"]))
+    def scripted(self, entry, regular):
+        """Answer as the entry says; ``regular(status, headers)`` answers normally."""
+        if entry.get("delay") and self.server.stopping.wait(float(entry["delay"])):
+            return self.drop()
         if entry.get("drop"):
-            self.close_connection = True
-            self.connection.close()
-            return 0
-        status = entry.get("status") or 200
+            return self.drop()
+        status = entry.get("status")
+        headers = entry.get("headers") or {}
+        if "json" in entry:
+            return self.reply(status or 200, entry["json"], headers)
         if "body" in entry:
-            return self.answer(
-                status, entry["body"], entry.get("headers"), content_type="text/plain"
+            content_type = "text/plain; charset=utf-8"
+            return self.reply(status or 200, entry["body"], headers, content_type)
+        if status and status >= 400:
+            return self.reply(status, {"error": status_phrase(status)}, headers)
+        return regular(status, headers)
+
+    def regular(self, url, number, status=None, headers=None):
+        headers = dict(headers or {})
+        mode = self.state.mode_for(url.path)
+        if mode:
+            mode_status, mode_headers = mode
+            body = {"error": status_phrase(mode_status)}
+            return self.reply(mode_status, body, {**mode_headers, **headers})
+        if self.state.require_bearer and not self.state.token_valid(self.bearer()):
+            headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            return self.reply(401, {"error": "invalid_token"}, headers)
+        if url.path.startswith(FEED_PREFIX) and self.command == "GET":
+            return self.feed(url, status, headers)
+        key = self.headers.get("Idempotency-Key")
+        (status, body), replayed = self.state.accept(
+            url.path, key, number, status or 200
+        )
+        if replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return self.reply(status, body, headers)
+
+    def bearer(self):
+        scheme, _sep, token = (self.headers.get("Authorization") or "").partition(" ")
+        return token.strip() if scheme.lower() == "bearer" else None
+
+    def feed(self, url, status, headers):
+        query = query_dict(url.query)
+        try:
+            limit = first_value(query, "limit")
+            limit = int(limit) if limit else None
+            if limit is not None and limit < 1:
+                raise ValueError("limit must be >= 1")
+            page = self.state.feed_page(
+                url.path[len(FEED_PREFIX) :],
+                first_value(query, "since"),
+                first_value(query, "cursor"),
+                limit,
             )
-        return self.answer(
-            status, entry.get("json", {"scripted": True}), entry.get("headers")
-        )
+        except ValueError as exc:
+            return self.reply(400, {"error": str(exc)}, headers)
+        return self.reply(status or 200, page, headers)
 
-    def feed_page(self, url):
-        name = url.path[len(FEED_PREFIX) :]
-        query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        with self.state.lock:
-            items, page_size = self.state.feeds.get(name, ([], 2))
-        since = query.get("since") or ""
-        pending = [item for item in items if item.get("updated_at", "") > since]
-        start = int(query.get("cursor") or 0)
-        size = min(int(query.get("limit") or page_size), page_size)
-        page = pending[start : start + size]
-        more = start + size < len(pending)
-        watermark = page[-1]["updated_at"] if page else since
-        return self.answer(
-            200,
-            {
-                "items": page,
-                "next_cursor": str(start + size) if more else None,
-                "watermark": watermark,
-            },
-        )
+    # ---------------------------------------------------------------- oauth
 
-    # ------------------------------------------------------------------ oauth
+    def token_call(self, body):
+        if self.command != "POST":
+            return self.reply(405, {"error": "invalid_request"}, {"Allow": "POST"})
+        entry = self.state.take_script_entry(TOKEN_PATH, "POST")
+        if entry:
+            return self.scripted(entry, lambda _s, h: self.issue_token(body, h))
+        return self.issue_token(body)
 
-    def token(self, body):
-        state = self.state
-        form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+    def issue_token(self, body, headers=None):
+        form = query_dict(body.decode("utf-8", errors="replace"))
+        if first_value(form, "grant_type") != "client_credentials":
+            return self.reply(400, {"error": "unsupported_grant_type"}, headers)
         client_id, client_secret = self.basic_credentials()
-        client_id = client_id or form.get("client_id")
-        client_secret = client_secret or form.get("client_secret")
-        with state.lock:
-            known = state.oauth_clients.get(client_id)
-        if form.get("grant_type") != "client_credentials":
-            return self.answer(400, {"error": "unsupported_grant_type"})
-        if not known or not hmac.compare_digest(known, client_secret or ""):
-            return self.answer(401, {"error": "invalid_client"})
-        token = secrets.token_urlsafe(24)
-        with state.lock:
-            state.tokens.add(token)
-            state.tokens_issued += 1
-            lifetime = state.token_lifetime
-        return self.answer(
-            200, {"access_token": token, "token_type": "Bearer", "expires_in": lifetime}
-        )
+        if client_id is None:
+            client_id = first_value(form, "client_id")
+            client_secret = first_value(form, "client_secret")
+        token = self.state.issue_token(client_id, client_secret)
+        if token is None:
+            return self.reply(401, {"error": "invalid_client"}, headers)
+        return self.reply(200, token, {**(headers or {}), "Cache-Control": "no-store"})
 
     def basic_credentials(self):
-        auth = self.headers.get("Authorization") or ""
-        if not auth.startswith("Basic "):
+        scheme, _sep, encoded = (self.headers.get("Authorization") or "").partition(" ")
+        if scheme.lower() != "basic":
             return None, None
         try:
-            decoded = base64.b64decode(auth[6:]).decode()
-        except (ValueError, UnicodeDecodeError):
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
             return None, None
-        client_id, _sep, secret = decoded.partition(":")
-        return client_id, secret
+        client_id, _sep, client_secret = decoded.partition(":")
+        # RFC 6749 2.3.1: both parts are form-encoded before base64.
+        return unquote_plus(client_id), unquote_plus(client_secret)
 
-    # ------------------------------------------------------------------ control
+    # ---------------------------------------------------------------- control
 
-    def control(self, method, url, body):
-        sim = self.server.simulator
-        data = json.loads(body or b"{}") if method == "POST" else {}
-        route = url.path.rstrip("/")
-        query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        if route == "/_sim" and method == "GET":
-            return self.answer(200, control_page(sim), content_type="text/html")
-        if route == "/_sim/requests":
-            return self.answer(200, sim.requests(path=query.get("path")))
-        if route == "/_sim/deliveries":
-            with sim.state.lock:
-                return self.answer(
-                    200,
-                    {"deliveries": sim.state.deliveries, "replays": sim.state.replays},
-                )
-        if route == "/_sim/stats":
-            return self.answer(
+    def control(self, url, body):
+        route = url.path.rstrip("/") or CONTROL_PREFIX
+        query = query_dict(url.query)
+        if self.command == "GET":
+            return self.control_get(route, query)
+        if self.command != "POST":
+            return self.reply(405, {"error": "control routes take GET or POST"})
+        if route == f"{CONTROL_PREFIX}/ui":
+            return self.control_form(body)
+        try:
+            data = json.loads(body or b"{}")
+            if not isinstance(data, dict):
+                raise ValueError("the request body must be a JSON object")
+            result = self.control_post(route, data)
+        except (ValueError, KeyError, TypeError) as exc:
+            message = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+            return self.reply(400, {"error": message})
+        if result is None:
+            return self.reply(404, {"error": f"no control route POST {route}"})
+        return self.reply(200, result)
+
+    def control_get(self, route, query):
+        sim = self.sim
+        if route == CONTROL_PREFIX:
+            page = control_page(sim, first_value(query, "path") or ANY_PATH)
+            return self.reply(200, page, content_type="text/html; charset=utf-8")
+        if route == f"{CONTROL_PREFIX}/requests":
+            return self.reply(
                 200,
-                {"tokens_issued": sim.tokens_issued, "received": len(sim.requests())},
+                sim.requests(
+                    path=first_value(query, "path"), method=first_value(query, "method")
+                ),
             )
-        if method != "POST":
-            return self.answer(404, {"error": "unknown control route"})
-        if route == "/_sim/reset":
-            sim.reset()
-        elif route == "/_sim/script":
-            sim.script(data["path"], data["responses"], method=data.get("method"))
-        elif route == "/_sim/mode":
-            sim.set_mode(data["path"], data.get("status"))
-        elif route == "/_sim/oauth":
-            sim.oauth_clients[data["client_id"]] = data["client_secret"]
-            sim.state.token_lifetime = int(data.get("expires_in", 3600))
-        elif route.startswith("/_sim/feed/"):
-            sim.set_feed(
-                route[len("/_sim/feed/") :], data["items"], data.get("page_size", 2)
-            )
-        elif route == "/_sim/call_webhook":
-            status, answer = sim.call_webhook(
+        if route == f"{CONTROL_PREFIX}/deliveries":
+            return self.reply(200, sim.delivery_counts(first_value(query, "key")))
+        if route == f"{CONTROL_PREFIX}/stats":
+            return self.reply(200, sim.stats())
+        return self.reply(404, {"error": f"no control route GET {route}"})
+
+    def control_post(self, route, data):
+        """The JSON result of a control command, or None for an unknown route."""
+        sim = self.sim
+        if route.startswith(f"{CONTROL_PREFIX}/feed/"):
+            name = route[len(f"{CONTROL_PREFIX}/feed/") :]
+            sim.set_feed(name, data["items"], data.get("page_size", 2))
+            return {"ok": True, "feed": name}
+        if route == f"{CONTROL_PREFIX}/call_webhook":
+            return self.control_call_webhook(data)
+        commands = {
+            "reset": lambda: sim.reset(),
+            "script": lambda: sim.script(
+                data["path"], data["responses"], method=data.get("method")
+            ),
+            "mode": lambda: sim.set_mode(
+                data["path"], data.get("status"), data.get("headers")
+            ),
+            "oauth": lambda: self.control_oauth(data),
+            "oauth/revoke": lambda: sim.revoke_tokens(),
+        }
+        command = commands.get(route[len(CONTROL_PREFIX) + 1 :])
+        if command is None:
+            return None
+        command()
+        return {"ok": True}
+
+    def control_oauth(self, data):
+        if "client_id" in data:
+            self.sim.oauth_clients[data["client_id"]] = data["client_secret"]
+        if "expires_in" in data:
+            self.sim.token_lifetime = int(data["expires_in"])
+        if "require_bearer" in data:
+            self.sim.require_bearer = bool(data["require_bearer"])
+
+    def control_call_webhook(self, data):
+        options = (
+            "secret",
+            "idempotency_key",
+            "correlation_id",
+            "timestamp",
+            "signature",
+            "headers",
+        )
+        try:
+            status, body = self.sim.call_webhook(
                 data["url"],
                 data.get("payload", {}),
-                secret=data.get("secret"),
-                idempotency_key=data.get("idempotency_key"),
+                timeout=float(data.get("timeout", 30)),
+                **{name: data.get(name) for name in options},
             )
-            return self.answer(200, {"status": status, "body": answer})
-        else:
-            return self.answer(404, {"error": "unknown control route"})
-        return self.answer(200, {"ok": True})
+        except requests.RequestException as exc:
+            return {"status": None, "error": f"{type(exc).__name__}: {exc}"}
+        return {"status": status, "body": body}
+
+    def control_form(self, body):
+        """The control page's buttons: act, then show the page again."""
+        form = query_dict(body.decode("utf-8", errors="replace"))
+        path = (first_value(form, "path") or ANY_PATH).strip() or ANY_PATH
+        action = first_value(form, "action")
+        if not run_page_action(self.sim, action, path):
+            return self.reply(400, {"error": f"unknown action {action!r}"})
+        location = f"{CONTROL_PREFIX}/?path={quote(path, safe='/*')}"
+        return self.reply(303, b"", {"Location": location}, "text/plain")
 
 
-def control_page(sim):
-    rows = "".join(
-        f"<tr><td>{time.strftime('%H:%M:%S', time.localtime(r['received_at']))}</td>"
-        f"<td>{html.escape(r['method'])}</td><td>{html.escape(r['path'])}</td>"
-        f"<td>{r['status']}</td></tr>"
-        for r in reversed(sim.requests()[-20:])
+# ---------------------------------------------------------------- control page
+
+PAGE_ACTIONS = (
+    ("fail", "Fail next call (503)"),
+    ("down", "Partner down (all 503) on/off"),
+    ("rate", "Rate limit next (429)"),
+    ("slow", "Slow next (10 s)"),
+    ("reset", "Reset"),
+)
+
+
+def run_page_action(sim, action, path):
+    if action == "fail":
+        sim.fail_next(path, status=503)
+    elif action == "down":
+        sim.set_mode(ANY_PATH, None if sim.partner_down else 503)
+    elif action == "rate":
+        sim.rate_limit_next(path, retry_after=30)
+    elif action == "slow":
+        sim.slow_next(path, 10)
+    elif action == "reset":
+        sim.reset()
+    else:
+        return False
+    return True
+
+
+def _request_rows(sim):
+    rows = []
+    for r in reversed(sim.requests()[-_RECENT_ON_PAGE:]):
+        when = time.strftime("%H:%M:%S", time.localtime(r["received_at"]))
+        status = "dropped" if r["dropped"] else r["status"]
+        rows.append(
+            f"<tr><td>{when}</td><td>{html.escape(r['method'])}</td>"
+            f"<td>{html.escape(r['path'])}</td><td>{html.escape(str(status))}</td></tr>"
+        )
+    return "".join(rows) or "<tr><td colspan='4'>No calls yet.</td></tr>"
+
+
+def control_page(sim, path=ANY_PATH):
+    name = html.escape(sim.name)
+    stats = sim.stats()
+    down = "DOWN (every call answers 503)" if sim.partner_down else "up"
+    buttons = "\n".join(
+        f'<button name="action" value="{action}">{html.escape(label)}</button>'
+        for action, label in PAGE_ACTIONS
     )
-    with sim.state.lock:
-        down = sorted(sim.state.modes)
-    actions = [
-        (
-            "Fail next call (503)",
-            "/_sim/script",
-            {"path": "/api/orders", "responses": [{"status": 503}]},
-        ),
-        (
-            "Partner down (all 503)",
-            "/_sim/mode",
-            {"path": "/api/orders", "status": 503},
-        ),
-        ("Partner back up", "/_sim/mode", {"path": "/api/orders", "status": None}),
-        (
-            "Rate limit next (429)",
-            "/_sim/script",
-            {
-                "path": "/api/orders",
-                "responses": [{"status": 429, "headers": {"Retry-After": "30"}}],
-            },
-        ),
-        (
-            "Slow next (10 s)",
-            "/_sim/script",
-            {"path": "/api/orders", "responses": [{"delay": 10}]},
-        ),
-        ("Reset", "/_sim/reset", {}),
-    ]
-    buttons = "".join(
-        f"<button onclick='act({json.dumps(route)}, {html.escape(json.dumps(data))})'>"
-        f"{html.escape(label)}</button> "
-        for label, route, data in actions
-    )
-    return f"""<!doctype html><html><head><meta charset="utf-8">
-<title>Partner simulator: {html.escape(sim.name)}</title>
-<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:2px 10px}}</style>
-</head><body><h1>Partner simulator: {html.escape(sim.name)}</h1>
-<p>Calls to <code>/api/orders</code> answer as set here.
-Down: {html.escape(str(down))}</p>
-<p>{buttons}</p>
-<table><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th></tr>{rows}</table>
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>Partner simulator: {name}</title>
+<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:2px 12px;
+text-align:left}}button{{margin:4px 4px 4px 0}}</style></head>
+<body><h1>Partner simulator: {name}</h1>
+<p>Partner is <b>{down}</b>. Scripted answers waiting:
+{sim.state.pending_script_entries()}. Calls received: {stats["received"]},
+tokens issued: {stats["tokens_issued"]}.</p>
+<form method="post" action="{CONTROL_PREFIX}/ui">
+<label>Path for the next-call buttons (* = any call):
+<input name="path" value="{html.escape(path)}" size="30"></label><br>
+{buttons}
+</form>
+<h2>Recent calls</h2>
+<table><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th></tr>
+{_request_rows(sim)}</table>
+<p><a href="{CONTROL_PREFIX}/requests">All calls as JSON</a></p>
 <script>
-function act(route, data) {{
-  fetch(route, {{method: "POST", headers: {{"Content-Type": "application/json"}},
-                 body: JSON.stringify(data)}}).then(() => location.reload());
-}}
-</script></body></html>"""
+setInterval(function () {{
+  if (document.activeElement.name !== "path") location.reload();
+}}, 5000);
+</script>
+</body></html>"""
+
+
+# ---------------------------------------------------------------- public API
 
 
 class PartnerSimulator:
-    """The simulator as a server in a daemon thread."""
+    """The simulator as a server in a daemon thread (also a context manager)."""
 
     def __init__(self, host="127.0.0.1", port=0, name="partner", webhook_secret=None):
         self.name = name
         self.webhook_secret = webhook_secret
         self.state = SimulatorState(name)
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.sim_state = self.state
-        self.httpd.simulator = self
-        self.thread = None
+        self.httpd = SimulatorServer((host, port), Handler, self)
+        self._thread = None
+
+    # lifecycle
+
+    @property
+    def host(self):
+        return self.httpd.server_address[0]
+
+    @property
+    def port(self):
+        return self.httpd.server_address[1]
 
     @property
     def url(self):
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     def start(self):
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, name=f"sim-{self.name}", daemon=True
-        )
-        self.thread.start()
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self.httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"partner-sim-{self.name}",
+                daemon=True,
+            )
+            self._thread.start()
         return self
 
     def stop(self):
-        self.httpd.shutdown()
+        """Stop serving and cut open connections; sleeping handlers wake up."""
+        self.httpd.stopping.set()
+        if self._thread is not None:
+            self.httpd.shutdown()
+            self._thread.join(timeout=2)
+            self._thread = None
+        self.httpd.close_connections()
         self.httpd.server_close()
-        if self.thread:
-            self.thread.join(timeout=2)
 
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc_info):
         self.stop()
 
-    # ------------------------------------------------------------------ inspection
+    # inspection
 
     def requests(self, path=None, method=None):
-        with self.state.lock:
-            return [
-                dict(r)
-                for r in self.state.received
-                if (path is None or r["path"] == path)
-                and (method is None or r["method"] == method)
-            ]
+        return self.state.requests(path=path, method=method)
 
     def deliveries(self, key):
+        """How many new (not replayed) deliveries carried this Idempotency-Key."""
         with self.state.lock:
             return self.state.deliveries.get(key, 0)
+
+    def replays(self, key):
+        with self.state.lock:
+            return self.state.replays.get(key, 0)
+
+    def delivery_counts(self, key=None):
+        with self.state.lock:
+            if key is not None:
+                return {
+                    "key": key,
+                    "deliveries": self.state.deliveries.get(key, 0),
+                    "replays": self.state.replays.get(key, 0),
+                }
+            return {
+                "deliveries": dict(self.state.deliveries),
+                "replays": dict(self.state.replays),
+            }
+
+    def stats(self):
+        return self.state.stats()
 
     @property
     def tokens_issued(self):
@@ -436,12 +848,29 @@ class PartnerSimulator:
             return self.state.tokens_issued
 
     @property
+    def partner_down(self):
+        with self.state.lock:
+            return ANY_PATH in self.state.modes
+
+    # configuration
+
+    @property
     def oauth_clients(self):
         return self.state.oauth_clients
 
     @oauth_clients.setter
-    def oauth_clients(self, value):
-        self.state.oauth_clients = dict(value)
+    def oauth_clients(self, clients):
+        with self.state.lock:
+            self.state.oauth_clients = dict(clients)
+
+    @property
+    def token_lifetime(self):
+        return self.state.token_lifetime
+
+    @token_lifetime.setter
+    def token_lifetime(self, seconds):
+        with self.state.lock:
+            self.state.token_lifetime = int(seconds)
 
     @property
     def require_bearer(self):
@@ -451,21 +880,23 @@ class PartnerSimulator:
     def require_bearer(self, value):
         self.state.require_bearer = bool(value)
 
-    # ------------------------------------------------------------------ behaviour
+    def revoke_tokens(self):
+        """Forget issued tokens, as a partner rotating its keys would."""
+        self.state.revoke_tokens()
+
+    # behaviour
 
     def reset(self):
+        """Forget calls, scripts, modes, feeds, idempotency keys and tokens."""
         self.state.reset()
 
     def script(self, path, responses, method=None):
-        with self.state.lock:
-            self.state.scripts.append([path, method, [dict(r) for r in responses]])
+        """The next matching calls (``path`` or ``"*"``) answer these entries."""
+        self.state.add_script(path, responses, method=method)
 
-    def set_mode(self, path, status):
-        with self.state.lock:
-            if status:
-                self.state.modes[path] = int(status)
-            else:
-                self.state.modes.pop(path, None)
+    def set_mode(self, path, status, headers=None):
+        """Answer every call to ``path`` (``"*"``: all) with ``status``; None clears."""
+        self.state.set_mode(path, status, headers)
 
     def fail_next(self, path, count=1, status=503):
         self.script(path, [{"status": status, "repeat": count}])
@@ -485,13 +916,9 @@ class PartnerSimulator:
         self.script(path, [{"status": status, "body": "<<<not json"}])
 
     def set_feed(self, name, items, page_size=2):
-        ordered = sorted(
-            items, key=lambda i: (i.get("updated_at", ""), str(i.get("id")))
-        )
-        with self.state.lock:
-            self.state.feeds[name] = (ordered, int(page_size))
+        self.state.set_feed(name, items, page_size)
 
-    # ------------------------------------------------------------------ webhooks
+    # webhooks
 
     def call_webhook(
         self,
@@ -506,11 +933,11 @@ class PartnerSimulator:
         timeout=30,
     ):
         """POST a signed JSON webhook; returns (status, JSON body or text)."""
-        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        timestamp = str(int(timestamp if timestamp is not None else time.time()))
-        sent = {"Content-Type": "application/json", "X-HC-Timestamp": timestamp}
-        secret = secret if secret is not None else self.webhook_secret
-        if signature:
+        body = _payload_bytes(payload)
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        secret = self.webhook_secret if secret is None else secret
+        sent = {"Content-Type": JSON_TYPE, "X-HC-Timestamp": timestamp}
+        if signature is not None:
             sent["X-HC-Signature"] = signature
         elif secret:
             sent["X-HC-Signature"] = sign(secret, timestamp, body)
@@ -526,27 +953,70 @@ class PartnerSimulator:
             return response.status_code, response.text
 
 
-def main(argv=None):
+def _payload_bytes(payload):
+    if isinstance(payload, (bytes, bytearray)):
+        return bytes(payload)
+    if isinstance(payload, str):
+        return payload.encode()
+    return json.dumps(payload).encode()
+
+
+# ---------------------------------------------------------------- program
+
+
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8075)
+    parser.add_argument("--port", type=int, default=8075, help="0: any free port")
     parser.add_argument("--name", default="partner")
-    parser.add_argument("--webhook-secret")
-    parser.add_argument("--state-file", help="write the URL here once listening")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s sim %(message)s")
-    sim = PartnerSimulator(args.host, args.port, args.name, args.webhook_secret)
+    parser.add_argument("--webhook-secret", help="default secret of call_webhook")
+    parser.add_argument("--state-file", help="write the URL and port here as JSON")
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+def write_state_file(path, sim):
+    state = {
+        "name": sim.name,
+        "url": sim.url,
+        "host": sim.host,
+        "port": sim.port,
+        "pid": os.getpid(),
+    }
+    # Write then rename, so that a launcher polling the file never reads half.
+    temporary = f"{path}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(state, handle)
+    os.replace(temporary, path)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s partner-sim %(levelname)s %(message)s",
+    )
+    try:
+        sim = PartnerSimulator(args.host, args.port, args.name, args.webhook_secret)
+    except OSError as exc:
+        _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
+        return 1
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_args: stopped.set())
     sim.start()
     if args.state_file:
-        with open(args.state_file, "w", encoding="utf-8") as handle:
-            json.dump({"url": sim.url, "name": sim.name}, handle)
-    _logger.info("partner simulator %s listening on %s", sim.name, sim.url)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+        write_state_file(args.state_file, sim)
+    print(f"partner simulator {sim.name} listening on {sim.url}", flush=True)
     stopped.wait()
+    _logger.info("stopping")
     sim.stop()
+    if args.state_file:
+        with suppress(FileNotFoundError):
+            os.remove(args.state_file)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

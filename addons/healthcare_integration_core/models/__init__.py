@@ -8,3 +8,4 @@ from . import hc_message
 from . import hc_message_attempt
 from . import hc_crosswalk
 from . import hc_flow_redaction
+from . import ir_binary

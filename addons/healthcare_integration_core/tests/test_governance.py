@@ -119,6 +119,13 @@ class TestAccess(GovernanceCase):
         )
         self.assertEqual(entry.user_id, self.viewer)
 
+    def test_payloads_are_not_downloadable(self):
+        binary = self.env["ir.binary"].with_user(self.viewer)
+        with self.assertRaises(AccessError):
+            binary._record_to_stream(
+                self.message.with_user(self.viewer), "request_payload"
+            )
+
     def test_manager_configures_and_replays(self):
         backend = self.backend.with_user(self.manager)
         backend.write({"read_timeout": 12})
