@@ -66,6 +66,7 @@ class HcWebhookController(http.Controller):
         )
         if not flow or not flow.backend_id.active:
             return json_response(404, {"error": "unknown backend or flow"})
+        env = env(context=dict(env.context, allowed_company_ids=flow.company_id.ids))
         headers = request.httprequest.headers
         correlation_id = headers.get("X-Correlation-ID") or None
         try:

@@ -149,3 +149,32 @@ class TestWebhook(SimulatorMixin, HttpCase):
             {"item": "X"}, secret=None, headers={"X-Partner-Key": "guess"}
         )
         self.assertEqual(status, 401)
+
+    def test_backend_of_another_company(self):
+        company = self.env["res.company"].create({"name": "Hospital North"})
+        backend = self.env["hc.backend"].create(
+            {
+                "name": "North EHR",
+                "code": "north_ehr",
+                "company_id": company.id,
+                "webhook_secret": "north-secret",
+            }
+        )
+        self.env["hc.flow"].create(
+            {
+                "name": "North events",
+                "code": "events",
+                "backend_id": backend.id,
+                "direction": "inbound",
+                "trigger": "webhook",
+            }
+        )
+        self.env.flush_all()
+        status, body = self.sim.call_webhook(
+            self.url(flow_code="events", backend_code="north_ehr"),
+            {"event": "x"},
+            secret="north-secret",
+        )
+        self.assertEqual(status, 202)
+        message = self.env["hc.message"].browse(body["id"])
+        self.assertEqual(message.company_id, company)
