@@ -300,6 +300,8 @@ class SimulatorState:
     def set_feed(self, name, items, page_size):
         if not isinstance(page_size, int) or page_size < 1:
             raise ValueError("page_size must be an int >= 1")
+        if not all(isinstance(item, dict) for item in items):
+            raise ValueError("feed items must be objects")
         ordered = sorted(copy.deepcopy(list(items)), key=feed_sort_key)
         with self.lock:
             self.feeds[name] = (ordered, page_size)
@@ -393,6 +395,7 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self):
         started = time.monotonic()
         url = urlsplit(self.path)
+        self.record = None
         try:
             body = self.read_body()
         except ValueError:
@@ -441,6 +444,7 @@ class Handler(BaseHTTPRequestHandler):
         }
         if not any(k.lower() == "content-type" for k in extra):
             extra["Content-Type"] = content_type
+        self.note_outcome(status)
         self.send_response(status)
         for key, value in extra.items():
             self.send_header(key, value)
@@ -453,38 +457,46 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         return status
 
+    def note_outcome(self, status):
+        # Before answering: a client that reads the records right after its
+        # answer must see the status.
+        if self.record is not None:
+            self.state.set_outcome(self.record, status)
+
     def drop(self):
+        self.note_outcome(None)
         self.close_connection = True
         with suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
         return None
 
     def log_call(self, path, status, started):
-        notes = [
-            f"{name}={mask_header(name, value)}"
+        notes = "".join(
+            f" {name}={mask_header(name, value)}"
             for name, value in self.headers.items()
             if is_sensitive_header(name) or name.lower() in _LOGGED_HEADERS
-        ]
-        _logger.info(
-            "%s %s -> %s %.0fms %s",
+        )
+        # The control page reloads itself every few seconds: its reads would
+        # drown the partner traffic in the log.
+        quiet = self.command == "GET" and path.startswith(CONTROL_PREFIX)
+        _logger.log(
+            logging.DEBUG if quiet else logging.INFO,
+            "%s %s -> %s %.0fms%s",
             self.command,
             path,
             "dropped" if status is None else status,
             (time.monotonic() - started) * 1000,
-            " ".join(notes),
+            notes,
         )
 
     # ---------------------------------------------------------------- partner
 
     def partner_call(self, url, body):
-        record, number = self.state.record(self.command, url, self.headers, body)
+        self.record, number = self.state.record(self.command, url, self.headers, body)
         entry = self.state.take_script_entry(url.path, self.command)
         if entry:
-            status = self.scripted(entry, lambda s, h: self.regular(url, number, s, h))
-        else:
-            status = self.regular(url, number)
-        self.state.set_outcome(record, status)
-        return status
+            return self.scripted(entry, lambda s, h: self.regular(url, number, s, h))
+        return self.regular(url, number)
 
     def scripted(self, entry, regular):
         """Answer as the entry says; ``regular(status, headers)`` answers normally."""
@@ -630,7 +642,7 @@ class Handler(BaseHTTPRequestHandler):
         if route == f"{CONTROL_PREFIX}/call_webhook":
             return self.control_call_webhook(data)
         commands = {
-            "reset": lambda: sim.reset(),
+            "reset": sim.reset,
             "script": lambda: sim.script(
                 data["path"], data["responses"], method=data.get("method")
             ),
@@ -638,7 +650,7 @@ class Handler(BaseHTTPRequestHandler):
                 data["path"], data.get("status"), data.get("headers")
             ),
             "oauth": lambda: self.control_oauth(data),
-            "oauth/revoke": lambda: sim.revoke_tokens(),
+            "oauth/revoke": sim.revoke_tokens,
         }
         command = commands.get(route[len(CONTROL_PREFIX) + 1 :])
         if command is None:
@@ -648,7 +660,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def control_oauth(self, data):
         if "client_id" in data:
-            self.sim.oauth_clients[data["client_id"]] = data["client_secret"]
+            self.sim.oauth_clients[str(data["client_id"])] = str(data["client_secret"])
         if "expires_in" in data:
             self.sim.token_lifetime = int(data["expires_in"])
         if "require_bearer" in data:
