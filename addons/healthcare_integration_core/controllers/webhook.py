@@ -49,22 +49,9 @@ class HcWebhookController(http.Controller):
         readonly=False,
     )
     def receive(self, backend_code, flow_code, **_kwargs):
-        env = request.env(
-            user=request.env.ref("healthcare_integration_core.user_integration_bot").id
-        )
-        flow = (
-            env["hc.flow"]
-            .sudo()
-            .search(
-                [
-                    ("backend_id.code", "=", backend_code),
-                    ("code", "=", flow_code),
-                    ("direction", "=", "inbound"),
-                ],
-                limit=1,
-            )
-        )
-        if not flow or not flow.backend_id.active:
+        env = request.env(user=request.env["hc.message"]._processing_user().id)
+        flow = env["hc.flow"].sudo()._find_flow(backend_code, flow_code, "inbound")
+        if not flow:
             return json_response(404, {"error": "unknown backend or flow"})
         env = env(context=dict(env.context, allowed_company_ids=flow.company_id.ids))
         headers = request.httprequest.headers

@@ -161,7 +161,7 @@ class HcBackend(models.Model):
 
     def _grant_processor_companies(self):
         """Let the inbound processor work in the companies of the backends."""
-        bot = self.env.ref("healthcare_integration_core.user_integration_bot").sudo()
+        bot = self.env["hc.message"]._processing_user().sudo()
         missing = self.company_id - bot.company_ids
         if missing:
             bot.write({"company_ids": [Command.link(c.id) for c in missing]})
@@ -204,11 +204,6 @@ class HcBackend(models.Model):
     def _secret(self, slot):
         self.ensure_one()
         return self.env["hc.backend.secret"]._reveal(self, slot)
-
-    def action_clear_secrets(self):
-        self.env["hc.backend.secret"].sudo().search(
-            [("backend_id", "in", self.ids)]
-        ).unlink()
 
     # ------------------------------------------------------------------ transport
 

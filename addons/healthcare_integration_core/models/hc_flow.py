@@ -185,19 +185,17 @@ class HcFlow(models.Model):
     # ------------------------------------------------------------------ lookups
 
     @api.model
-    def _get_flow(self, backend_code, flow_code):
-        flow = self.search(
-            [("backend_id.code", "=", backend_code), ("code", "=", flow_code)], limit=1
+    def _find_flow(self, backend_code, flow_code, direction):
+        """The active flow of an active backend, by codes (or an empty set)."""
+        return self.search(
+            [
+                ("backend_id.code", "=", backend_code),
+                ("backend_id.active", "=", True),
+                ("code", "=", flow_code),
+                ("direction", "=", direction),
+            ],
+            limit=1,
         )
-        if not flow:
-            raise UserError(
-                _(
-                    "No active flow %(flow)s on backend %(backend)s.",
-                    flow=flow_code,
-                    backend=backend_code,
-                )
-            )
-        return flow
 
     def _content_type(self):
         return CONTENT_TYPES[self.payload_format]
@@ -236,6 +234,10 @@ class HcFlow(models.Model):
 
     # ------------------------------------------------------------------ outbound API
 
+    def _check_outbound(self):
+        if self.direction != "outbound":
+            raise UserError(_("Flow %s is not outbound.", self.display_name))
+
     def send(
         self,
         payload,
@@ -252,8 +254,7 @@ class HcFlow(models.Model):
         is stored as a failed message and not sent.
         """
         self.ensure_one()
-        if self.direction != "outbound":
-            raise UserError(_("Flow %s is not outbound.", self.display_name))
+        self._check_outbound()
         message = self.env["hc.message"]._create_outbound(
             self,
             self._serialize(payload),
@@ -273,8 +274,7 @@ class HcFlow(models.Model):
         message sums up the outcome once every page is final.
         """
         self.ensure_one()
-        if self.direction != "outbound":
-            raise UserError(_("Flow %s is not outbound.", self.display_name))
+        self._check_outbound()
         return self.env["hc.message"]._create_push_run(self, pages)
 
     # ------------------------------------------------------------------ batch
@@ -318,9 +318,7 @@ class HcFlow(models.Model):
                 "interval_number": max(flow.batch_interval_minutes, 1),
                 "interval_type": "minutes",
                 "active": flow.active,
-                "user_id": self.env.ref(
-                    "healthcare_integration_core.user_integration_bot"
-                ).id,
+                "user_id": self.env["hc.message"]._processing_user().id,
             }
             if flow.cron_id:
                 flow.cron_id.sudo().write(vals)
