@@ -1,0 +1,106 @@
+"""ASC X12 EDI: parse, serialize, envelopes, 997/999 and supply-chain maps.
+
+Plain Python (standard library only) so that it runs and is tested without
+Odoo. Layers, each usable alone:
+
+- ``parse(data) -> [Interchange]`` / ``serialize(interchange) -> bytes``: the
+  generic syntax (``codec``, ``writer``, ``model``). Delimiters come from each
+  ISA; ``parse(serialize(x)) == x``. Every problem is an ``X12Error`` naming the
+  interchange, the segment position and the reason.
+- ``build_interchange`` and ``Envelope`` (``envelope``): ISA/GS/ST around
+  segments with counts and control numbers drawn from the caller's sequence.
+- ``validate_group``, ``build_997``, ``build_999``, ``read_ack`` (``ack``).
+- ``map_850``/``map_855``/``map_856``/``map_810``, ``flatten_856``,
+  ``build_850``/``build_document`` (``documents``): transaction sets to plain
+  dicts and back, driven by declarative specs (``mapping``).
+
+Usage::
+
+    from itertools import count
+    from lib import x12
+
+    numbers = count(1)
+    envelope = {"sender_id": "HOSPITAL", "receiver_id": "SUPPLIER"}
+    order = {"po_number": "PO-1", "purpose": "00", "type": "SA",
+             "lines": [{"line_number": "1", "quantity": 10, "uom": "BX",
+                        "unit_price": "12.50", "ids": {"VP": "NG-100"}}]}
+    data = x12.serialize(x12.build_850(order, envelope, numbers))
+    for interchange in x12.parse(data, strict=False):
+        for group in interchange.groups:
+            results = x12.validate_group(group, supported={"850"})
+            ack = x12.build_997(interchange, group, results, numbers)
+            orders = [x12.map_850(ts) for ts in group.transaction_sets]
+"""
+
+from .ack import (
+    SetResult,
+    build_997,
+    build_999,
+    group_codes,
+    read_ack,
+    read_acks,
+    validate_group,
+)
+from .codec import parse
+from .documents import (
+    SPECS,
+    build_850,
+    build_document,
+    flatten_856,
+    map_810,
+    map_850,
+    map_855,
+    map_856,
+)
+from .envelope import ControlNumbers, Envelope, build_interchange, next_control
+from .mapping import read as read_document
+from .mapping import write as write_document
+from .model import (
+    Composite,
+    Delimiters,
+    FunctionalGroup,
+    Interchange,
+    Repetition,
+    Segment,
+    TransactionSet,
+    X12Error,
+    transaction_sets,
+)
+from .values import decode
+from .writer import serialize
+
+__all__ = [
+    "SPECS",
+    "Composite",
+    "ControlNumbers",
+    "Delimiters",
+    "Envelope",
+    "FunctionalGroup",
+    "Interchange",
+    "Repetition",
+    "Segment",
+    "SetResult",
+    "TransactionSet",
+    "X12Error",
+    "build_850",
+    "build_997",
+    "build_999",
+    "build_document",
+    "build_interchange",
+    "decode",
+    "flatten_856",
+    "group_codes",
+    "map_810",
+    "map_850",
+    "map_855",
+    "map_856",
+    "next_control",
+    "parse",
+    "read_ack",
+    "read_acks",
+    "read_document",
+    "serialize",
+    "transaction_sets",
+    "validate_group",
+    "write_document",
+]
