@@ -31,10 +31,24 @@ ODOO_SKIPPED_RE = re.compile(r"^\S+ \S+ \d+ INFO \S+ odoo\.addons\.\S+: skipped 
 DEMO_SIMULATORS = (("demo-partner", 8075),)
 
 
+TEST_ADDONS_DIR = ROOT / "tests" / "addons"
+
+
+def addons_in(folder):
+    return sorted(p.name for p in folder.iterdir() if (p / "__manifest__.py").is_file())
+
+
 def suite_addons():
-    return sorted(
-        p.name for p in (ROOT / "addons").iterdir() if (p / "__manifest__.py").is_file()
-    )
+    return addons_in(ROOT / "addons")
+
+
+def test_addons():
+    """Throwaway addons that exist for the tests (installed in test databases)."""
+    return addons_in(TEST_ADDONS_DIR) if TEST_ADDONS_DIR.is_dir() else []
+
+
+def test_addons_path():
+    return f"{read_conf()['addons_path']},{TEST_ADDONS_DIR}"
 
 
 def log(msg):
@@ -412,6 +426,7 @@ def odoo_counts(log_path, returncode):
 
 def run_odoo_tests(tally, db, addons, http_port):
     log_path = STATE / "odoo-tests.log"
+    addons = [*addons, *test_addons()]
     tags = ",".join(f"/{a}" for a in addons)
     log(
         f"installing {', '.join(addons)} in {db} and running their tests "
@@ -423,6 +438,7 @@ def run_odoo_tests(tally, db, addons, http_port):
             addons,
             logfile=logfile,
             extra=(
+                f"--addons-path={test_addons_path()}",
                 "--test-enable",
                 "--test-tags",
                 tags,
@@ -448,7 +464,12 @@ def run_integration(tally, db):
     with log_path.open("w") as logfile:
         proc = None
         try:
-            proc = start_odoo(db, port, logfile=logfile)
+            proc = start_odoo(
+                db,
+                port,
+                logfile=logfile,
+                extra=(f"--addons-path={test_addons_path()}",),
+            )
             run_pytest(
                 tally,
                 "suite tests",

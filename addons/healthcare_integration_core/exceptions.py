@@ -1,16 +1,60 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Errors a handler raises to tell the runtime what became of a message.
+
+Anything a handler did before raising is rolled back: a message is applied
+whole or not at all.
+"""
+
 from odoo.exceptions import UserError
 
 
 class HcBusinessError(UserError):
-    """A message that cannot be processed as it is; retrying will not help."""
+    """A message that cannot be processed as it is; retrying will not help.
+
+    The message fails as a business exception of ``kind`` (e.g. ``"mapping"``,
+    ``"duplicate_invoice"``) for the flow's business owner, who gets an
+    activity on each of ``records`` (after the rollback), e.g.::
+
+        raise HcBusinessError(
+            _("Two partners match supplier %s", vat),
+            kind="supplier_conflict",
+            records=partners,
+        )
+
+    Once the cause is fixed, replaying the message processes it again.
+    """
+
+    def __init__(self, message, kind="business", records=None):
+        super().__init__(message)
+        self.kind = kind
+        self.records = records
 
 
 class HcMappingError(HcBusinessError):
     """Codes of a message have no crosswalk entry."""
 
     def __init__(self, message, domain, codes):
-        super().__init__(message)
+        super().__init__(message, kind="mapping")
         self.domain = domain
         self.codes = codes
+
+
+class HcRetryableError(Exception):
+    """Not now, maybe later: the message is retried after ``seconds``.
+
+    For what another message or system will fix soon, e.g. a transfer that
+    arrived before the hire it refers to::
+
+        raise HcRetryableError(_("Waiting for the hire of %s", ref), seconds=60)
+
+    Each retry spends an attempt; the message fails once they are spent.
+    """
+
+    def __init__(self, message, seconds=60):
+        super().__init__(message)
+        self.seconds = seconds
+
+
+class PayloadIntegrityError(Exception):
+    """A stored payload does not match the checksum recorded when it was stored."""

@@ -54,6 +54,11 @@ class OdooClient:
             kwargs,
         )
 
+    def flow_type(self, code):
+        """The id of an installed flow type."""
+        [type_id] = self.execute("hc.flow.type", "search", [("code", "=", code)])
+        return type_id
+
     def read_one(self, model, record_id, fields):
         return self.execute(model, "read", [record_id], fields)[0]
 
@@ -116,7 +121,7 @@ def backend(odoo, sim):
             "name": "Suite out",
             "code": "out",
             "backend_id": backend_id,
-            "direction": "outbound",
+            "flow_type_id": odoo.flow_type("core.send"),
             "endpoint": "/api/orders",
             "max_attempts": 2,
             "backoff_base": 1,
@@ -131,8 +136,7 @@ def backend(odoo, sim):
             "name": "Suite in",
             "code": "in",
             "backend_id": backend_id,
-            "direction": "inbound",
-            "trigger": "webhook",
+            "flow_type_id": odoo.flow_type("core.receive"),
         },
     )
     return {"id": backend_id, "code": code, "out": out_id, "in": in_id}

@@ -75,27 +75,22 @@ def test_batch_pull_runs_its_chunks_on_the_runner(odoo, sim, backend):
             "name": "Suite feed",
             "code": "feed",
             "backend_id": backend["id"],
-            "direction": "inbound",
-            "trigger": "schedule",
-            "sync_mode": "batch",
+            "flow_type_id": odoo.flow_type("core.receive_pull"),
             "endpoint": "/feeds/suite",
             "batch_page_size": 2,
-            "channel": "root.hc_batch",
         },
     )
     cron = odoo.read_one("hc.flow", flow_id, ["cron_id"])["cron_id"]
     assert cron, "a batch flow owns a scheduled action"
     odoo.execute("hc.flow", "action_run_batch", [flow_id])
-    run_id = odoo.execute(
-        "hc.message", "search", [("flow_id", "=", flow_id), ("is_batch_run", "=", True)]
-    )[0]
-    run = odoo.wait_for("hc.message", run_id, "state", FINAL)
+    [run_id] = odoo.execute("hc.sync.run", "search", [("flow_id", "=", flow_id)])
+    run = odoo.wait_for("hc.sync.run", run_id, "state", FINAL)
     assert run["state"] == "done"
     summary = odoo.read_one(
-        "hc.message", run_id, ["count_skipped", "count_failed", "child_ids"]
+        "hc.sync.run", run_id, ["count_skipped", "count_failed", "message_ids"]
     )
     assert summary["count_skipped"] == 5
     assert summary["count_failed"] == 0
-    assert len(summary["child_ids"]) == 3
+    assert len(summary["message_ids"]) == 3
     flow = odoo.read_one("hc.flow", flow_id, ["watermark"])
     assert flow["watermark"] == "2026-11-05T08:00:00Z"

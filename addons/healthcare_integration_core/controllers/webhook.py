@@ -1,26 +1,16 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import hashlib
 import hmac
 import json
 import logging
 
-import psycopg2
-
-from odoo import _, http
+from odoo import fields, http
 from odoo.http import request
 
-from ..lib import retry, signing
+from ..lib import formats, inbound, signing
+from ..lib.inbound import RequestRefused
 
 _logger = logging.getLogger(__name__)
-
-ACCEPTED_TYPES = {
-    "json": {"application/json"},
-    "fhir_json": {"application/fhir+json", "application/json"},
-    "xml": {"application/xml", "text/xml"},
-    "x12": {"application/edi-x12", "application/edi", "text/plain"},
-    "csv": {"text/csv", "text/plain"},
-}
 
 
 def json_response(status, body, correlation_id=None):
@@ -30,15 +20,23 @@ def json_response(status, body, correlation_id=None):
     return request.make_response(json.dumps(body), headers=headers, status=status)
 
 
-class WebhookRefused(Exception):
-    def __init__(self, status, error_class, reason):
-        super().__init__(reason)
-        self.status = status
-        self.error_class = error_class
-        self.reason = reason
+class Refused(RequestRefused):
+    def __init__(self, status, reason_code, reason):
+        super().__init__(status, reason)
+        self.reason_code = reason_code
 
 
 class HcWebhookController(http.Controller):
+    """Signed webhooks: ``POST /hc/webhook/<backend code>/<flow code>``.
+
+    Everything a request costs before it is authenticated is bounded: header
+    values are length-checked, the body is read up to the backend's limit and
+    no further, and refusals are counted per minute rather than stored one by
+    one. A request is stored only once authenticated, and only once: by its
+    Idempotency-Key (or the payload's SHA-256) and by its signature, so a
+    captured request replayed with another key is answered as a duplicate.
+    """
+
     @http.route(
         "/hc/webhook/<string:backend_code>/<string:flow_code>",
         type="http",
@@ -50,161 +48,114 @@ class HcWebhookController(http.Controller):
     )
     def receive(self, backend_code, flow_code, **_kwargs):
         env = request.env(user=request.env["hc.message"]._processing_user().id)
-        flow = env["hc.flow"].sudo()._find_flow(backend_code, flow_code, "inbound")
-        if not flow:
-            return json_response(404, {"error": "unknown backend or flow"})
-        env = env(context=dict(env.context, allowed_company_ids=flow.company_id.ids))
         headers = request.httprequest.headers
-        correlation_id = headers.get("X-Correlation-ID") or None
+        flow = env["hc.flow"].sudo()._find_flow(backend_code, flow_code, "inbound")
         try:
-            # before the body is read: werkzeug would consume form encodings
+            if not flow:
+                raise Refused(404, "unknown_flow", "unknown backend or flow")
+            bounded = self._bounded_headers(headers)
             self._check_content_type(flow, headers)
             body = self._read_body(flow)
-            self._authenticate(flow, headers, body)
-        except WebhookRefused as refusal:
-            self._record_refusal(env, flow, refusal, correlation_id)
-            return json_response(
-                refusal.status, {"error": refusal.reason}, correlation_id
-            )
-        key = headers.get("Idempotency-Key") or hashlib.sha256(body).hexdigest()
-        original = env["hc.message"]._find_original(flow, key)
-        if original:
-            return self._duplicate_answer(original)
-        errors = flow._validate_payload(body)
-        if errors:
-            message = self._store_invalid(env, flow, body, key, correlation_id, errors)
+            digest = self._authenticate(flow, headers, body)
+        except Refused as refusal:
+            self._record_refusal(env, backend_code, flow_code, refusal)
+            return json_response(refusal.status, {"error": refusal.reason})
+        env = env(context=dict(env.context, allowed_company_ids=flow.company_id.ids))
+        ingested = env["hc.inbound"]._ingest(
+            flow.with_env(env),
+            body,
+            idempotency_key=bounded["Idempotency-Key"],
+            correlation_id=bounded["X-Correlation-ID"],
+            signature_digest=digest,
+        )
+        if ingested.duplicate:
+            return json_response(200, ingested.as_answer(), ingested.correlation_id)
+        if ingested.errors:
             return json_response(
                 422,
                 {
                     "error": "validation failed",
-                    "details": errors,
-                    "message_id": message.name,
+                    "details": ingested.errors,
+                    "message_id": ingested.name,
                 },
-                message.correlation_id,
+                ingested.correlation_id,
             )
-        try:
-            with env.cr.savepoint():
-                message = env["hc.message"]._create_inbound(
-                    flow, body, key, correlation_id
-                )
-        except psycopg2.IntegrityError:
-            # a concurrent delivery with the same key committed first
-            return self._duplicate_answer(env["hc.message"]._find_original(flow, key))
-        return json_response(
-            202,
-            {
-                "message_id": message.name,
-                "id": message.id,
-                "correlation_id": message.correlation_id,
-                "state": message.state,
-            },
-            message.correlation_id,
-        )
+        return json_response(202, ingested.as_answer(), ingested.correlation_id)
 
-    def _read_body(self, flow):
+    @staticmethod
+    def _bounded_headers(headers):
+        try:
+            return inbound.bounded_headers(headers)
+        except RequestRefused as exc:
+            raise Refused(exc.status, "bad_header", exc.reason) from None
+
+    @staticmethod
+    def _check_content_type(flow, headers):
+        # before the body is read: werkzeug would consume form encodings
+        content_type = headers.get("Content-Type")
+        if not formats.accepts(flow.payload_format, content_type):
+            raise Refused(
+                415,
+                "bad_content_type",
+                f"Content type {formats.mimetype(content_type) or '(none)'} not "
+                f"accepted for {flow.payload_format} payloads",
+            )
+
+    @staticmethod
+    def _read_body(flow):
         limit = (flow.backend_id.max_payload_kb or 2048) * 1024
-        length = request.httprequest.content_length
-        if length is not None and length > limit:
-            raise WebhookRefused(
-                413,
-                retry.ERROR_VALIDATION,
-                _("Payload of %s bytes exceeds the limit", length),
-            )
-        body = request.httprequest.get_data()
-        if len(body) > limit:
-            raise WebhookRefused(
-                413, retry.ERROR_VALIDATION, _("Payload exceeds %s bytes", limit)
-            )
+        httprequest = request.httprequest
+        cached = getattr(httprequest, "_hc_body", None)
+        if cached is not None:  # a retried request (serialization failure)
+            return cached
+        # Odoo's request wrapper exposes get_data(), which would buffer a whole
+        # chunked body; the werkzeug request's stream is read up to the limit.
+        stream = httprequest._HTTPRequest__wrapped.stream
+        try:
+            body = inbound.read_limited(stream, limit, httprequest.content_length)
+        except RequestRefused as exc:
+            raise Refused(exc.status, "too_large", exc.reason) from None
+        httprequest._hc_body = body
         return body
 
-    def _authenticate(self, flow, headers, body):
+    @staticmethod
+    def _authenticate(flow, headers, body):
+        """Check the request's credentials; the digest of an accepted signature."""
         backend = flow.backend_id
         secret = backend.sudo()._secret("webhook")
         if not secret:
-            raise WebhookRefused(
-                401,
-                retry.ERROR_AUTHENTICATION,
-                _("No webhook secret configured for this backend"),
+            raise Refused(
+                401, "unauthenticated", "No webhook secret configured for this backend"
             )
         if backend.inbound_auth == "api_key":
             given = headers.get(backend.api_key_header or "X-API-Key") or ""
             if not hmac.compare_digest(given.encode(), secret.encode()):
-                raise WebhookRefused(
-                    401, retry.ERROR_AUTHENTICATION, _("Missing or wrong API key")
-                )
-            return
+                raise Refused(401, "unauthenticated", "Missing or wrong API key")
+            return None
+        signature = headers.get(signing.SIGNATURE_HEADER)
         try:
             signing.verify_signature(
                 secret,
                 headers.get(signing.TIMESTAMP_HEADER),
-                headers.get(signing.SIGNATURE_HEADER),
+                signature,
                 body,
                 tolerance=backend.webhook_tolerance or 300,
             )
         except signing.SignatureError as exc:
-            raise WebhookRefused(401, retry.ERROR_AUTHENTICATION, exc.reason) from None
+            raise Refused(401, "unauthenticated", exc.reason) from None
+        return inbound.signature_digest(signature)
 
-    def _check_content_type(self, flow, headers):
-        mimetype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if mimetype not in ACCEPTED_TYPES[flow.payload_format]:
-            raise WebhookRefused(
-                415,
-                retry.ERROR_VALIDATION,
-                _(
-                    "Content type %(got)s not accepted for %(fmt)s payloads",
-                    got=mimetype or "(none)",
-                    fmt=flow.payload_format,
-                ),
-            )
-
-    def _record_refusal(self, env, flow, refusal, correlation_id):
-        _logger.warning(
-            "webhook %s/%s refused (%s): %s",
-            flow.backend_id.code,
-            flow.code,
+    @staticmethod
+    def _record_refusal(env, backend_code, flow_code, refusal):
+        # the body of a refused call is untrusted: it is not stored
+        env["hc.webhook.refusal"].sudo()._refuse(
+            backend_code,
+            flow_code,
+            refusal.reason_code,
             refusal.status,
             refusal.reason,
-        )
-        # the body of a refused call is untrusted: it is not stored
-        env["hc.message"].sudo().create(
             {
-                "flow_id": flow.id,
-                "backend_id": flow.backend_id.id,
-                "direction": "inbound",
-                "correlation_id": correlation_id or False,
-                "http_status": refusal.status,
-                "state": "dead",
-                "error_class": refusal.error_class,
-                "error_text": _("Refused: %s", refusal.reason),
-                "http_method": "POST",
-            }
-        )
-
-    def _store_invalid(self, env, flow, body, key, correlation_id, errors):
-        message = env["hc.message"].create(
-            env["hc.message"]._base_vals(
-                flow,
-                body,
-                idempotency_key=key,
-                correlation_id=correlation_id,
-                state="queued",
-                http_status=422,
-                http_method="POST",
-                endpoint=False,
-            )
-        )
-        message._fail(retry.ERROR_VALIDATION, "\n".join(errors))
-        return message
-
-    def _duplicate_answer(self, original):
-        return json_response(
-            200,
-            {
-                "message_id": original.name,
-                "id": original.id,
-                "correlation_id": original.correlation_id,
-                "state": original.state,
-                "duplicate": True,
+                "at": fields.Datetime.to_string(fields.Datetime.now()),
+                "from": request.httprequest.remote_addr,
             },
-            original.correlation_id,
         )

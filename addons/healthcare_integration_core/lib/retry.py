@@ -147,3 +147,33 @@ def next_retry_delay(
 ) -> float:
     backoff = backoff_delay(attempt, base=base, max_delay=max_delay, rand=rand)
     return max(backoff, outcome.retry_after or 0.0)
+
+
+@dataclass(frozen=True)
+class RetryWait:
+    """How long to wait before the next attempt, and why."""
+
+    seconds: float
+    asked: float | None  # what the partner's Retry-After asked for, if anything
+    capped: bool  # True when the partner asked for more than the flow allows
+
+
+def retry_wait(
+    attempt: int,
+    outcome: Outcome,
+    base: float = 30,
+    max_delay: float = 3600,
+    rand: Callable[[], float] = random.random,
+) -> RetryWait:
+    """The wait before the next attempt, never longer than ``max_delay``.
+
+    A partner's ``Retry-After`` is honoured up to the flow's longest backoff,
+    so that an absurd value (days, or an overflowing number) cannot park a
+    message beyond its retry budget.
+    """
+    backoff = backoff_delay(attempt, base=base, max_delay=max_delay, rand=rand)
+    asked = outcome.retry_after
+    if asked is None or asked != asked:  # NaN
+        return RetryWait(backoff, None, False)
+    capped = asked > max_delay
+    return RetryWait(max(backoff, min(asked, max_delay)), asked, capped)

@@ -9,15 +9,17 @@ from jsonschema import exceptions as jsonschema_exceptions
 from jsonschema.validators import validator_for
 from lxml import etree
 
+from . import formats
+
 try:
     from referencing.exceptions import Unresolvable as UnresolvableReference
 except ImportError:  # jsonschema < 4.18 resolves $ref without "referencing"
     from jsonschema.exceptions import RefResolutionError as UnresolvableReference
 
-JSON_FORMATS = ("json", "fhir_json")
-XML_FORMATS = ("xml",)
-UNCHECKED_FORMATS = ("x12", "csv")
-SUPPORTED_FORMATS = JSON_FORMATS + XML_FORMATS + UNCHECKED_FORMATS
+JSON_FORMATS = formats.codes_of_family(formats.FAMILY_JSON)
+XML_FORMATS = formats.codes_of_family(formats.FAMILY_XML)
+UNCHECKED_FORMATS = formats.codes_of_family(formats.FAMILY_TEXT)
+SUPPORTED_FORMATS = tuple(formats.FORMATS)
 
 
 class PayloadValidationError(Exception):
@@ -175,3 +177,16 @@ def validate_payload(fmt: str, schema: str | None, payload: bytes) -> list[str]:
             validate_xml(schema, payload) if schema else check_xml_well_formed(payload)
         )
     return []
+
+
+def decode_payload(fmt: str, payload: bytes) -> object:
+    """The document a handler receives: parsed JSON, an XML tree, or the bytes."""
+    family = formats.get(fmt).family
+    if family == formats.FAMILY_JSON:
+        return load_json(payload)
+    if family == formats.FAMILY_XML:
+        try:
+            return parse_xml(payload)
+        except etree.XMLSyntaxError as exc:
+            raise PayloadValidationError([f"XML syntax error: {exc}"]) from None
+    return payload

@@ -8,12 +8,13 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import requests
 
-from . import signing
+from . import schema, signing
 
 AUTH_NONE = "none"
 AUTH_API_KEY = "api_key"
@@ -55,6 +56,31 @@ class HttpResult:
     elapsed: float
     # What was sent, credentials included: mask before storing.
     request_headers: dict
+
+
+@dataclass
+class Page:
+    """One page of a batch pull: its items, where the next starts, how far it got."""
+
+    items: list
+    next_cursor: str | None = None
+    watermark: str | None = None
+
+
+@dataclass
+class Reply:
+    """A partner's answer as handlers see it; ``document`` is decoded on demand."""
+
+    status: int
+    headers: dict = field(default_factory=dict)
+    body: bytes = b""
+    payload_format: str = "json"
+
+    @cached_property
+    def document(self) -> object:
+        if not self.body:
+            return None
+        return schema.decode_payload(self.payload_format, self.body)
 
 
 class TokenError(Exception):

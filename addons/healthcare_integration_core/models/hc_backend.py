@@ -228,18 +228,31 @@ class HcBackend(models.Model):
         )
 
     def _oauth_token(self, cfg, now=None):
-        """The cached OAuth2 token, fetched again only once it expires."""
+        """The cached OAuth2 token; one worker fetches a new one once it expires.
+
+        The token's row is locked while a new token is fetched: a second worker
+        whose token also expired waits, and then (its snapshot being older than
+        the new token) fails with a serialization error that queue_job retries,
+        this time finding the fresh token.
+        """
         self.ensure_one()
         now = now or time.time()
-        secret_model = self.env["hc.backend.secret"].sudo()
-        cached = secret_model.search(
-            [("backend_id", "=", self.id), ("slot", "=", "oauth_token")]
-        )
-        if cached and cached.expires_at - TOKEN_MARGIN > now:
-            return self._secret("oauth_token")
+        secrets = self.env["hc.backend.secret"].sudo()
+        cached = secrets._locked_slot(self, "oauth_token")
+        if cached.expires_at - TOKEN_MARGIN > now:
+            return secrets._reveal(self, "oauth_token")
         token, expires_in = transport.fetch_oauth2_token(cfg)
-        secret_model._store(self, "oauth_token", token, expires_at=now + expires_in)
+        secrets._store(self, "oauth_token", token, expires_at=now + expires_in)
         return token
+
+    def _transport_send(self, method, path, body, headers, message=None):
+        """Send one request (or file, or event) with this backend's transport.
+
+        ``message`` is the message being delivered, when there is one; file and
+        broker transports name files and set properties from it.
+        """
+        self.ensure_one()
+        return self._http_send(method, path, body, headers)
 
     def _http_send(self, method, path, body, headers):
         """Send one request with this backend's transport and credentials."""
@@ -353,7 +366,7 @@ class HcBackend(models.Model):
                 "state": "running",
             }
         )
-        message._deliver_now()
+        self.env["hc.delivery"]._deliver_now(message)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -382,6 +395,18 @@ class HcBackend(models.Model):
                 "message": _("%s secrets re-encrypted under the newest key.", count),
                 "type": "success",
             },
+        }
+
+    def action_add_flow(self):
+        """Bind an installed flow type to this backend (a new flow's form)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Add flow"),
+            "res_model": "hc.flow",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_backend_id": self.id},
         }
 
     def action_pause(self):

@@ -63,11 +63,39 @@ class HcBackendSecret(models.Model):
             self.sudo().create({"backend_id": backend.id, "slot": slot, **vals})
 
     @api.model
+    def _locked_slot(self, backend, slot):
+        """The slot's row (created empty if missing), locked until commit.
+
+        In a transaction whose snapshot predates another one's update of the
+        row, the lock raises a serialization error: the caller's job is then
+        retried with a fresh snapshot.
+        """
+        cr = self.env.cr
+        cr.execute(
+            """
+            INSERT INTO hc_backend_secret (backend_id, slot, ciphertext, expires_at,
+                create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, '', 0, %s, now() at time zone 'utc', %s,
+                    now() at time zone 'utc')
+            ON CONFLICT (backend_id, slot) DO NOTHING
+            """,
+            (backend.id, slot, self.env.uid, self.env.uid),
+        )
+        cr.execute(
+            "SELECT id FROM hc_backend_secret WHERE backend_id = %s AND slot = %s "
+            "FOR NO KEY UPDATE",
+            (backend.id, slot),
+        )
+        secret = self.browse(cr.fetchone()[0])
+        secret.invalidate_recordset()
+        return secret
+
+    @api.model
     def _reveal(self, backend, slot):
         secret = self.sudo().search(
             [("backend_id", "=", backend.id), ("slot", "=", slot)]
         )
-        if not secret:
+        if not secret or not secret.ciphertext:
             return None
         try:
             return secret_box().decrypt(secret.ciphertext)
@@ -85,7 +113,7 @@ class HcBackendSecret(models.Model):
     def _rotate_all(self):
         """Re-encrypt every secret under the newest key; returns the count."""
         box = secret_box()
-        secrets = self.sudo().search([])
+        secrets = self.sudo().search([("ciphertext", "!=", "")])
         for secret in secrets:
             secret.ciphertext = box.rotate(secret.ciphertext)
         self.env["hc.audit.log"]._log("rotate_keys", None, {"secrets": len(secrets)})

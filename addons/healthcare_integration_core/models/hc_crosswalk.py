@@ -71,8 +71,8 @@ class HcCrosswalk(models.Model):
         return [(m, self.env[m]._description) for m in models_ if m in self.env]
 
     @api.model
-    def _resolve(self, backend, domain, codes):
-        """{code: crosswalk} for every code; unmatched codes raise HcMappingError."""
+    def _resolve_many(self, backend, domain, codes):
+        """{code: crosswalk} of the codes that are mapped, in one query."""
         codes = list(dict.fromkeys(codes))
         entries = self.search(
             [
@@ -81,18 +81,33 @@ class HcCrosswalk(models.Model):
                 ("external_code", "in", codes),
             ]
         )
-        found = {entry.external_code: entry for entry in entries}
-        missing = [code for code in codes if code not in found]
+        return {entry.external_code: entry for entry in entries}
+
+    @api.model
+    def _missing_text(self, backend, missing):
+        """The error naming unmapped [(domain, code), ...] of a backend."""
+        labels = dict(self._fields["domain"].selection)
+        by_domain = {}
+        for domain, code in sorted(missing):
+            by_domain.setdefault(domain, []).append(code)
+        return _(
+            "No crosswalk on backend %(backend)s for %(codes)s. Add the mapping, "
+            "then replay the message.",
+            backend=backend.code,
+            codes="; ".join(
+                f"{labels.get(domain, domain)} code(s): {', '.join(codes)}"
+                for domain, codes in by_domain.items()
+            ),
+        )
+
+    @api.model
+    def _resolve(self, backend, domain, codes):
+        """{code: crosswalk} for every code; unmatched codes raise HcMappingError."""
+        found = self._resolve_many(backend, domain, codes)
+        missing = [code for code in dict.fromkeys(codes) if code not in found]
         if missing:
-            label = dict(self._fields["domain"].selection)[domain]
             raise HcMappingError(
-                _(
-                    "No crosswalk on backend %(backend)s for %(domain)s code(s): "
-                    "%(codes)s. Add the mapping, then replay the message.",
-                    backend=backend.code,
-                    domain=label,
-                    codes=", ".join(missing),
-                ),
+                self._missing_text(backend, {(domain, code) for code in missing}),
                 domain,
                 missing,
             )

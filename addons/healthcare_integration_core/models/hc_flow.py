@@ -6,38 +6,19 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..lib import redact, schema
+from ..lib import formats, redact, schema
+from .hc_flow_type import SCHEMA_TYPES
 
 _logger = logging.getLogger(__name__)
 
-PAYLOAD_FORMATS = [
-    ("json", "JSON"),
-    ("xml", "XML"),
-    ("x12", "X12 EDI"),
-    ("csv", "CSV"),
-    ("fhir_json", "FHIR JSON"),
-]
-CONTENT_TYPES = {
-    "json": "application/json",
-    "fhir_json": "application/fhir+json",
-    "xml": "application/xml",
-    "x12": "application/edi-x12",
-    "csv": "text/csv",
-}
-
 
 class HcFlow(models.Model):
-    """One kind of exchange with a backend, and how the runtime carries it.
+    """A flow type bound to a backend, with what operations own.
 
-    Domain addons add handler keys to ``_selection_handler`` and implement, on
-    this model, the methods the runtime calls for them:
-
-    - ``_hc_inbound_<handler>(message, document)`` processes a received payload
-      and returns the Odoo record it created or updated (or None);
-    - ``_hc_outbound_done_<handler>(message, document)`` (optional) reads the
-      partner's answer to a delivered message;
-    - ``_hc_batch_<handler>(message, items)`` processes one page of a batch pull
-      and returns a dict of counts (created, updated, skipped, failed).
+    The flow type (data shipped by an addon) says what the exchange is and
+    which handler implements it; the binding says where it goes and how the
+    runtime carries it: endpoint, channel, retries, SLA, schema override,
+    pause and retention.
     """
 
     _name = "hc.flow"
@@ -47,44 +28,24 @@ class HcFlow(models.Model):
     _order = "backend_id, name"
 
     name = fields.Char(required=True, tracking=True)
-    code = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Used in webhook URLs: /hc/webhook/<backend code>/<flow code>.",
+    )
     active = fields.Boolean(default=True, tracking=True)
+    flow_type_id = fields.Many2one(
+        "hc.flow.type", required=True, ondelete="restrict", tracking=True, index=True
+    )
     backend_id = fields.Many2one(
-        "hc.backend", required=True, ondelete="restrict", tracking=True
+        "hc.backend", required=True, ondelete="restrict", tracking=True, index=True
     )
     company_id = fields.Many2one(related="backend_id.company_id", store=True)
-    direction = fields.Selection(
-        [("outbound", "Outbound"), ("inbound", "Inbound")], required=True
-    )
-    domain = fields.Selection(
-        [("core", "Core")],
-        required=True,
-        default="core",
-        help="Business domain that owns the flow.",
-    )
-    payload_format = fields.Selection(PAYLOAD_FORMATS, required=True, default="json")
-    trigger = fields.Selection(
-        [
-            ("event", "Record event"),
-            ("schedule", "Schedule"),
-            ("webhook", "Webhook"),
-            ("manual", "Manual"),
-        ],
-        required=True,
-        default="manual",
-    )
-    sync_mode = fields.Selection(
-        [
-            ("realtime", "Real time"),
-            ("near_realtime", "Near real time"),
-            ("batch", "Batch"),
-        ],
-        required=True,
-        default="near_realtime",
-    )
-    handler = fields.Selection(
-        selection="_selection_handler", required=True, default="record_only"
-    )
+    direction = fields.Selection(related="flow_type_id.direction", store=True)
+    payload_format = fields.Selection(related="flow_type_id.payload_format", store=True)
+    trigger = fields.Selection(related="flow_type_id.trigger", store=True)
+    domain = fields.Char(related="flow_type_id.domain", store=True)
+    handler_model = fields.Char(related="flow_type_id.handler_model")
     endpoint = fields.Char(
         help="Path on the backend (outbound, batch pull) relative to its base URL."
     )
@@ -102,7 +63,10 @@ class HcFlow(models.Model):
     priority = fields.Integer(default=10, help="queue_job priority: lower runs first.")
     max_attempts = fields.Integer(default=5)
     backoff_base = fields.Integer(default=30, help="Seconds before the first retry.")
-    backoff_max = fields.Integer(default=3600, help="Longest wait between retries.")
+    backoff_max = fields.Integer(
+        default=3600,
+        help="Longest wait between retries; a partner's Retry-After is capped to it.",
+    )
     sla_minutes = fields.Integer(
         string="SLA (minutes)",
         help="Messages not done within this time after creation are flagged late.",
@@ -112,19 +76,30 @@ class HcFlow(models.Model):
         "a failure holds only the messages of its key."
     )
     schema_type = fields.Selection(
-        [("none", "None"), ("json", "JSON Schema"), ("xsd", "XSD")],
-        default="none",
+        [("type", "As the flow type"), *SCHEMA_TYPES],
+        string="Schema",
+        default="type",
         required=True,
     )
     schema = fields.Text(help="Checked before sending and on receipt.")
     paused = fields.Boolean(
         tracking=True, help="Paused flows keep their work waiting until resumed."
     )
+    business_owner_id = fields.Many2one(
+        "res.users",
+        tracking=True,
+        help="Gets business exceptions; the backend's business owner when empty.",
+    )
+    technical_owner_id = fields.Many2one(
+        "res.users",
+        tracking=True,
+        help="Gets technical failures; the backend's technical owner when empty.",
+    )
     test_payload = fields.Text(
         default='{"test": true}',
         help="Payload sent by the Send test message button (outbound flows).",
     )
-    # batch
+    # scheduled flows
     cron_id = fields.Many2one("ir.cron", readonly=True, ondelete="set null", copy=False)
     batch_interval_minutes = fields.Integer(default=60)
     batch_page_size = fields.Integer(default=100)
@@ -133,6 +108,7 @@ class HcFlow(models.Model):
         copy=False,
         help="Position up to which the batch has committed every page.",
     )
+    run_ids = fields.One2many("hc.sync.run", "flow_id", string="Sync runs")
     payload_retention_days = fields.Integer(
         default=90,
         help="Payloads of finished messages are purged after this many days.",
@@ -156,16 +132,51 @@ class HcFlow(models.Model):
         ),
     ]
 
-    @api.model
-    def _selection_handler(self):
-        return [
-            ("record_only", "Record only"),
-            ("crosswalk_check", "Record and check crosswalk codes"),
-        ]
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            flow_type = self.env["hc.flow.type"].browse(vals.get("flow_type_id"))
+            if flow_type:
+                defaults = flow_type._binding_defaults()
+                for key, value in defaults.items():
+                    vals.setdefault(key, value)
+        flows = super().create(vals_list)
+        flows._check_flow_type()
+        flows._sync_cron()
+        return flows
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "flow_type_id" in vals:
+            self._check_flow_type()
+        if {"flow_type_id", "batch_interval_minutes", "active", "name"} & set(vals):
+            self._sync_cron()
+        return res
+
+    def unlink(self):
+        crons = self.mapped("cron_id")
+        res = super().unlink()
+        crons.sudo().unlink()
+        return res
+
+    @api.onchange("flow_type_id")
+    def _onchange_flow_type_id(self):
+        if self.flow_type_id:
+            for key, value in self.flow_type_id._binding_defaults().items():
+                self[key] = value
+
+    def _check_flow_type(self):
+        """A binding to a type whose handler cannot serve it is refused."""
+        for flow in self:
+            problem = flow.flow_type_id._handler_problem()
+            if problem:
+                raise ValidationError(problem)
 
     @api.constrains("schema_type", "schema")
     def _check_schema(self):
-        for flow in self.filtered(lambda f: f.schema_type != "none"):
+        for flow in self.filtered(lambda f: f.schema_type not in ("none", "type")):
             errors = schema.schema_errors(flow.schema_type, flow.schema or "")
             if errors:
                 raise ValidationError(
@@ -197,12 +208,23 @@ class HcFlow(models.Model):
             limit=1,
         )
 
+    def _handler(self):
+        """The handler model of the flow's type, in the flow's company."""
+        self.ensure_one()
+        return self.flow_type_id._handler().with_company(self.company_id)
+
     def _content_type(self):
-        return CONTENT_TYPES[self.payload_format]
+        return formats.get(self.payload_format).content_type
 
     def _is_paused(self):
         self.ensure_one()
         return self.paused or self.backend_id.paused or not self.active
+
+    def _business_owner(self):
+        return self.business_owner_id or self.backend_id.business_owner_id
+
+    def _technical_owner(self):
+        return self.technical_owner_id or self.backend_id.technical_owner_id
 
     # ------------------------------------------------------------------ payloads
 
@@ -214,11 +236,20 @@ class HcFlow(models.Model):
             return payload.encode()
         return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
 
+    def _schema(self):
+        """(schema type, schema text) in force: the flow's, or its type's."""
+        self.ensure_one()
+        if self.schema_type == "type":
+            return self.flow_type_id.schema_type, self.flow_type_id.schema
+        return self.schema_type, self.schema
+
     def _validate_payload(self, body):
         """Errors of ``body`` against the flow's format and schema."""
         self.ensure_one()
-        schema_text = self.schema if self.schema_type != "none" else None
-        return schema.validate_payload(self.payload_format, schema_text, body)
+        schema_type, schema_text = self._schema()
+        return schema.validate_payload(
+            self.payload_format, schema_text if schema_type != "none" else None, body
+        )
 
     def _redact(self, body):
         """The payload minimized by the flow's redaction rules."""
@@ -227,18 +258,13 @@ class HcFlow(models.Model):
             return body
         return redact.redact_payload(self.payload_format, body, rules)
 
-    def _decode(self, body):
-        if self.payload_format in ("json", "fhir_json"):
-            return schema.load_json(body)
-        return body
-
     # ------------------------------------------------------------------ outbound API
 
     def _check_outbound(self):
         if self.direction != "outbound":
             raise UserError(_("Flow %s is not outbound.", self.display_name))
 
-    def send(
+    def _send(
         self,
         payload,
         record=None,
@@ -251,11 +277,15 @@ class HcFlow(models.Model):
 
         The message is stored in the caller's transaction and its job runs only
         after that transaction commits. A payload that fails the flow's schema
-        is stored as a failed message and not sent.
+        is stored as a failed message and not sent. The same idempotency key on
+        the same flow returns the message already stored for it::
+
+            message = flow._send({"order": "PO-7"}, record=order,
+                                 idempotency_key=f"{order.name}/rev{order.hc_revision}")
         """
         self.ensure_one()
         self._check_outbound()
-        message = self.env["hc.message"]._create_outbound(
+        return self.env["hc.message"]._create_outbound(
             self,
             self._serialize(payload),
             record=record,
@@ -264,57 +294,55 @@ class HcFlow(models.Model):
             ordering_key=ordering_key,
             parent=parent,
         )
-        return message
 
-    def send_batch(self, pages):
+    def send(
+        self, payload, idempotency_key=None, correlation_id=None, ordering_key=None
+    ):
+        """Queue ``payload`` for delivery (RPC); answers the message's reference.
+
+        Over XML-RPC/JSON-RPC, retry with the same ``idempotency_key``: a call
+        that committed but whose answer was lost then returns the same message.
+        """
+        message = self._send(
+            payload,
+            idempotency_key=idempotency_key,
+            correlation_id=correlation_id,
+            ordering_key=ordering_key,
+        )
+        return {"id": message.id, "name": message.name, "state": message.state}
+
+    def _send_batch(self, pages):
         """Push ``pages`` [(payload, watermark after the page), ...] as one run.
 
-        Each page is an outbound chunk delivered like any message; the flow's
-        watermark advances only past pages delivered in order, and the run
-        message sums up the outcome once every page is final.
+        Each page is an outbound message delivered like any other; the flow's
+        watermark advances only past pages delivered in order, and the run sums
+        up the outcome once every page is final.
         """
         self.ensure_one()
         self._check_outbound()
-        return self.env["hc.message"]._create_push_run(self, pages)
+        return self.env["hc.sync.run"]._start_push(self, pages)
 
-    # ------------------------------------------------------------------ batch
+    # ------------------------------------------------------------------ schedule
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        flows = super().create(vals_list)
-        flows._sync_cron()
-        return flows
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"sync_mode", "trigger", "batch_interval_minutes", "active", "name"} & set(
-            vals
-        ):
-            self._sync_cron()
-        return res
-
-    def unlink(self):
-        crons = self.mapped("cron_id")
-        res = super().unlink()
-        crons.sudo().unlink()
-        return res
-
-    def _is_batch(self):
-        return self.sync_mode == "batch" and self.trigger == "schedule"
+    def _is_scheduled(self):
+        return self.trigger == "schedule"
 
     def _sync_cron(self):
-        """Give each scheduled batch flow its own scheduled action."""
+        """Give each scheduled flow its own scheduled action, run by the processor.
+
+        The action calls ``hc.sync.run._cron_run(flow id)``, which the
+        Integration Processor may run; it records a failed run instead of
+        failing silently in the server log.
+        """
         for flow in self:
-            if not flow._is_batch():
+            if not flow._is_scheduled():
                 flow.cron_id.sudo().active = False
                 continue
             vals = {
                 "name": _("Integration batch: %s", flow.display_name),
-                "model_id": self.env.ref(
-                    "healthcare_integration_core.model_hc_flow"
-                ).id,
+                "model_id": self.env["ir.model"]._get_id("hc.sync.run"),
                 "state": "code",
-                "code": f"model.browse({flow.id})._run_batch()",
+                "code": f"model._cron_run({flow.id})",
                 "interval_number": max(flow.batch_interval_minutes, 1),
                 "interval_type": "minutes",
                 "active": flow.active,
@@ -326,38 +354,18 @@ class HcFlow(models.Model):
                 flow.cron_id = self.env["ir.cron"].sudo().create(vals)
 
     def _run_batch(self):
-        """Start one batch run: a summary message whose job pulls the pages."""
+        """Start one sync run now (pull or scheduled push); returns the run."""
         self.ensure_one()
         if self._is_paused():
-            _logger.info("batch flow %s is paused; run skipped", self.display_name)
-            return self.env["hc.message"]
-        return self.env["hc.message"]._create_batch_run(self)
+            _logger.info("flow %s is paused; run skipped", self.display_name)
+            return self.env["hc.sync.run"]
+        if self.direction == "inbound":
+            return self.env["hc.sync.run"]._start_pull(self)
+        return self._send_batch(self._handler().collect_pages(self))
 
     def _advance_watermark(self, value):
         self.ensure_one()
         self.sudo().write({"watermark": value})
-
-    # ------------------------------------------------------------------ core handlers
-
-    def _hc_inbound_record_only(self, message, document):
-        return None
-
-    def _hc_batch_record_only(self, message, items):
-        return {"created": 0, "updated": 0, "skipped": len(items), "failed": 0}
-
-    def _hc_inbound_crosswalk_check(self, message, document):
-        codes = document.get("codes", []) if isinstance(document, dict) else []
-        by_domain = {}
-        for entry in codes:
-            by_domain.setdefault(entry["domain"], []).append(entry["code"])
-        for domain, domain_codes in by_domain.items():
-            self.env["hc.crosswalk"]._resolve(self.backend_id, domain, domain_codes)
-        return None
-
-    def _hc_batch_crosswalk_check(self, message, items):
-        for item in items:
-            self._hc_inbound_crosswalk_check(message, item)
-        return {"created": 0, "updated": 0, "skipped": len(items), "failed": 0}
 
     # ------------------------------------------------------------------ actions
 
@@ -372,10 +380,27 @@ class HcFlow(models.Model):
         for flow in self:
             flow._run_batch()
 
+    def action_view_runs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "healthcare_integration_core.hc_sync_run_action"
+        )
+        action["domain"] = [("flow_id", "=", self.id)]
+        return action
+
+    def action_open_flow_type(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "hc.flow.type",
+            "res_id": self.flow_type_id.id,
+            "view_mode": "form",
+        }
+
     def action_send_test_message(self):
         """Queue the flow's sample payload and open the message."""
         self.ensure_one()
-        message = self.send(self.test_payload or "{}")
+        message = self._send(self.test_payload or "{}")
         return {
             "type": "ir.actions.act_window",
             "res_model": "hc.message",

@@ -1,11 +1,26 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import logging
 
+from odoo import _, api, fields, models
+
+from ..lib import states as st
 from .hc_message import ERROR_CLASSES
+
+_logger = logging.getLogger(__name__)
 
 
 class HcMessageAttempt(models.Model):
+    """One call to a partner (or one processing run) of a message.
+
+    An outbound attempt is announced in the attempt journal, in a transaction
+    of its own committed before the call: if the worker dies during the call,
+    recovery turns the announcement into an "interrupted" attempt, so the log
+    shows every call the partner may have seen. The journal is a plain table
+    without foreign keys, so that announcing never waits on the message row
+    that the job holds.
+    """
+
     _name = "hc.message.attempt"
     _description = "Integration Message Attempt"
     _order = "message_id, number"
@@ -22,27 +37,99 @@ class HcMessageAttempt(models.Model):
     started_at = fields.Datetime(required=True, index=True)
     ended_at = fields.Datetime(index=True)
     duration_ms = fields.Integer(string="Duration (ms)")
-    outcome = fields.Selection(
-        [("done", "Done"), ("retry", "Will retry"), ("failed", "Failed")]
-    )
+    outcome = fields.Selection(st.ATTEMPT_OUTCOMES)
     http_status = fields.Integer()
     error_class = fields.Selection(ERROR_CLASSES)
     error_text = fields.Text()
 
-    def _close(self, outcome):
-        """Record how the attempt ended (a retry.Outcome)."""
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS hc_attempt_journal (
+                message_id integer NOT NULL,
+                number integer NOT NULL,
+                started_at timestamp NOT NULL,
+                PRIMARY KEY (message_id, number)
+            )
+            """
+        )
+
+    # ------------------------------------------------------------------ journal
+
+    @api.model
+    def _announce(self, message, number, started_at):
+        """Commit, before the call, that attempt ``number`` is under way."""
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                """
+                INSERT INTO hc_attempt_journal (message_id, number, started_at)
+                VALUES (%s, %s, %s) ON CONFLICT DO NOTHING
+                """,
+                (message.id, number, started_at),
+            )
+
+    @api.model
+    def _record(self, message, number, started_at, outcome):
+        """The attempt as it ended (a retry.Outcome), in the job's transaction."""
         now = fields.Datetime.now()
         if outcome.ok:
-            result = "done"
+            result = st.ATTEMPT_DONE
         else:
-            result = "retry" if outcome.retryable else "failed"
-        self.sudo().write(
+            result = st.ATTEMPT_RETRY if outcome.retryable else st.ATTEMPT_FAILED
+        attempt = self.sudo().create(
             {
+                "message_id": message.id,
+                "number": number,
+                "started_at": started_at,
                 "ended_at": now,
-                "duration_ms": int((now - self.started_at).total_seconds() * 1000),
+                "duration_ms": int((now - started_at).total_seconds() * 1000),
                 "outcome": result,
                 "http_status": outcome.status or 0,
                 "error_class": outcome.error_class or False,
                 "error_text": False if outcome.ok else outcome.reason,
             }
         )
+        self.env.cr.execute(
+            "DELETE FROM hc_attempt_journal WHERE message_id = %s AND number = %s",
+            (message.id, number),
+        )
+        return attempt
+
+    @api.model
+    def _recover_interrupted(self, older_than):
+        """Turn announcements left by dead workers into "interrupted" attempts."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            DELETE FROM hc_attempt_journal j
+             WHERE started_at <= %s
+         RETURNING message_id, number, started_at
+            """,
+            (fields.Datetime.now() - older_than,),
+        )
+        rows = cr.fetchall()
+        messages = self.env["hc.message"].browse({r[0] for r in rows}).exists()
+        known = set(
+            self.search([("message_id", "in", messages.ids)]).mapped(
+                lambda a: (a.message_id.id, a.number)
+            )
+        )
+        vals = [
+            {
+                "message_id": message_id,
+                "number": number,
+                "started_at": started_at,
+                "outcome": st.ATTEMPT_INTERRUPTED,
+                "error_text": _("The worker stopped during this attempt."),
+            }
+            for message_id, number, started_at in rows
+            if message_id in messages.ids and (message_id, number) not in known
+        ]
+        interrupted = self.sudo().create(vals)
+        for attempt in interrupted:
+            message = attempt.message_id
+            if message.attempt_count < attempt.number:
+                message.sudo().attempt_count = attempt.number
+        if interrupted:
+            _logger.warning("%s interrupted attempt(s) recorded", len(interrupted))
+        return interrupted

@@ -6,3 +6,5 @@ from . import test_robustness
 from . import test_secrets
 from . import test_governance
 from . import test_ui_tour
+from . import test_runtime_defects
+from . import test_webhook_security

@@ -73,10 +73,12 @@ class HcCase(SimulatorMixin, TransactionCase):
         )
         cls.flow_out = cls.env["hc.flow"].create(
             {
+                "flow_type_id": cls.env.ref(
+                    "healthcare_integration_core.flow_type_send"
+                ).id,
                 "name": "Orders out",
                 "code": "orders_out",
                 "backend_id": cls.backend.id,
-                "direction": "outbound",
                 "endpoint": "/api/orders",
                 "max_attempts": 3,
                 "backoff_base": 1,
@@ -85,12 +87,12 @@ class HcCase(SimulatorMixin, TransactionCase):
         )
         cls.flow_in = cls.env["hc.flow"].create(
             {
+                "flow_type_id": cls.env.ref(
+                    "healthcare_integration_core.flow_type_crosswalk_check"
+                ).id,
                 "name": "Events in",
                 "code": "events_in",
                 "backend_id": cls.backend.id,
-                "direction": "inbound",
-                "trigger": "webhook",
-                "handler": "crosswalk_check",
             }
         )
 
@@ -112,7 +114,12 @@ class HcCase(SimulatorMixin, TransactionCase):
         raise AssertionError("jobs kept requeueing themselves")
 
     def send(self, payload=None, **kwargs):
-        return self.flow_out.send(payload or {"order": "PO-1"}, **kwargs)
+        return self.flow_out._send(payload or {"order": "PO-1"}, **kwargs)
+
+    def ingest(self, flow, body, key=None, correlation_id=None):
+        """Store a received payload as the webhook does; the message."""
+        ingested = self.env["hc.inbound"]._ingest(flow, body, key, correlation_id)
+        return self.env["hc.message"].browse(ingested.id)
 
     def received(self, path="/api/orders"):
         return self.sim.requests(path=path)

@@ -9,9 +9,7 @@ from .common import HcCase
 
 class TestCrosswalk(HcCase):
     def inbound(self, payload, key):
-        return self.env["hc.message"]._create_inbound(
-            self.flow_in, json.dumps(payload).encode(), key, None
-        )
+        return self.ingest(self.flow_in, json.dumps(payload).encode(), key)
 
     def test_resolve_in_bulk(self):
         partner = self.env["res.partner"].create({"name": "Medline"})
@@ -67,14 +65,14 @@ class TestCrosswalk(HcCase):
         self.assertEqual(replay.parent_id, message)
 
     def test_failed_processing_leaves_nothing_half_applied(self):
-        flow = self.flow_in
-        original = type(flow)._hc_inbound_crosswalk_check
+        handler = self.env["hc.handler.crosswalk.check"]
+        original = type(handler).process
 
         def half_then_fail(this, message, document):
             this.env["res.partner"].sudo().create({"name": "half-applied"})
             return original(this, message, document)
 
-        self.patch(type(flow), "_hc_inbound_crosswalk_check", half_then_fail)
+        self.patch(type(handler), "process", half_then_fail)
         with self.jobs() as trap:
             message = self.inbound(
                 {"codes": [{"domain": "tax", "code": "NOPE"}]}, "evt-h"
@@ -87,9 +85,7 @@ class TestCrosswalk(HcCase):
 
     def test_invalid_json_is_a_validation_error(self):
         with self.jobs() as trap:
-            message = self.env["hc.message"]._create_inbound(
-                self.flow_in, b"{not json", "evt-json", None
-            )
+            message = self.ingest(self.flow_in, b"{not json", "evt-json")
             self.run_jobs(trap)
         self.assertEqual(message.state, "dead")
         self.assertEqual(message.error_class, "validation")
@@ -102,15 +98,14 @@ class TestBatch(HcCase):
         super().setUpClass()
         cls.flow_batch = cls.env["hc.flow"].create(
             {
+                "flow_type_id": cls.env.ref(
+                    "healthcare_integration_core.flow_type_crosswalk_check_pull"
+                ).id,
                 "name": "Item feed",
                 "code": "item_feed",
                 "backend_id": cls.backend.id,
-                "direction": "inbound",
-                "trigger": "schedule",
-                "sync_mode": "batch",
                 "endpoint": "/feeds/items",
                 "batch_page_size": 2,
-                "handler": "crosswalk_check",
             }
         )
         cls.env["hc.crosswalk"].create(
@@ -136,7 +131,9 @@ class TestBatch(HcCase):
         cron = self.flow_batch.cron_id
         self.assertTrue(cron.active)
         self.assertIn(str(self.flow_batch.id), cron.code)
-        self.flow_batch.sync_mode = "near_realtime"
+        self.flow_batch.flow_type_id = self.env.ref(
+            "healthcare_integration_core.flow_type_crosswalk_check"
+        )
         self.assertFalse(cron.active)
 
     def test_pull_all_pages_and_advance_watermark(self):
@@ -145,7 +142,7 @@ class TestBatch(HcCase):
             run = self.flow_batch._run_batch()
             self.run_jobs(trap)
         self.assertEqual(run.state, "done")
-        self.assertEqual(len(run.child_ids), 2)
+        self.assertEqual(len(run.message_ids), 2)
         self.assertEqual(run.count_skipped, 3)
         self.assertEqual(self.flow_batch.watermark, "2026-11-03T00:00:00Z")
         self.assertEqual(run.watermark_to, "2026-11-03T00:00:00Z")
@@ -157,7 +154,7 @@ class TestBatch(HcCase):
         with self.jobs() as trap:
             run = self.flow_batch._run_batch()
             self.run_jobs(trap)
-        chunks = run.child_ids.sorted("sequence")
+        chunks = run.message_ids.sorted("run_sequence")
         self.assertEqual(chunks.mapped("state"), ["done", "dead", "done"])
         self.assertEqual(self.flow_batch.watermark, "2026-11-02T00:00:00Z")
         self.assertEqual(run.state, "dead")
@@ -186,33 +183,47 @@ class TestPushBatch(HcCase):
             ([{"n": 3}], "2026-11-03"),
         ]
         with self.jobs() as trap:
-            run = self.flow_out.send_batch(pages)
-            self.assertEqual(len(run.child_ids), 3)
+            run = self.flow_out._send_batch(pages)
+            self.assertEqual(len(run.message_ids), 3)
             self.run_jobs(trap)
-        chunks = run.child_ids.sorted("sequence")
+        chunks = run.message_ids.sorted("run_sequence")
         self.assertEqual(chunks.mapped("state"), ["done", "dead", "done"])
         self.assertEqual(self.flow_out.watermark, "2026-11-01")
         self.assertEqual(run.state, "dead")
         self.assertEqual((run.count_created, run.count_failed), (2, 1))
 
-    def test_interrupted_pull_is_closed_by_recovery(self):
-        run = self.env["hc.message"].create(
+    def test_interrupted_pull_is_resumed_by_recovery(self):
+        flow = self.env["hc.flow"].create(
             {
-                "flow_id": self.flow_out.id,
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive_pull"
+                ).id,
+                "name": "Resumed feed",
+                "code": "resumed_feed",
                 "backend_id": self.backend.id,
-                "direction": "outbound",
-                "is_batch_run": True,
-                "state": "running",
+                "endpoint": "/feeds/resumed",
+                "batch_page_size": 2,
             }
+        )
+        self.sim.set_feed(
+            "resumed",
+            [{"id": str(n), "updated_at": f"2026-11-0{n}"} for n in range(1, 4)],
+            page_size=2,
+        )
+        run = self.env["hc.sync.run"].create(
+            {"flow_id": flow.id, "kind": "pull", "watermark_from": ""}
         )
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE hc_message SET write_date = now() - interval '1 day' WHERE id = %s",
+            "UPDATE hc_sync_run SET write_date = now() - interval '1 day' "
+            "WHERE id = %s",
             (run.id,),
         )
         run.invalidate_recordset()
         with self.jobs() as trap:
-            self.env["hc.message"]._cron_recover()
-            self.assertFalse(trap.enqueued_jobs)
-        self.assertEqual(run.state, "dead")
-        self.assertIn("resumes from the watermark", run.error_text)
+            self.env["hc.maintenance"]._cron_recover()
+            self.assertEqual(len(trap.enqueued_jobs), 1, "the pull is queued again")
+            self.run_jobs(trap)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.count_skipped, 3)
+        self.assertEqual(flow.watermark, "2026-11-03")

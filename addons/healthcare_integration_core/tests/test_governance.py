@@ -37,19 +37,23 @@ class GovernanceCase(TransactionCase):
         )
         cls.flow = cls.env["hc.flow"].create(
             {
+                "flow_type_id": cls.env.ref(
+                    "healthcare_integration_core.flow_type_send"
+                ).id,
                 "name": "Gov out",
                 "code": "gov_out",
                 "backend_id": cls.backend.id,
-                "direction": "outbound",
                 "endpoint": "/x",
             }
         )
         cls.flow_b = cls.env["hc.flow"].create(
             {
+                "flow_type_id": cls.env.ref(
+                    "healthcare_integration_core.flow_type_send"
+                ).id,
                 "name": "Gov B",
                 "code": "gov_b_out",
                 "backend_id": cls.backend_b.id,
-                "direction": "outbound",
                 "endpoint": "/x",
             }
         )
@@ -244,7 +248,7 @@ class TestRetention(GovernanceCase):
         self.age(old_pending, 40)
         self.age(ancient, 400)
         self.age(self.message, 10)
-        purged, deleted = self.env["hc.message"]._cron_retention()
+        purged, deleted = self.env["hc.maintenance"]._cron_retention()
         self.assertEqual((purged, deleted), (2, 1))
         self.assertFalse(ancient.exists())
         self.assertTrue(old_done.payload_purged)
@@ -260,11 +264,12 @@ class TestRetention(GovernanceCase):
     def test_redaction_before_storage(self):
         flow = self.env["hc.flow"].create(
             {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive"
+                ).id,
                 "name": "Demand in",
                 "code": "demand_in",
                 "backend_id": self.backend.id,
-                "direction": "inbound",
-                "trigger": "webhook",
                 "redaction_ids": [
                     Command.create({"path": "$.patient.name", "mode": "drop"}),
                     Command.create({"path": "$.patient.mrn", "mode": "mask"}),
@@ -272,9 +277,8 @@ class TestRetention(GovernanceCase):
             }
         )
         body = json.dumps({"patient": {"name": "Jane Doe", "mrn": "123"}, "item": "X"})
-        message = self.env["hc.message"]._create_inbound(
-            flow, body.encode(), "k1", None
-        )
+        ingested = self.env["hc.inbound"]._ingest(flow, body.encode(), "k1")
+        message = self.env["hc.message"].browse(ingested.id)
         stored = json.loads(message._body())
         self.assertEqual(stored, {"patient": {"mrn": "***REDACTED***"}, "item": "X"})
 
@@ -285,8 +289,8 @@ class TestEnvironmentGuard(GovernanceCase):
         self.env["ir.config_parameter"].sudo().set_param(
             "database.is_neutralized", True
         )
-        message = self.flow.send({"order": 1})
-        message._deliver()
+        message = self.flow._send({"order": 1})
+        self.env["hc.delivery"]._deliver(message)
         self.assertEqual(message.state, "dead")
         self.assertIn("Blocked by environment", message.error_text)
         self.assertEqual(message.attempt_count, 1)
@@ -294,12 +298,12 @@ class TestEnvironmentGuard(GovernanceCase):
     def test_neutralize_stops_scheduled_syncs(self):
         flow = self.env["hc.flow"].create(
             {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive_pull"
+                ).id,
                 "name": "Batch",
                 "code": "gov_batch",
                 "backend_id": self.backend.id,
-                "direction": "inbound",
-                "trigger": "schedule",
-                "sync_mode": "batch",
                 "endpoint": "/feed",
             }
         )
@@ -314,17 +318,19 @@ class TestMultiCompanyProcessing(GovernanceCase):
     def test_inbound_of_another_company_is_processed(self):
         flow = self.env["hc.flow"].create(
             {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive"
+                ).id,
                 "name": "B in",
                 "code": "gov_b_in",
                 "backend_id": self.backend_b.id,
-                "direction": "inbound",
-                "trigger": "webhook",
             }
         )
         bot = self.env.ref("healthcare_integration_core.user_integration_bot")
         self.assertIn(self.company_b, bot.company_ids)
         with trap_jobs() as trap:
-            message = self.env["hc.message"]._create_inbound(flow, b"{}", "b-1", None)
+            ingested = self.env["hc.inbound"]._ingest(flow, b"{}", "b-1")
+            message = self.env["hc.message"].browse(ingested.id)
             [job] = trap.enqueued_jobs
             self.assertEqual(job.user_id, bot.id)
             trap.perform_enqueued_jobs()

@@ -53,6 +53,7 @@ class TestOutbound(HcCase):
         self.assertIn("gave up after 3 attempts", message.error_text)
 
     def test_429_retry_after_is_honoured(self):
+        self.flow_out.backoff_max = 600
         self.sim.rate_limit_next("/api/orders", retry_after=120)
         with self.jobs() as trap:
             message = self.send()

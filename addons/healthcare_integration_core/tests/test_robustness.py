@@ -19,7 +19,7 @@ class TestRobustness(HcCase):
                 (fields.Datetime.now() - timedelta(hours=1), message.id),
             )
             message.invalidate_recordset()
-            recovered = self.env["hc.message"]._cron_recover()
+            recovered = self.env["hc.maintenance"]._cron_recover()
             self.assertIn(message, recovered)
             self.assertEqual(message.state, "retrying")
             self.run_jobs(trap)
@@ -31,7 +31,7 @@ class TestRobustness(HcCase):
             message = self.send()
             trap.enqueued_jobs.clear()  # its job was lost (never stored)
             message.sudo().next_attempt_at = fields.Datetime.now() - timedelta(hours=1)
-            self.assertIn(message, self.env["hc.message"]._cron_recover())
+            self.assertIn(message, self.env["hc.maintenance"]._cron_recover())
             self.run_jobs(trap)
         self.assertEqual(message.state, "done")
 

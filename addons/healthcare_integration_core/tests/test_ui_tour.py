@@ -22,10 +22,12 @@ class TestMessageReplayTour(HttpCase):
         )
         cls.flow = cls.env["hc.flow"].create(
             {
+                "flow_type_id": cls.env.ref(
+                    "healthcare_integration_core.flow_type_send"
+                ).id,
                 "name": "Tour replay orders out",
                 "code": "tour_out",
                 "backend_id": cls.backend.id,
-                "direction": "outbound",
                 "endpoint": "/api/orders",
                 "test_payload": '{"order": "TOUR-TEST"}',
             }

@@ -27,11 +27,12 @@ class TestWebhook(SimulatorMixin, HttpCase):
         )
         cls.flow = cls.env["hc.flow"].create(
             {
+                "flow_type_id": cls.env.ref(
+                    "healthcare_integration_core.flow_type_receive"
+                ).id,
                 "name": "Supply demand",
                 "code": "demand",
                 "backend_id": cls.backend.id,
-                "direction": "inbound",
-                "trigger": "webhook",
                 "schema_type": "json",
                 "schema": json.dumps(
                     {
@@ -50,6 +51,13 @@ class TestWebhook(SimulatorMixin, HttpCase):
         self.env.flush_all()
         return self.sim.call_webhook(
             self.url(), payload, secret=secret, idempotency_key=key, **kwargs
+        )
+
+    def refusals(self, reason_code):
+        self.env["hc.webhook.refusal"]._write_counts()
+        return self.env["hc.webhook.refusal"].search(
+            [("backend_code", "=", "ehr_test"), ("reason_code", "=", reason_code)],
+            limit=1,
         )
 
     def messages(self):
@@ -85,12 +93,15 @@ class TestWebhook(SimulatorMixin, HttpCase):
     def test_bad_signature_refused_and_recorded(self):
         status, _body = self.post({"item": "X"}, signature="sha256=" + "0" * 64)
         self.assertEqual(status, 401)
-        refusal = self.messages()
-        self.assertEqual(refusal.state, "dead")
-        self.assertEqual(refusal.error_class, "authentication")
-        self.assertFalse(
-            refusal.sudo().request_payload, "untrusted bodies are not kept"
+        self.assertFalse(self.messages(), "refusals are not stored as messages")
+        self.env["hc.webhook.refusal"]._write_counts()
+        refusal = self.env["hc.webhook.refusal"].search(
+            [("backend_code", "=", "ehr_test"), ("reason_code", "=", "unauthenticated")]
         )
+        self.assertEqual(refusal.status, 401)
+        self.assertEqual(refusal.backend_id, self.backend)
+        self.assertGreaterEqual(refusal.count, 1)
+        self.assertNotIn("GLOVE", refusal.examples or "", "bodies are not kept")
 
     def test_wrong_secret_refused(self):
         status, _body = self.post({"item": "X"}, secret="not-the-secret")
@@ -100,12 +111,13 @@ class TestWebhook(SimulatorMixin, HttpCase):
         status, body = self.post({"item": "X"}, timestamp=int(time.time()) - 3600)
         self.assertEqual(status, 401)
         self.assertIn("timestamp", json.dumps(body).lower())
-        self.assertIn("timestamp", self.messages().error_text.lower())
+        self.assertFalse(self.messages())
+        self.assertIn("timestamp", self.refusals("unauthenticated").reason.lower())
 
     def test_too_large_refused(self):
         status, _body = self.post({"item": "X" * 2048})
         self.assertEqual(status, 413)
-        self.assertEqual(self.messages().error_class, "validation")
+        self.assertTrue(self.refusals("too_large"))
 
     def test_wrong_content_type_refused(self):
         body = b"item=X"
@@ -162,11 +174,12 @@ class TestWebhook(SimulatorMixin, HttpCase):
         )
         self.env["hc.flow"].create(
             {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive"
+                ).id,
                 "name": "North events",
                 "code": "events",
                 "backend_id": backend.id,
-                "direction": "inbound",
-                "trigger": "webhook",
             }
         )
         self.env.flush_all()

@@ -1,0 +1,260 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import logging
+
+import requests
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..exceptions import PayloadIntegrityError
+from ..lib import crypto, retry, schema, transport
+from ..lib import states as st
+from .hc_payload import RESPONSE
+
+_logger = logging.getLogger(__name__)
+
+
+class HcDelivery(models.AbstractModel):
+    """Outbound delivery: one attempt of one message, and what follows from it.
+
+    A delivery job checks, in order: pause, an earlier delivery of the same
+    key (duplicate), ordering per key, the backend's circuit breaker and rate
+    limit; then announces the attempt (committed before the call), calls the
+    partner through the backend's transport, and records the outcome: done,
+    retry later (with backoff, capped by the flow), or dead.
+    """
+
+    _name = "hc.delivery"
+    _description = "Integration Outbound Delivery"
+
+    @api.model
+    def _deliver(self, message):
+        flow, backend = message.flow_id, message.backend_id
+        if flow._is_paused():
+            return message._wait(_("flow or backend paused"))
+        twin = self._delivered_twin(message)
+        if twin:
+            message._finish(
+                st.DUPLICATE, error_text=_("Already delivered by %s", twin.name)
+            )
+            return "duplicate"
+        held = self.env["hc.ordering"]._hold(message)
+        if held:
+            return held
+        allowed, _state, wait = backend._breaker_check()
+        if not allowed:
+            return message._defer(wait, _("circuit breaker open"))
+        wait = backend._rate_limit_wait()
+        if wait:
+            return message._defer(wait, _("rate limit"))
+        return self._attempt_delivery(message)
+
+    @api.model
+    def _delivered_twin(self, message):
+        """A message of the same flow and key that is already done."""
+        if not message.idempotency_key or not message.flow_id:
+            return message.browse()
+        return message.search(
+            [
+                ("flow_id", "=", message.flow_id.id),
+                ("idempotency_key", "=", message.idempotency_key),
+                ("state", "=", st.DONE),
+                ("id", "!=", message.id),
+            ],
+            limit=1,
+        )
+
+    # ------------------------------------------------------------------ attempts
+
+    @api.model
+    def _attempt(self, message):
+        """One recorded call to the backend: (HttpResult or None, Outcome)."""
+        number = message.attempt_count + 1
+        started_at = fields.Datetime.now()
+        attempts = self.env["hc.message.attempt"]
+        attempts._announce(message, number, started_at)
+        message.sudo().write(
+            {
+                "state": st.RUNNING,
+                "attempt_count": number,
+                "started_at": message.started_at or started_at,
+                "waiting_reason": False,
+                "held_by_id": False,
+            }
+        )
+        result, outcome = self._call_backend(message)
+        attempts._record(message, number, started_at, outcome)
+        self._record_exchange(message, result)
+        return result, outcome
+
+    @api.model
+    def _attempt_delivery(self, message):
+        result, outcome = self._attempt(message)
+        if outcome.ok:
+            message._finish(
+                st.DONE,
+                http_status=outcome.status,
+                error_class=False,
+                error_text=False,
+                exception_kind=False,
+            )
+            self._after_delivery(message, result)
+            return st.DONE
+        return self._handle_failure(message, outcome)
+
+    @api.model
+    def _request(self, message):
+        """(method, path, headers) of the call, with the handler's additions."""
+        flow = message.flow_id
+        handler = flow._handler() if flow else self.env["hc.handler"]
+        extra = handler.prepare_request(message) or {}
+        method = extra.get("method") or message.http_method or "POST"
+        path = extra.get("path") or message.endpoint or "/"
+        if (method, path) != (message.http_method, message.endpoint):
+            message.sudo().write({"http_method": method, "endpoint": path})
+        headers = {
+            "Content-Type": message.content_type or "application/json",
+            "Idempotency-Key": message.idempotency_key or "",
+            "X-Correlation-ID": message.correlation_id or "",
+            "X-HC-Message": message.name,
+            **(extra.get("headers") or {}),
+        }
+        return method, path, headers
+
+    @api.model
+    def _call_backend(self, message):
+        """(HttpResult or None, Outcome) of one call; never raises for I/O."""
+        try:
+            body = message._body()
+            method, path, headers = self._request(message)
+            result = message.backend_id._transport_send(
+                method, path, body or None, headers, message=message
+            )
+        except PayloadIntegrityError as exc:
+            return None, self._final_outcome(str(exc))
+        except requests.RequestException as exc:
+            return None, retry.classify_exception(exc)
+        except transport.TokenError as exc:
+            return None, self._token_outcome(exc)
+        except (
+            UserError,
+            ValidationError,
+            crypto.CryptoConfigError,
+            ValueError,
+        ) as exc:
+            return None, self._final_outcome(str(exc))
+        return result, retry.classify_status(result.status, result.headers)
+
+    @staticmethod
+    def _final_outcome(reason, error_class=retry.ERROR_TECHNICAL):
+        return retry.Outcome(
+            ok=False, retryable=False, error_class=error_class, reason=reason
+        )
+
+    @staticmethod
+    def _token_outcome(exc):
+        if exc.status and retry.classify_status(exc.status).retryable:
+            return retry.classify_status(exc.status)
+        error_class = (
+            retry.ERROR_AUTHENTICATION
+            if exc.status in (400, 401, 403)
+            else retry.ERROR_TECHNICAL
+        )
+        return retry.Outcome(
+            ok=False,
+            retryable=False,
+            error_class=error_class,
+            reason=str(exc),
+            status=exc.status,
+        )
+
+    @api.model
+    def _record_exchange(self, message, result):
+        if result is None:
+            return
+        sensitive = [message.backend_id.api_key_header or "X-API-Key"]
+        message.sudo().write(
+            {
+                "http_status": result.status,
+                "request_headers": json.dumps(
+                    crypto.mask_headers(result.request_headers, sensitive), indent=1
+                ),
+            }
+        )
+        flow = message.flow_id
+        message._store_payload(
+            RESPONSE, flow._redact(result.body) if flow else result.body
+        )
+
+    # ------------------------------------------------------------------ outcomes
+
+    @api.model
+    def _handle_failure(self, message, outcome):
+        flow = message.flow_id
+        reason = outcome.reason
+        if outcome.retryable and message._attempts_left() > 0:
+            wait = retry.retry_wait(
+                message.attempt_count - message.attempt_base,
+                outcome,
+                base=flow.backoff_base or 30,
+                max_delay=flow.backoff_max or 3600,
+            )
+            if wait.capped:
+                reason = _(
+                    "%(reason)s; the partner asked to wait %(asked)s s, capped to "
+                    "the flow's longest backoff of %(max)s s",
+                    reason=reason,
+                    asked=f"{wait.asked:.0f}",
+                    max=flow.backoff_max or 3600,
+                )
+            message.sudo().write(
+                {
+                    "state": st.RETRYING,
+                    "error_class": outcome.error_class,
+                    "error_text": reason,
+                    "http_status": outcome.status or 0,
+                }
+            )
+            message._enqueue(delay=wait.seconds)
+            return f"retry in {wait.seconds:.0f}s"
+        if outcome.retryable:
+            reason = _(
+                "%(reason)s (gave up after %(n)s attempts)",
+                reason=reason,
+                n=message.attempt_count,
+            )
+        message._fail(outcome.error_class, reason, http_status=outcome.status or 0)
+        return st.DEAD
+
+    @api.model
+    def _after_delivery(self, message, result):
+        if not result or not message.flow_id:
+            return
+        reply = transport.Reply(
+            status=result.status,
+            headers=result.headers,
+            body=result.body,
+            payload_format=message.flow_id.payload_format,
+        )
+        try:
+            with self.env.cr.savepoint():
+                message.flow_id._handler().on_delivered(message, reply)
+        except (UserError, ValidationError, schema.PayloadValidationError) as exc:
+            message.sudo().error_text = _(
+                "Delivered; the answer was not understood: %s", exc
+            )
+
+    # ------------------------------------------------------------------ synchronous
+
+    @api.model
+    def _deliver_now(self, message):
+        """Deliver in the current transaction (connection tests)."""
+        _result, outcome = self._attempt(message)
+        if outcome.ok:
+            message._finish(st.DONE, http_status=outcome.status)
+        else:
+            message._fail(
+                outcome.error_class, outcome.reason, http_status=outcome.status or 0
+            )

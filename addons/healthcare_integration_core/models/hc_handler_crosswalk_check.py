@@ -1,0 +1,49 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+from ..exceptions import HcMappingError
+
+
+class HcHandlerCrosswalkCheck(models.AbstractModel):
+    """Check that the codes of received documents are mapped (demo and smoke tests).
+
+    A document lists ``{"codes": [{"domain": "uom", "code": "BX"}, ...]}``;
+    unmapped codes fail the message as a mapping exception, which succeeds
+    once the codes are mapped and the message replayed. Batch pages resolve
+    all their codes with one query per domain.
+    """
+
+    _name = "hc.handler.crosswalk.check"
+    _inherit = "hc.handler"
+    _description = "Integration Handler: check crosswalk codes"
+    _hc_directions = ("inbound",)
+
+    @staticmethod
+    def _codes_by_domain(documents):
+        by_domain = {}
+        for document in documents:
+            codes = document.get("codes", []) if isinstance(document, dict) else []
+            for entry in codes:
+                by_domain.setdefault(entry["domain"], []).append(entry["code"])
+        return by_domain
+
+    def process(self, message, document):
+        crosswalk = self.env["hc.crosswalk"]
+        for domain, codes in self._codes_by_domain([document]).items():
+            crosswalk._resolve(message.backend_id, domain, codes)
+        return None
+
+    def process_items(self, message, items):
+        crosswalk = self.env["hc.crosswalk"]
+        missing = set()
+        for domain, codes in self._codes_by_domain(items).items():
+            found = crosswalk._resolve_many(message.backend_id, domain, codes)
+            missing |= {(domain, code) for code in codes if code not in found}
+        if missing:
+            raise HcMappingError(
+                crosswalk._missing_text(message.backend_id, missing),
+                sorted({domain for domain, _code in missing})[0],
+                sorted(code for _domain, code in missing),
+            )
+        return {"created": 0, "updated": 0, "skipped": len(items), "failed": 0}

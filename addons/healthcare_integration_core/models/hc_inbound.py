@@ -1,0 +1,271 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import psycopg2
+from psycopg2 import errors as pg_errors
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+
+from ..exceptions import HcBusinessError, HcRetryableError, PayloadIntegrityError
+from ..lib import retry, schema
+from ..lib import states as st
+from .hc_payload import REQUEST
+
+_logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Ingested:
+    """What became of a received payload, as the sender is told."""
+
+    id: int
+    name: str
+    correlation_id: str
+    state: str
+    duplicate: bool = False
+    errors: list | None = None
+
+    def as_answer(self):
+        answer = {
+            "message_id": self.name,
+            "id": self.id,
+            "correlation_id": self.correlation_id,
+            "state": self.state,
+        }
+        if self.duplicate:
+            answer["duplicate"] = True
+        return answer
+
+
+class HcInbound(models.AbstractModel):
+    """Received payloads: storing them (any route) and processing them (a job).
+
+    Webhooks, file pulls and broker consumers all store through ``_ingest``:
+    one idempotency rule (a key, or the payload's SHA-256, is stored once per
+    flow; so is an accepted signature), schema validation before storage, and
+    redaction before anything is written. Processing runs the flow type's
+    handler in a savepoint, as the least-privilege Integration Processor.
+    """
+
+    _name = "hc.inbound"
+    _description = "Integration Inbound Processing"
+
+    # ------------------------------------------------------------------ storing
+
+    @api.model
+    def _ingest(
+        self,
+        flow,
+        body,
+        idempotency_key=None,
+        correlation_id=None,
+        signature_digest=None,
+        parent=None,
+        parent_relation=None,
+    ):
+        """Store ``body`` received on ``flow`` and queue its processing.
+
+        Returns an ``Ingested``: the new message, or the original one when the
+        key (or the signature) was already accepted. A payload failing the
+        flow's format or schema is stored as a failed message, not processed.
+        """
+        key = idempotency_key or hashlib.sha256(body).hexdigest()
+        messages = self.env["hc.message"]
+        original = messages._find_original(flow, key, signature_digest)
+        if original:
+            return self._answer(original, duplicate=True)
+        errors = flow._validate_payload(body)
+        stored, refusal = self._minimize(flow, body)
+        if refusal:
+            errors = [*errors, refusal]
+        vals = messages._base_vals(
+            flow,
+            idempotency_key=key,
+            signature_digest=signature_digest,
+            correlation_id=correlation_id,
+            parent_id=parent.id if parent else None,
+            parent_relation=parent_relation,
+            payload_size=len(body),
+            state=st.QUEUED,
+            endpoint=False,
+        )
+        try:
+            with self.env.cr.savepoint():
+                message = messages.create(vals)
+                message._store_payload(REQUEST, stored)
+        except pg_errors.UniqueViolation:
+            # a concurrent delivery with the same key or signature committed
+            # first; our snapshot may not show it, a fresh transaction does
+            return self._answer_from_fresh_cursor(flow, key, signature_digest)
+        if errors:
+            message._fail(retry.ERROR_VALIDATION, "\n".join(errors), http_status=422)
+            return self._answer(message, errors=errors)
+        message._enqueue()
+        return self._answer(message)
+
+    @api.model
+    def _minimize(self, flow, body):
+        """(what may be stored of ``body``, or None; why it was refused, or None).
+
+        The handler screens the payload first (e.g. tokenizes patient
+        identifiers), then the flow's redaction rules apply. A payload that
+        cannot be minimized is not stored at all.
+        """
+        try:
+            screened = flow._handler().screen_payload(flow, body)
+            return flow._redact(screened), None
+        except (HcBusinessError, schema.PayloadValidationError, ValueError) as exc:
+            return None, _("Payload not kept: %s", exc)
+
+    @staticmethod
+    def _answer(message, duplicate=False, errors=None):
+        return Ingested(
+            id=message.id,
+            name=message.name,
+            correlation_id=message.correlation_id,
+            state=message.state,
+            duplicate=duplicate,
+            errors=errors,
+        )
+
+    @api.model
+    def _answer_from_fresh_cursor(self, flow, key, signature_digest):
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            original = env["hc.message"]._find_original(
+                flow.with_env(env), key, signature_digest
+            )
+            return self._answer(original, duplicate=True)
+
+    # ------------------------------------------------------------------ processing
+
+    @api.model
+    def _process(self, message):
+        flow = message.flow_id
+        if flow._is_paused():
+            return message._wait(_("flow or backend paused"))
+        if self.env["hc.delivery"]._delivered_twin(message):
+            message._finish(st.DUPLICATE)
+            return st.DUPLICATE
+        held = self.env["hc.ordering"]._hold(message)
+        if held:
+            return held
+        number = message.attempt_count + 1
+        started_at = fields.Datetime.now()
+        message.sudo().write(
+            {
+                "state": st.RUNNING,
+                "attempt_count": number,
+                "started_at": message.started_at or started_at,
+                "waiting_reason": False,
+            }
+        )
+        try:
+            with self.env.cr.savepoint():
+                result = self._apply(message)
+        except PayloadIntegrityError as exc:
+            return self._failed(message, number, started_at, retry.ERROR_TECHNICAL, exc)
+        except schema.PayloadValidationError as exc:
+            return self._failed(
+                message,
+                number,
+                started_at,
+                retry.ERROR_VALIDATION,
+                "\n".join(exc.errors),
+            )
+        except HcRetryableError as exc:
+            return self._retry_later(message, number, started_at, exc)
+        except HcBusinessError as exc:
+            self._notify_business_owner(message, exc)
+            return self._failed(
+                message, number, started_at, retry.ERROR_BUSINESS, exc, kind=exc.kind
+            )
+        except (UserError, ValidationError, AccessError) as exc:
+            return self._failed(message, number, started_at, retry.ERROR_BUSINESS, exc)
+        except psycopg2.OperationalError as exc:
+            if exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise  # queue_job runs the job again
+            return self._failed(message, number, started_at, retry.ERROR_TECHNICAL, exc)
+        except Exception as exc:
+            # a bug in a handler fails its message, never the whole queue
+            _logger.exception("processing %s failed", message.name)
+            text = f"{type(exc).__name__}: {exc}"
+            return self._failed(
+                message, number, started_at, retry.ERROR_TECHNICAL, text
+            )
+        self.env["hc.message.attempt"]._record(
+            message, number, started_at, self._outcome(True, "processed")
+        )
+        message._finish(st.DONE, error_class=False, error_text=False, **result)
+        return st.DONE
+
+    @api.model
+    def _apply(self, message):
+        """Run the handler; the values the message keeps about the result."""
+        handler = message.flow_id._handler()
+        document = handler.decode(message, message._body())
+        if message.run_id:
+            counts = handler.process_items(message, document)
+            return message.run_id._record_chunk(message, counts or {})
+        records = handler.process(message, document)
+        if records:
+            record = records[:1]
+            return {"res_model": record._name, "res_id": record.id}
+        return {}
+
+    @staticmethod
+    def _outcome(ok, reason, error_class=None, retryable=False):
+        return retry.Outcome(
+            ok=ok, retryable=retryable, error_class=error_class, reason=reason
+        )
+
+    @api.model
+    def _failed(self, message, number, started_at, error_class, error, kind=None):
+        text = str(error)
+        self.env["hc.message.attempt"]._record(
+            message, number, started_at, self._outcome(False, text, error_class)
+        )
+        message._fail(error_class, text, exception_kind=kind or False)
+        return st.DEAD
+
+    @api.model
+    def _retry_later(self, message, number, started_at, error):
+        outcome = self._outcome(False, str(error), retry.ERROR_TECHNICAL, True)
+        self.env["hc.message.attempt"]._record(message, number, started_at, outcome)
+        if message._attempts_left() <= 0:
+            message._fail(
+                retry.ERROR_TECHNICAL,
+                _("%(reason)s (gave up after %(n)s attempts)", reason=error, n=number),
+            )
+            return st.DEAD
+        seconds = min(max(error.seconds, 1), message.flow_id.backoff_max or 3600)
+        message.sudo().write(
+            {
+                "state": st.RETRYING,
+                "error_class": retry.ERROR_TECHNICAL,
+                "error_text": str(error),
+            }
+        )
+        message._enqueue(delay=seconds)
+        return f"retry in {seconds:.0f}s"
+
+    @api.model
+    def _notify_business_owner(self, message, error):
+        """An activity for the flow's business owner on each record concerned."""
+        owner = message.flow_id._business_owner()
+        if not owner or not error.records:
+            return
+        for record in error.records:
+            if "activity_ids" not in record._fields:
+                continue
+            record.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=owner.id,
+                summary=_("Integration exception (%s)", error.kind),
+                note=_("%(message)s: %(error)s", message=message.name, error=error),
+            )

@@ -1,0 +1,266 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Defects found running the core as a hospital would; each fails on 18.0.1."""
+
+import json
+import uuid
+from contextlib import contextmanager
+from datetime import timedelta
+from email.utils import format_datetime
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import ValidationError
+from odoo.tests.common import TransactionCase
+
+from odoo.addons.healthcare_integration_core.lib import transport
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import HcCase, SimulatorMixin
+
+
+class TestPayloadStorage(HcCase):
+    def test_payloads_commit_with_their_message_not_in_the_filestore(self):
+        with self.jobs():
+            message = self.send({"order": "PO-S1"})
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", "hc.message"), ("res_id", "=", message.id)])
+        )
+        self.assertFalse(attachments, "no filestore file can be collected under it")
+        self.env.cr.execute(
+            "SELECT size, sha256 FROM hc_message_payload "
+            "WHERE message_id = %s AND kind = 'request'",
+            (message.id,),
+        )
+        size, sha = self.env.cr.fetchone()
+        self.assertEqual(size, len(b'{"order": "PO-S1"}'))
+        self.assertEqual(len(sha), 64)
+        self.assertEqual(message._body(), b'{"order": "PO-S1"}')
+
+    def corrupt(self, message):
+        self.env.cr.execute(
+            "UPDATE hc_message_payload SET body = '' WHERE message_id = %s",
+            (message.id,),
+        )
+
+    def test_altered_outbound_payload_is_never_sent(self):
+        with self.jobs() as trap:
+            message = self.send({"order": "PO-S2"})
+            self.corrupt(message)
+            self.run_jobs(trap)
+        self.assertEqual(message.state, "dead")
+        self.assertIn("does not match its checksum", message.error_text)
+        self.assertFalse(self.received(), "an empty body never reaches the partner")
+
+    def test_altered_inbound_payload_is_never_processed(self):
+        with self.jobs() as trap:
+            message = self.ingest(self.flow_in, b'{"codes": []}', "evt-c1")
+            self.corrupt(message)
+            self.run_jobs(trap)
+        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.error_class, "technical")
+        self.assertIn("does not match its checksum", message.error_text)
+
+
+class TestHeaderBounds(HcCase):
+    def test_outbound_keys_are_bounded(self):
+        with self.assertRaisesRegex(ValidationError, "255"):
+            self.send(idempotency_key="K" * 9000)
+        with self.assertRaisesRegex(ValidationError, "255"):
+            self.send(correlation_id="C" * 9000)
+
+
+class TestRetryAfter(HcCase):
+    def deliver_once(self, retry_after):
+        self.sim.script(
+            "/api/orders",
+            [{"status": 503, "headers": {"Retry-After": retry_after}}],
+        )
+        with self.jobs() as trap:
+            message = self.send()
+            trap.perform_enqueued_jobs()
+        return message
+
+    def test_absurd_retry_after_is_capped_and_the_attempt_recorded(self):
+        message = self.deliver_once("999999999999")
+        self.assertEqual(message.state, "retrying")
+        self.assertEqual(message.attempt_ids.mapped("outcome"), ["retry"])
+        wait = (message.next_attempt_at - fields.Datetime.now()).total_seconds()
+        self.assertLessEqual(wait, self.flow_out.backoff_max + 1)
+        self.assertIn("capped", message.error_text)
+
+    def test_a_day_is_capped_to_the_longest_backoff(self):
+        message = self.deliver_once("86400")
+        wait = (message.next_attempt_at - fields.Datetime.now()).total_seconds()
+        self.assertLessEqual(wait, self.flow_out.backoff_max + 1)
+
+    def test_http_date_form_is_understood(self):
+        self.flow_out.backoff_max = 600
+        when = fields.Datetime.now() + timedelta(seconds=300)
+        message = self.deliver_once(
+            format_datetime(when.replace(tzinfo=None), usegmt=False)
+        )
+        wait = (message.next_attempt_at - fields.Datetime.now()).total_seconds()
+        self.assertGreater(wait, 200)
+
+    def test_capped_retries_reach_dead(self):
+        self.sim.set_mode("/api/orders", 503, {"Retry-After": "999999999999"})
+        with self.jobs() as trap:
+            message = self.send()
+            self.run_jobs(trap)
+        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.attempt_count, self.flow_out.max_attempts)
+
+
+class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
+    """A worker killed during a call, with real transactions (nothing rolled back
+    by the test framework): the job's transaction is lost, the announcement of
+    its attempt is not. The test's own transaction writes nothing, so that it
+    holds no lock the committed transactions would wait for."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sim = cls.start_simulator(name="crash-test")
+
+    @contextmanager
+    def committed(self):
+        """An environment on a transaction of its own, committed at the end."""
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})
+
+    def test_attempt_in_flight_at_a_crash_is_recorded_as_interrupted(self):
+        with self.committed() as env, trap_jobs():
+            backend = env["hc.backend"].create(
+                {
+                    "name": "Crash",
+                    "code": f"crash_{uuid.uuid4().hex[:8]}",
+                    "base_url": self.sim.url,
+                }
+            )
+            flow = env["hc.flow"].create(
+                {
+                    "flow_type_id": env.ref(
+                        "healthcare_integration_core.flow_type_send"
+                    ).id,
+                    "name": "Crash out",
+                    "code": "crash_out",
+                    "backend_id": backend.id,
+                    "endpoint": "/api/orders",
+                }
+            )
+            message_id = flow._send({"order": "CRASH-1"}).id
+        try:
+            self.patch(transport, "send", self.killed_during_the_call)
+            with self.assertRaises(KeyboardInterrupt), self.committed() as env:
+                env["hc.delivery"]._deliver(env["hc.message"].browse(message_id))
+            with self.committed() as env:
+                env["hc.message.attempt"]._recover_interrupted(timedelta(0))
+                message = env["hc.message"].browse(message_id)
+                self.assertEqual(message.attempt_ids.mapped("outcome"), ["interrupted"])
+                self.assertEqual(message.attempt_count, 1)
+                self.assertIn("stopped during", message.attempt_ids.error_text)
+        finally:
+            with self.committed() as env:
+                env["hc.message"].browse(message_id).unlink()
+                env["hc.flow"].search([("backend_id.code", "like", "crash_")]).unlink()
+                env["hc.backend"].search([("code", "like", "crash_")]).unlink()
+
+    @staticmethod
+    def killed_during_the_call(*_args, **_kwargs):
+        raise KeyboardInterrupt("worker killed during the call")
+
+
+class TestOrderedReplay(HcCase):
+    def test_replay_of_a_dead_ordered_message_releases_its_key(self):
+        self.flow_out.ordered_per_key = True
+        self.sim.script("/api/orders", [{"status": 400}])
+        with self.jobs() as trap:
+            first = self.send({"order": "A1"}, ordering_key="PO-A")
+            second = self.send({"order": "A2"}, ordering_key="PO-A")
+            self.run_jobs(trap)
+            self.assertEqual((first.state, second.state), ("dead", "queued"))
+            self.assertEqual(second.held_by_id, first)
+            replay = first._replay()
+            self.run_jobs(trap)
+        self.assertEqual(replay.state, "done")
+        self.assertEqual(first.superseded_by_id, replay)
+        self.assertEqual(second.state, "done", "released without mark resolved")
+        bodies = [json.loads(r["body"])["order"] for r in self.received()]
+        self.assertEqual(bodies, ["A1", "A1", "A2"])
+
+    def test_recovery_releases_what_is_held_behind_a_settled_message(self):
+        self.flow_out.ordered_per_key = True
+        with self.jobs() as trap:
+            first = self.send({"order": "B1"}, ordering_key="PO-B")
+            second = self.send({"order": "B2"}, ordering_key="PO-B")
+            trap.enqueued_jobs.clear()
+            # as if the follower looked while the first was running and the
+            # first's wake-up never saw the follower wait
+            first.sudo().write({"state": "done"})
+            second.sudo().write({"job_uuid": False, "held_by_id": first.id})
+            released = self.env["hc.maintenance"]._cron_recover()
+            self.assertIn(second, released)
+            self.run_jobs(trap)
+        self.assertEqual(second.state, "done")
+
+
+class TestRpcSend(HcCase):
+    def test_public_send_answers_a_reference(self):
+        with self.jobs():
+            answer = self.flow_out.send({"order": "RPC-1"}, idempotency_key="rpc-1")
+            again = self.flow_out.send({"order": "RPC-1"}, idempotency_key="rpc-1")
+        self.assertEqual(set(answer), {"id", "name", "state"})
+        self.assertEqual(again, answer, "a retried call finds the same message")
+
+
+class TestScheduledRun(HcCase):
+    def test_scheduled_run_works_as_the_least_privilege_processor(self):
+        flow = self.env["hc.flow"].create(
+            {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive_pull"
+                ).id,
+                "name": "Scheduled feed",
+                "code": "scheduled_feed",
+                "backend_id": self.backend.id,
+                "endpoint": "/feeds/scheduled",
+            }
+        )
+        self.sim.set_feed("scheduled", [{"id": "1", "updated_at": "2026-11-01"}])
+        cron = flow.cron_id
+        self.assertEqual(
+            cron.user_id,
+            self.env.ref("healthcare_integration_core.user_integration_bot"),
+        )
+        with self.jobs() as trap:
+            # as ir.cron._run_job does: the server action, as the cron's user
+            cron.with_user(cron.user_id)._callback(
+                cron.cron_name, cron.ir_actions_server_id.id
+            )
+            self.run_jobs(trap)
+        run = flow.run_ids
+        self.assertEqual((run.origin, run.state), ("schedule", "done"))
+
+    def test_a_run_that_cannot_start_is_a_failed_run(self):
+        flow = self.env["hc.flow"].create(
+            {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive_pull"
+                ).id,
+                "name": "Broken schedule",
+                "code": "broken_schedule",
+                "backend_id": self.backend.id,
+            }
+        )
+
+        def broken(*_args, **_kwargs):
+            raise RuntimeError("cannot start")
+
+        self.patch(type(self.env["hc.sync.run"]), "_start_pull", broken)
+        with self.assertLogs("odoo.addons.healthcare_integration_core", "ERROR"):
+            run = self.env["hc.sync.run"]._cron_run(flow.id)
+        self.assertEqual(run.state, "dead")
+        self.assertIn("cannot start", run.error_text)
+        self.assertEqual(flow.run_ids, run)

@@ -1,0 +1,2 @@
+from . import res_partner
+from . import hc_handler_example_contact
