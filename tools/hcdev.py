@@ -22,13 +22,13 @@ STATE = ROOT / ".hc"
 CONF = STATE / "odoo.conf"
 VENV_BIN = Path(sys.executable).parent
 ODOO_BIN = VENV_BIN / "odoo"
-SIMULATOR = ROOT / "tests" / "simulators" / "partner_simulator.py"
+SIMULATORS_DIR = ROOT / "tests" / "simulators"
 ODOO_RESULT_RE = re.compile(
     r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests"
 )
 ODOO_LOG_ERROR_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 ODOO_SKIPPED_RE = re.compile(r"^\S+ \S+ \d+ INFO \S+ odoo\.addons\.\S+: skipped ", re.M)
-DEMO_SIMULATORS = (("demo-partner", 8075),)
+DEMO_PORT_RE = re.compile(r"^DEMO_PORT = (\d+)", re.M)
 
 
 TEST_ADDONS_DIR = ROOT / "tests" / "addons"
@@ -163,11 +163,28 @@ def stop(proc, timeout=20):
         proc.wait()
 
 
-def start_simulator(name, port, logfile=None):
+def demo_simulators():
+    """(name, script, port) of each simulator that demo connectors point at.
+
+    Every ``tests/simulators/*_simulator.py`` declaring ``DEMO_PORT = <port>``
+    is started by ``bin/start`` with ``--port``, ``--name`` and
+    ``--webhook-secret``; ``HC_ODOO_URL`` in its environment names the demo
+    server, for simulators that call Odoo's webhooks.
+    """
+    found = []
+    for script in sorted(SIMULATORS_DIR.glob("*_simulator.py")):
+        match = DEMO_PORT_RE.search(script.read_text())
+        if match:
+            name = script.stem.removesuffix("_simulator").replace("_", "-")
+            found.append((f"demo-{name}", script, int(match.group(1))))
+    return found
+
+
+def start_simulator(name, script, port, logfile=None, odoo_url=None):
     proc = subprocess.Popen(
         [
             sys.executable,
-            str(SIMULATOR),
+            str(script),
             "--port",
             str(port),
             "--name",
@@ -177,6 +194,7 @@ def start_simulator(name, port, logfile=None):
         ],
         stdout=logfile,
         stderr=logfile,
+        env={**os.environ, "HC_ODOO_URL": odoo_url or ""},
     )
     wait_http(f"http://127.0.0.1:{port}/_sim/requests", timeout=20, proc=proc)
     return proc
@@ -264,7 +282,8 @@ def interrupt(_signum, _frame):
 def cmd_start(args):
     addons = suite_addons()
     db = args.db
-    busy = [p for p in (args.port, *(p for _n, p in DEMO_SIMULATORS)) if port_in_use(p)]
+    simulators = demo_simulators()
+    busy = [p for p in (args.port, *(p for _n, _s, p in simulators)) if port_in_use(p)]
     if busy:
         log(f"port(s) {busy} already in use: is the product already running?")
         return 1
@@ -276,9 +295,10 @@ def cmd_start(args):
         return 1
     procs = []
     try:
-        for name, port in DEMO_SIMULATORS:
-            procs.append(start_simulator(name, port))
-            log(f"partner simulator '{name}': http://127.0.0.1:{port}/_sim/")
+        odoo_url = f"http://127.0.0.1:{args.port}"
+        for name, script, port in simulators:
+            procs.append(start_simulator(name, script, port, odoo_url=odoo_url))
+            log(f"simulator '{name}': http://127.0.0.1:{port}/_sim/")
         procs.append(start_odoo(db, args.port))
         print(
             f"\nHealthcare Integration for Odoo is running:\n"
@@ -424,9 +444,9 @@ def odoo_counts(log_path, returncode):
     return total - failed - errors - skipped, bad, skipped
 
 
-def run_odoo_tests(tally, db, addons, http_port):
-    log_path = STATE / "odoo-tests.log"
-    addons = [*addons, *test_addons()]
+def run_odoo_tests(tally, db, addons, http_port, log_path=None, with_tests=True):
+    log_path = log_path or STATE / "odoo-tests.log"
+    addons = [*addons, *(test_addons() if with_tests else ())]
     tags = ",".join(f"/{a}" for a in addons)
     log(
         f"installing {', '.join(addons)} in {db} and running their tests "
@@ -487,8 +507,31 @@ def run_integration(tally, db):
             stop(proc)
 
 
+def report(tally, started):
+    print()
+    for line in tally.lines:
+        print(line)
+    print(f"wall time: {time.monotonic() - started:.0f}s")
+    print(f"{tally.passed} passed, {tally.failed} failed, {tally.skipped} skipped")
+    bad = tally.failed or tally.skipped or tally.passed == 0
+    return 1 if bad else 0
+
+
+def cmd_test_only(args, started):
+    """The Odoo tests of some addons only, in a database kept for the next run."""
+    tally = Tally()
+    addons = [a.strip() for a in args.only.split(",") if a.strip()]
+    db = args.db or f"hc_dev_{addons[0].removeprefix('healthcare_integration_')}"
+    drop_database(db)
+    log_path = STATE / f"odoo-tests-{db}.log"
+    run_odoo_tests(tally, db, addons, free_port(), log_path=log_path, with_tests=False)
+    return report(tally, started)
+
+
 def cmd_test(args):
     started = time.monotonic()
+    if args.only:
+        return cmd_test_only(args, started)
     tally = Tally()
     addons = suite_addons()
     if not args.no_lint:
@@ -503,13 +546,7 @@ def cmd_test(args):
     finally:
         if not args.keep_db:
             drop_database(db)
-    print()
-    for line in tally.lines:
-        print(line)
-    print(f"wall time: {time.monotonic() - started:.0f}s")
-    print(f"{tally.passed} passed, {tally.failed} failed, {tally.skipped} skipped")
-    bad = tally.failed or tally.skipped or tally.passed == 0
-    return 1 if bad else 0
+    return report(tally, started)
 
 
 def main(argv=None):
@@ -534,6 +571,13 @@ def main(argv=None):
     p = sub.add_parser("test")
     p.add_argument("--keep-db", action="store_true")
     p.add_argument("--no-lint", action="store_true")
+    p.add_argument(
+        "--only",
+        metavar="ADDONS",
+        help="run only the Odoo tests of these addons (comma-separated), in a "
+        "database kept for inspection (--db, default hc_dev_<addon>)",
+    )
+    p.add_argument("--db", help="database of --only")
     p.set_defaults(func=cmd_test)
     args = parser.parse_args(argv)
     return args.func(args) or 0

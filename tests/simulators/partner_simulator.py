@@ -34,6 +34,8 @@ import requests
 
 _logger = logging.getLogger("partner_simulator")
 
+# bin/start runs this simulator for the demo connectors on this port
+DEMO_PORT = 8075
 CONTROL_PREFIX = "/_sim"
 TOKEN_PATH = "/oauth/token"
 FEED_PREFIX = "/feeds/"
