@@ -15,7 +15,14 @@
     "installable": True,
     "depends": ["base", "mail", "queue_job"],
     "external_dependencies": {
-        "python": ["requests", "cryptography", "lxml", "jsonschema", "jsonpath_ng"],
+        "python": [
+            "requests",
+            "cryptography",
+            "lxml",
+            "jsonschema",
+            "jsonpath_ng",
+            "paramiko",
+        ],
     },
     "data": [
         "security/hc_security.xml",

@@ -3,6 +3,7 @@ from . import hc_audit_mixin
 from . import hc_message_counter_mixin
 from . import hc_backend_secret
 from . import hc_backend
+from . import hc_backend_file
 from . import hc_flow_type
 from . import hc_handler
 from . import hc_handler_crosswalk_check
@@ -14,6 +15,7 @@ from . import hc_message_attempt
 from . import hc_delivery
 from . import hc_inbound
 from . import hc_ordering
+from . import hc_x12
 from . import hc_sync_run
 from . import hc_sync_issue
 from . import hc_maintenance

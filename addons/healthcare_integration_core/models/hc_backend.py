@@ -38,6 +38,7 @@ SECRET_FIELDS = {
     "credential_secret": "credential",
     "webhook_secret": "webhook",
     "client_key_pem": "tls_key",
+    "ssh_key_pem": "ssh_key",
 }
 TOKEN_MARGIN = 60  # seconds before expiry at which an OAuth2 token is renewed
 BREAKER_HISTORY = 50  # attempts replayed through the breaker to derive its state

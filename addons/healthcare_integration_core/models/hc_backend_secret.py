@@ -13,6 +13,7 @@ SECRET_SLOTS = [
     ("webhook", "Webhook secret"),
     ("tls_key", "TLS client key"),
     ("oauth_token", "OAuth2 access token"),
+    ("ssh_key", "SSH private key"),
 ]
 
 
@@ -61,6 +62,18 @@ class HcBackendSecret(models.Model):
             existing.write(vals)
         else:
             self.sudo().create({"backend_id": backend.id, "slot": slot, **vals})
+
+    @api.model
+    def _is_set(self, backend, slot):
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("backend_id", "=", backend.id),
+                    ("slot", "=", slot),
+                    ("ciphertext", "!=", ""),
+                ]
+            )
+        )
 
     @api.model
     def _locked_slot(self, backend, slot):

@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import PayloadIntegrityError
-from ..lib import crypto, retry, schema, transport
+from ..lib import crypto, filetransport, retry, schema, transport
 from ..lib import states as st
 from .hc_payload import RESPONSE
 
@@ -134,6 +134,13 @@ class HcDelivery(models.AbstractModel):
             )
         except PayloadIntegrityError as exc:
             return None, self._final_outcome(str(exc))
+        except filetransport.FileTransportError as exc:
+            return None, retry.Outcome(
+                ok=False,
+                retryable=exc.retryable,
+                error_class=retry.ERROR_TECHNICAL,
+                reason=exc.reason,
+            )
         except requests.RequestException as exc:
             return None, retry.classify_exception(exc)
         except transport.TokenError as exc:

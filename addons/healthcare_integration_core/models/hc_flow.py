@@ -99,6 +99,23 @@ class HcFlow(models.Model):
         default='{"test": true}',
         help="Payload sent by the Send test message button (outbound flows).",
     )
+    # file backends (SFTP, folder)
+    file_name_pattern = fields.Char(
+        default="{name}.{ext}",
+        help="Name of the files written for this flow: {name} (message), {key} "
+        "(idempotency key), {ext}, {ts}, {flow}, and the handler's own fields.",
+    )
+    file_glob = fields.Char(
+        string="Files to pick up", default="*", help="e.g. *.x12 or 855_*.edi"
+    )
+    x12_ack = fields.Selection(
+        [("none", "None"), ("997", "997 (004010)"), ("999", "999 (005010)")],
+        string="X12 acknowledgement",
+        default="none",
+        required=True,
+        help="Acknowledge each received X12 interchange, accepting or rejecting "
+        "each transaction set.",
+    )
     # scheduled flows
     cron_id = fields.Many2one("ir.cron", readonly=True, ondelete="set null", copy=False)
     batch_interval_minutes = fields.Integer(default=60)

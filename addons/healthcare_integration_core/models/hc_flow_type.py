@@ -65,6 +65,11 @@ class HcFlowType(models.Model):
     default_channel = fields.Char(default="root.hc")
     default_priority = fields.Integer(default=10)
     default_ordered_per_key = fields.Boolean()
+    default_file_name_pattern = fields.Char(
+        help="Name of the files of new bindings on file backends, e.g. "
+        "PO_{name}_{control}.x12; fields: name, key, ext, ts, flow and those the "
+        "handler adds (file_name_values)."
+    )
     schema_type = fields.Selection(SCHEMA_TYPES, default="none", required=True)
     schema = fields.Text(help="Default schema of the payloads; a flow may override it.")
     flow_ids = fields.One2many("hc.flow", "flow_type_id", string="Bindings")
@@ -165,6 +170,7 @@ class HcFlowType(models.Model):
             "channel": self.default_channel or "root.hc",
             "priority": self.default_priority,
             "ordered_per_key": self.default_ordered_per_key,
+            "file_name_pattern": self.default_file_name_pattern or "{name}.{ext}",
         }
 
     def action_view_flows(self):

@@ -107,6 +107,18 @@ class HcHandler(models.AbstractModel):
         """
         return None
 
+    def file_name_values(self, message):
+        """Extra fields of the flow's file name pattern, on file backends.
+
+        E.g. name X12 files by their interchange control number, with the
+        pattern ``PO_{name}_{control}.x12``::
+
+            def file_name_values(self, message):
+                [interchange] = x12.parse(message._body())
+                return {"control": interchange.control_number}
+        """
+        return {}
+
     def collect_pages(self, flow):
         """Pages [(payload, watermark after it), ...] a scheduled push sends.
 

@@ -67,6 +67,7 @@ class HcInbound(models.AbstractModel):
         signature_digest=None,
         parent=None,
         parent_relation=None,
+        file_name=None,
     ):
         """Store ``body`` received on ``flow`` and queue its processing.
 
@@ -93,6 +94,7 @@ class HcInbound(models.AbstractModel):
             payload_size=len(body),
             state=st.QUEUED,
             endpoint=False,
+            file_name=file_name,
         )
         try:
             with self.env.cr.savepoint():
@@ -155,6 +157,9 @@ class HcInbound(models.AbstractModel):
         held = self.env["hc.ordering"]._hold(message)
         if held:
             return held
+        if message.file_name and message.backend_id._is_file_transport():
+            # the message is committed (this job runs after its commit)
+            message.backend_id._file_archive(message.file_name)
         number = message.attempt_count + 1
         started_at = fields.Datetime.now()
         message.sudo().write(
@@ -207,7 +212,12 @@ class HcInbound(models.AbstractModel):
     @api.model
     def _apply(self, message):
         """Run the handler; the values the message keeps about the result."""
-        handler = message.flow_id._handler()
+        flow = message.flow_id
+        if flow.payload_format == "x12" and message.parent_relation != "split":
+            split = self.env["hc.x12"]._receive(message)
+            if split is not None:
+                return split
+        handler = flow._handler()
         document = handler.decode(message, message._body())
         if message.run_id:
             counts = handler.process_items(message, document)

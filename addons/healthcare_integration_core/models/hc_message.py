@@ -95,6 +95,7 @@ class HcMessage(models.Model):
     res_model = fields.Char(string="Record model", readonly=True)
     res_id = fields.Many2oneReference(model_field="res_model", readonly=True)
     endpoint = fields.Char(readonly=True)
+    file_name = fields.Char(readonly=True, help="The file exchanged, on file backends.")
     http_method = fields.Char(readonly=True)
     content_type = fields.Char(readonly=True)
     request_payload = fields.Binary(

@@ -2,13 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import logging
+import uuid
 
 import requests
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib import retry, schema
+from ..lib import filetransport, retry, schema
 from ..lib import states as st
 from .hc_payload import REQUEST
 
@@ -48,7 +49,7 @@ class HcSyncRun(models.Model):
         st.RUN_STATES, default=st.RUNNING, index=True, readonly=True
     )
     idempotency_key = fields.Char(readonly=True, index=True, copy=False)
-    correlation_id = fields.Char(readonly=True)
+    correlation_id = fields.Char(readonly=True, default=lambda self: str(uuid.uuid4()))
     started_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
     ended_at = fields.Datetime(readonly=True)
     watermark_from = fields.Char(readonly=True)
@@ -191,6 +192,8 @@ class HcSyncRun(models.Model):
         if flow._is_paused():
             self._close(st.DEAD, _("flow or backend paused during the pull"))
             return "paused"
+        if self.backend_id._is_file_transport():
+            return self._pull_files()
         handler = flow._handler()
         cursor, fetched = self.cursor or None, 0
         while fetched < PAGES_PER_JOB:
@@ -212,6 +215,23 @@ class HcSyncRun(models.Model):
         self.sudo().cursor = cursor
         self._enqueue_pull()
         return f"{fetched} pages, more to come"
+
+    def _pull_files(self):
+        """A pull from a file backend: each new file is one inbound message."""
+        try:
+            stored, duplicates = self.backend_id._file_pull(self)
+        except filetransport.FileTransportError as exc:
+            self._close(st.DEAD, _("Listing the files failed: %s", exc.reason))
+            return exc.reason
+        self.sudo().write(
+            {
+                "pull_finished": True,
+                "count_created": stored,
+                "count_skipped": duplicates,
+            }
+        )
+        self._close(st.DONE)
+        return f"{stored} file(s) stored, {duplicates} already stored"
 
     def _get_json(self, path):
         """GET ``path`` on the run's backend and decode the JSON answer."""

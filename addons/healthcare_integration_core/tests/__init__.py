@@ -8,3 +8,4 @@ from . import test_governance
 from . import test_ui_tour
 from . import test_runtime_defects
 from . import test_webhook_security
+from . import test_file_transport

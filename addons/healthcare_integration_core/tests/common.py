@@ -13,18 +13,22 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 
-def load_simulator_module():
-    """The partner simulator of the suite's tests/ folder (HC_SIMULATOR overrides)."""
-    default = (
-        Path(__file__).resolve().parents[3] / "tests/simulators/partner_simulator.py"
+SIMULATORS_DIR = Path(
+    os.environ.get(
+        "HC_SIMULATORS", Path(__file__).resolve().parents[3] / "tests/simulators"
     )
-    path = Path(os.environ.get("HC_SIMULATOR", default))
+)
+
+
+def load_simulator_module(file_name="partner_simulator.py"):
+    """A module of the suite's tests/simulators folder (HC_SIMULATORS moves it)."""
+    path = SIMULATORS_DIR / file_name
     if not path.is_file():
         raise FileNotFoundError(
-            f"partner simulator not found at {path}: run the tests from the "
-            "suite's repository or set HC_SIMULATOR"
+            f"{file_name} not found in {SIMULATORS_DIR}: run the tests from the "
+            "suite's repository or set HC_SIMULATORS"
         )
-    spec = importlib.util.spec_from_file_location("hc_partner_simulator", path)
+    spec = importlib.util.spec_from_file_location(f"hc_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -48,6 +52,32 @@ class SimulatorMixin:
         if urlparse(r.url).hostname in LOCAL_HOSTS:
             return _super_send(s, r, **kw)
         return super()._request_handler(s, r, **kw)
+
+
+class SftpServerMixin:
+    """Starts one real OpenSSH server (sshd) for the test class."""
+
+    @classmethod
+    def start_sftp_server(cls):
+        server = load_simulator_module("sftp_server.py").OpenSshServer().start()
+        cls.addClassCleanup(server.stop)
+        return server
+
+    @classmethod
+    def sftp_backend_values(cls, server, code):
+        """hc.backend values for an SFTP backend on ``server``, key auth."""
+        return {
+            "name": f"SFTP {code}",
+            "code": code,
+            "transport": "sftp",
+            "file_host": "127.0.0.1",
+            "file_port": server.port,
+            "file_username": server.username,
+            "file_host_key": server.host_key,
+            "ssh_key_pem": server.client_key_pem,
+            "file_root": server.root,
+            "connect_timeout": 5,
+        }
 
 
 class HcCase(SimulatorMixin, TransactionCase):
