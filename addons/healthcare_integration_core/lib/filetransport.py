@@ -26,18 +26,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .transport import TransportError
+
 KIND_SFTP = "sftp"
 KIND_FOLDER = "folder"
 TEMP_PREFIX = ".hc-tmp-"
 
 
-class FileTransportError(Exception):
+class FileTransportError(TransportError):
     """A file exchange failed; ``retryable`` when trying again later may help."""
-
-    def __init__(self, reason: str, retryable: bool = True):
-        super().__init__(reason)
-        self.reason = reason
-        self.retryable = retryable
 
 
 @dataclass

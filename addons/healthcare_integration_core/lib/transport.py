@@ -58,6 +58,16 @@ class HttpResult:
     request_headers: dict
 
 
+class TransportError(Exception):
+    """A non-HTTP transport (files, broker) failed; ``retryable`` if trying
+    again later may help (the partner is down) rather than not (refused)."""
+
+    def __init__(self, reason: str, retryable: bool = True):
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+
+
 @dataclass
 class Page:
     """One page of a batch pull: its items, where the next starts, how far it got."""

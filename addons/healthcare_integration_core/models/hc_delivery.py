@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import PayloadIntegrityError
-from ..lib import crypto, filetransport, retry, schema, transport
+from ..lib import crypto, retry, schema, transport
 from ..lib import states as st
 from .hc_payload import RESPONSE
 
@@ -134,7 +134,7 @@ class HcDelivery(models.AbstractModel):
             )
         except PayloadIntegrityError as exc:
             return None, self._final_outcome(str(exc))
-        except filetransport.FileTransportError as exc:
+        except transport.TransportError as exc:
             return None, retry.Outcome(
                 ok=False,
                 retryable=exc.retryable,
