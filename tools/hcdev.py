@@ -538,6 +538,7 @@ def cmd_test(args):
         run_lint(tally)
         run_wheel_builds(tally)
     run_pytest(tally, "unit tests", ROOT / "tests" / "unit")
+    run_pytest(tally, "migration tests", ROOT / "tests" / "migration")
     db = f"hc_test_{os.getpid()}"
     drop_database(db)
     try:
