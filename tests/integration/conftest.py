@@ -1,6 +1,7 @@
 """Fixtures for suite tests against a running Odoo (started by bin/test)."""
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,8 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulators"))
 
 from partner_simulator import PartnerSimulator
+
+FINAL = ("done", "dead", "cancelled", "duplicate")
 
 
 class OdooClient:
@@ -54,6 +57,15 @@ class OdooClient:
             kwargs,
         )
 
+    def log_size(self):
+        """Where the server's log ends now (HC_ODOO_LOG)."""
+        return os.path.getsize(os.environ["HC_ODOO_LOG"])
+
+    def log_since(self, offset):
+        with open(os.environ["HC_ODOO_LOG"], errors="replace") as handle:
+            handle.seek(offset)
+            return handle.read()
+
     def flow_type(self, code):
         """The id of an installed flow type."""
         [type_id] = self.execute("hc.flow.type", "search", [("code", "=", code)])
@@ -87,6 +99,34 @@ def odoo():
             "through bin/test"
         )
     return OdooClient(url, db)
+
+
+def odoo_conf():
+    values = {}
+    conf = Path(__file__).resolve().parents[2] / ".hc" / "odoo.conf"
+    for line in conf.read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values.setdefault(key.strip(), value.strip())
+    return values
+
+
+@pytest.fixture(scope="session")
+def psql():
+    """Run one SQL statement on a database of the test server's cluster."""
+    conf = odoo_conf()
+
+    def run(db, sql):
+        args = ["-h", conf["db_host"], "-p", conf["db_port"], "-U", conf["db_user"]]
+        done = subprocess.run(
+            ["psql", *args, "-d", db, "-Atqc", sql],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    return run
 
 
 @pytest.fixture()

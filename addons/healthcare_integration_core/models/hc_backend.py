@@ -237,14 +237,30 @@ class HcBackend(models.Model):
         this time finding the fresh token.
         """
         self.ensure_one()
+        tokens = self.env.cr.cache.setdefault("hc_oauth_tokens", {})
+        if self.id in tokens:
+            return tokens[self.id]
         now = now or time.time()
         secrets = self.env["hc.backend.secret"].sudo()
         cached = secrets._locked_slot(self, "oauth_token")
         if cached.expires_at - TOKEN_MARGIN > now:
-            return secrets._reveal(self, "oauth_token")
-        token, expires_in = transport.fetch_oauth2_token(cfg)
-        secrets._store(self, "oauth_token", token, expires_at=now + expires_in)
+            token = secrets._reveal(self, "oauth_token")
+        else:
+            token, expires_in = transport.fetch_oauth2_token(cfg)
+            secrets._store(self, "oauth_token", token, expires_at=now + expires_in)
+        tokens[self.id] = token
         return token
+
+    def _prepare_transport(self):
+        """Get what a call needs before it is announced (an OAuth2 token).
+
+        A token being fetched by another worker makes this raise a
+        serialization error, which queue_job retries: before the attempt is
+        announced, so no attempt is recorded for a call never made.
+        """
+        self.ensure_one()
+        if self.transport == "http" and self.auth_type == "oauth2":
+            self._oauth_token(self._transport_config())
 
     def _transport_send(self, method, path, body, headers, message=None):
         """Send one request (or file, or event) with this backend's transport.

@@ -93,11 +93,13 @@ class HcBackendSecret(models.Model):
             ON CONFLICT (backend_id, slot) DO NOTHING
             """,
             (backend.id, slot, self.env.uid, self.env.uid),
+            log_exceptions=False,  # a serialization failure is retried, not a fault
         )
         cr.execute(
             "SELECT id FROM hc_backend_secret WHERE backend_id = %s AND slot = %s "
             "FOR NO KEY UPDATE",
             (backend.id, slot),
+            log_exceptions=False,
         )
         secret = self.browse(cr.fetchone()[0])
         secret.invalidate_recordset()

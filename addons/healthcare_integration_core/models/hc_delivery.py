@@ -72,6 +72,7 @@ class HcDelivery(models.AbstractModel):
     def _attempt(self, message):
         """One recorded call to the backend: (HttpResult or None, Outcome)."""
         number = message.attempt_count + 1
+        not_ready = self._prepare(message)
         started_at = fields.Datetime.now()
         attempts = self.env["hc.message.attempt"]
         attempts._announce(message, number, started_at)
@@ -84,7 +85,10 @@ class HcDelivery(models.AbstractModel):
                 "held_by_id": False,
             }
         )
-        result, outcome = self._call_backend(message)
+        if not_ready:
+            result, outcome = None, not_ready
+        else:
+            result, outcome = self._call_backend(message)
         attempts._record(message, number, started_at, outcome)
         self._record_exchange(message, result)
         return result, outcome
@@ -122,6 +126,24 @@ class HcDelivery(models.AbstractModel):
             **(extra.get("headers") or {}),
         }
         return method, path, headers
+
+    @api.model
+    def _prepare(self, message):
+        """None when the backend is ready to be called, else the failed Outcome."""
+        try:
+            message.backend_id._prepare_transport()
+        except transport.TokenError as exc:
+            return self._token_outcome(exc)
+        except requests.RequestException as exc:
+            return retry.classify_exception(exc)
+        except (
+            UserError,
+            ValidationError,
+            crypto.CryptoConfigError,
+            ValueError,
+        ) as exc:
+            return self._final_outcome(str(exc))
+        return None
 
     @api.model
     def _call_backend(self, message):

@@ -1,6 +1,9 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import psycopg2
+
 from odoo import _, api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..lib import states as st
 
@@ -84,8 +87,30 @@ class HcOrdering(models.AbstractModel):
             order="key_position, id",
             limit=1,
         )
-        # a newer job makes the follower's pending one (if any) a no-op
-        follower._enqueue()
+        if follower:
+            self._wake(follower)
+
+    @api.model
+    def _wake(self, message):
+        """Queue ``message`` now, unless its own job holds or changed its row.
+
+        Waking must never fail the job that settled the head of the key (its
+        partner call is done): when the follower is busy or was changed since
+        this transaction began, it is left to its own next look.
+        """
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "SELECT id FROM hc_message WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                    (message.id,),
+                    log_exceptions=False,  # busy is a normal answer here
+                )
+                # a newer job makes the follower's pending one (if any) a no-op
+                message._enqueue()
+        except psycopg2.OperationalError as exc:
+            if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            message.invalidate_recordset()
 
     @api.model
     def _release_stalled(self):
