@@ -494,17 +494,56 @@ def run_integration(tally, db):
                 tally,
                 "suite tests",
                 ROOT / "tests" / "integration",
-                env={
-                    "HC_ODOO_URL": f"http://127.0.0.1:{port}",
-                    "HC_ODOO_DB": db,
-                    "HC_ODOO_LOG": str(log_path),
-                },
+                env=suite_env(db, port, log_path),
             )
         except RuntimeError as exc:
             log(f"could not start Odoo for the suite tests: {exc} (log: {log_path})")
             tally.add("suite tests", 0, 1)
         finally:
             stop(proc)
+
+
+def suite_env(db, port, log_path):
+    return {
+        "HC_ODOO_URL": f"http://127.0.0.1:{port}",
+        "HC_ODOO_DB": db,
+        "HC_ODOO_LOG": str(log_path),
+        "HC_ODOO_ADDONS_PATH": test_addons_path(),
+    }
+
+
+def run_prefork(tally, db):
+    """The production mode: HTTP workers, the evented process, the job runner."""
+    port, gevent_port = free_port(), free_port()
+    log_path = STATE / "odoo-prefork.log"
+    log_path.unlink(missing_ok=True)
+    proc = None
+    try:
+        proc = start_odoo(
+            db,
+            port,
+            extra=(
+                f"--addons-path={test_addons_path()}",
+                "--workers=2",
+                "--max-cron-threads=0",
+                f"--gevent-port={gevent_port}",
+                f"--logfile={log_path}",
+            ),
+        )
+        run_pytest(
+            tally,
+            "prefork tests",
+            ROOT / "tests" / "prefork",
+            env={
+                **suite_env(db, port, log_path),
+                "HC_ODOO_GEVENT_URL": f"http://127.0.0.1:{gevent_port}",
+            },
+        )
+    except RuntimeError as exc:
+        log(f"could not start Odoo in prefork mode: {exc} (log: {log_path})")
+        tally.add("prefork tests", 0, 1)
+    finally:
+        stop(proc)
 
 
 def report(tally, started):
@@ -544,6 +583,7 @@ def cmd_test(args):
     try:
         if run_odoo_tests(tally, db, addons, free_port()) or database_ready(db, addons):
             run_integration(tally, db)
+            run_prefork(tally, db)
     finally:
         if not args.keep_db:
             drop_database(db)
