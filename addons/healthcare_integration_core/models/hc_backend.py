@@ -237,9 +237,6 @@ class HcBackend(models.Model):
         this time finding the fresh token.
         """
         self.ensure_one()
-        tokens = self.env.cr.cache.setdefault("hc_oauth_tokens", {})
-        if self.id in tokens:
-            return tokens[self.id]
         now = now or time.time()
         secrets = self.env["hc.backend.secret"].sudo()
         cached = secrets._locked_slot(self, "oauth_token")
@@ -248,7 +245,6 @@ class HcBackend(models.Model):
         else:
             token, expires_in = transport.fetch_oauth2_token(cfg)
             secrets._store(self, "oauth_token", token, expires_at=now + expires_in)
-        tokens[self.id] = token
         return token
 
     def _prepare_transport(self):
@@ -256,7 +252,8 @@ class HcBackend(models.Model):
 
         A token being fetched by another worker makes this raise a
         serialization error, which queue_job retries: before the attempt is
-        announced, so no attempt is recorded for a call never made.
+        announced, so no attempt is recorded for a call never made. The call
+        itself finds the token locked by this transaction already.
         """
         self.ensure_one()
         if self.transport == "http" and self.auth_type == "oauth2":
