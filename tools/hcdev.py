@@ -83,6 +83,9 @@ def cmd_write_config(args):
             STATE / "admin_passwd", lambda: secrets.token_urlsafe(24)
         ),
         "@SECRET_KEYS@": read_or_create(STATE / "secret_keys", fernet_key),
+        "@PATIENT_TOKEN_KEY@": read_or_create(
+            STATE / "patient_token_key", lambda: secrets.token_urlsafe(32)
+        ),
     }
     text = (ROOT / "odoo.conf.example").read_text()
     for placeholder, value in values.items():

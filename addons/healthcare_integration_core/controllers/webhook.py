@@ -67,6 +67,7 @@ class HcWebhookController(http.Controller):
             idempotency_key=bounded["Idempotency-Key"],
             correlation_id=bounded["X-Correlation-ID"],
             signature_digest=digest,
+            traceparent=bounded["traceparent"],
         )
         if ingested.duplicate:
             return json_response(200, ingested.as_answer(), ingested.correlation_id)

@@ -9,11 +9,14 @@ from . import hc_handler
 from . import hc_handler_crosswalk_check
 from . import hc_flow
 from . import hc_message
+from . import hc_message_runtime
+from . import hc_job_store
 from . import hc_message_actions
 from . import hc_payload
 from . import hc_message_attempt
 from . import hc_delivery
 from . import hc_inbound
+from . import hc_inbound_store
 from . import hc_ordering
 from . import hc_x12
 from . import hc_sync_run

@@ -206,24 +206,32 @@ class HcBackend(models.Model):
         self.ensure_one()
         return self.env["hc.backend.secret"]._reveal(self, slot)
 
+    def _secrets(self, *slots):
+        """{slot: clear text} of several secrets, read in one query."""
+        self.ensure_one()
+        store = self.env["hc.backend.secret"]
+        ciphertexts = store._ciphertexts(self)
+        return {slot: store._reveal(self, slot, ciphertexts) for slot in slots}
+
     # ------------------------------------------------------------------ transport
 
     def _transport_config(self):
         self.ensure_one()
         if not self.base_url:
             raise UserError(_("Backend %s has no base URL.", self.display_name))
+        secrets = self._secrets("credential", "tls_key")
         return transport.TransportConfig(
             base_url=self.base_url,
             auth_type=self.auth_type,
             api_key_header=self.api_key_header or "X-API-Key",
             username=self.username,
             client_id=self.username,
-            secret=self._secret("credential"),
+            secret=secrets["credential"],
             token_url=self.token_url,
             scope=self.oauth_scope,
             verify_tls=self.verify_tls,
             client_cert_pem=self.client_cert_pem or None,
-            client_key_pem=self._secret("tls_key"),
+            client_key_pem=secrets["tls_key"],
             connect_timeout=self.connect_timeout or 5.0,
             read_timeout=self.read_timeout or 30.0,
         )
@@ -328,6 +336,8 @@ class HcBackend(models.Model):
         """
         self.ensure_one()
         now = now or time.time()
+        if self.breaker_threshold <= 0:
+            return True, breaker.BreakerState(), 0.0
         machine = breaker.CircuitBreaker(self.breaker_threshold, self.breaker_cooldown)
         state = breaker.BreakerState()
         for ended_at, outcome, error_class in self._recent_attempts():

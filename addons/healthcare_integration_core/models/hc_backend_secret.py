@@ -106,14 +106,14 @@ class HcBackendSecret(models.Model):
         return secret
 
     @api.model
-    def _reveal(self, backend, slot):
-        secret = self.sudo().search(
-            [("backend_id", "=", backend.id), ("slot", "=", slot)]
-        )
-        if not secret or not secret.ciphertext:
+    def _reveal(self, backend, slot, ciphertexts=None):
+        if ciphertexts is None:
+            ciphertexts = self._ciphertexts(backend)
+        ciphertext = ciphertexts.get(slot)
+        if not ciphertext:
             return None
         try:
-            return secret_box().decrypt(secret.ciphertext)
+            return secret_box().decrypt(ciphertext)
         except crypto.SecretDecryptError:
             raise UserError(
                 _(
@@ -123,6 +123,14 @@ class HcBackendSecret(models.Model):
                     backend=backend.display_name,
                 )
             ) from None
+
+    @api.model
+    def _ciphertexts(self, backend):
+        """{slot: ciphertext} of a backend, in one query."""
+        rows = self.sudo().search_read(
+            [("backend_id", "=", backend.id)], ["slot", "ciphertext"]
+        )
+        return {row["slot"]: row["ciphertext"] for row in rows}
 
     @api.model
     def _rotate_all(self):

@@ -53,8 +53,14 @@ class HcDelivery(models.AbstractModel):
 
     @api.model
     def _delivered_twin(self, message):
-        """A message of the same flow and key that is already done."""
+        """A message of the same flow and key that is already done.
+
+        Only a replay, or a message retried by hand after its replay, can have
+        one: the unique index keeps first deliveries of a key single.
+        """
         if not message.idempotency_key or not message.flow_id:
+            return message.browse()
+        if message.parent_relation != "replay" and not message.attempt_base:
             return message.browse()
         return message.search(
             [
@@ -76,9 +82,10 @@ class HcDelivery(models.AbstractModel):
         started_at = fields.Datetime.now()
         attempts = self.env["hc.message.attempt"]
         attempts._announce(message, number, started_at)
+        # no "running" state written before the call: no other transaction
+        # could see it before this one commits
         message.sudo().write(
             {
-                "state": st.RUNNING,
                 "attempt_count": number,
                 "started_at": message.started_at or started_at,
                 "waiting_reason": False,
@@ -123,6 +130,7 @@ class HcDelivery(models.AbstractModel):
             "Idempotency-Key": message.idempotency_key or "",
             "X-Correlation-ID": message.correlation_id or "",
             "X-HC-Message": message.name,
+            "traceparent": message.traceparent or "",
             **(extra.get("headers") or {}),
         }
         return method, path, headers
@@ -261,6 +269,9 @@ class HcDelivery(models.AbstractModel):
     def _after_delivery(self, message, result):
         if not result or not message.flow_id:
             return
+        handler = message.flow_id._handler()
+        if not handler._hc_overrides("on_delivered"):
+            return
         reply = transport.Reply(
             status=result.status,
             headers=result.headers,
@@ -269,7 +280,7 @@ class HcDelivery(models.AbstractModel):
         )
         try:
             with self.env.cr.savepoint():
-                message.flow_id._handler().on_delivered(message, reply)
+                handler.on_delivered(message, reply)
         except (UserError, ValidationError, schema.PayloadValidationError) as exc:
             message.sudo().error_text = _(
                 "Delivered; the answer was not understood: %s", exc

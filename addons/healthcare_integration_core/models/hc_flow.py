@@ -45,7 +45,7 @@ class HcFlow(models.Model):
     payload_format = fields.Selection(related="flow_type_id.payload_format", store=True)
     trigger = fields.Selection(related="flow_type_id.trigger", store=True)
     domain = fields.Char(related="flow_type_id.domain", store=True)
-    handler_model = fields.Char(related="flow_type_id.handler_model")
+    handler_model = fields.Char(related="flow_type_id.handler_model", store=True)
     endpoint = fields.Char(
         help="Path on the backend (outbound, batch pull) relative to its base URL."
     )
@@ -139,6 +139,7 @@ class HcFlow(models.Model):
         string="Redaction rules",
         help="Fields masked or dropped before a payload is stored.",
     )
+    has_redaction = fields.Boolean(compute="_compute_has_redaction", store=True)
     hc_message_ids = fields.One2many("hc.message", "flow_id")
 
     _sql_constraints = [
@@ -148,6 +149,11 @@ class HcFlow(models.Model):
             "Flow codes are unique per backend.",
         ),
     ]
+
+    @api.depends("redaction_ids")
+    def _compute_has_redaction(self):
+        for flow in self:
+            flow.has_redaction = bool(flow.redaction_ids)
 
     # ------------------------------------------------------------------ CRUD
 
@@ -226,9 +232,12 @@ class HcFlow(models.Model):
         )
 
     def _handler(self):
-        """The handler model of the flow's type, in the flow's company."""
+        """The handler model of the flow's type (checked when configured)."""
         self.ensure_one()
-        return self.flow_type_id._handler().with_company(self.company_id)
+        model = self.handler_model
+        if model not in self.env:
+            return self.flow_type_id._handler()  # raises, naming the problem
+        return self.env[model]
 
     def _content_type(self):
         return formats.get(self.payload_format).content_type
@@ -270,8 +279,10 @@ class HcFlow(models.Model):
 
     def _redact(self, body):
         """The payload minimized by the flow's redaction rules."""
+        if not body or not self.has_redaction:
+            return body
         rules = [(rule.path, rule.mode) for rule in self.redaction_ids]
-        if not rules or not body:
+        if not rules:
             return body
         return redact.redact_payload(self.payload_format, body, rules)
 
@@ -328,16 +339,18 @@ class HcFlow(models.Model):
         )
         return {"id": message.id, "name": message.name, "state": message.state}
 
-    def _send_batch(self, pages):
+    def _send_batch(self, pages, key=None):
         """Push ``pages`` [(payload, watermark after the page), ...] as one run.
 
         Each page is an outbound message delivered like any other; the flow's
         watermark advances only past pages delivered in order, and the run sums
-        up the outcome once every page is final.
+        up the outcome once every page is final. With a ``key`` (e.g. the
+        period of a month-end), a second push of the same key returns the
+        first run and sends nothing.
         """
         self.ensure_one()
         self._check_outbound()
-        return self.env["hc.sync.run"]._start_push(self, pages)
+        return self.env["hc.sync.run"]._start_push(self, pages, key=key)
 
     # ------------------------------------------------------------------ schedule
 
@@ -378,7 +391,10 @@ class HcFlow(models.Model):
             return self.env["hc.sync.run"]
         if self.direction == "inbound":
             return self.env["hc.sync.run"]._start_pull(self)
-        return self._send_batch(self._handler().collect_pages(self))
+        handler = self._handler()
+        return self._send_batch(
+            handler.collect_pages(self), key=handler.batch_key(self)
+        )
 
     def _advance_watermark(self, value):
         self.ensure_one()

@@ -49,6 +49,10 @@ class HcHandler(models.AbstractModel):
     # directions this handler serves; empty for both
     _hc_directions = ()
 
+    def _hc_overrides(self, hook):
+        """Whether this handler implements ``hook`` (else the runtime skips it)."""
+        return getattr(type(self), hook) is not getattr(HcHandler, hook)
+
     # ------------------------------------------------------------------ outbound
 
     def select_flows(self, record, flows):
@@ -130,6 +134,17 @@ class HcHandler(models.AbstractModel):
                 return [([l.as_dict() for l in lines], str(lines[-1:].write_date))]
         """
         return []
+
+    def batch_key(self, flow):
+        """The once-only key of the push the schedule is about to send, or None.
+
+        A run with a key already sent is not sent again, e.g. one month-end
+        per period::
+
+            def batch_key(self, flow):
+                return fields.Date.today().strftime("%Y-%m")
+        """
+        return None
 
     # ------------------------------------------------------------------ inbound
 

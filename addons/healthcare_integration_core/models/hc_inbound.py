@@ -42,6 +42,21 @@ class Ingested:
         return answer
 
 
+@dataclass
+class Attempt:
+    """A processing attempt, written with its outcome."""
+
+    number: int
+    started_at: object
+
+    def values(self, message):
+        return {
+            "attempt_count": self.number,
+            "started_at": message.started_at or self.started_at,
+            "waiting_reason": False,
+        }
+
+
 class HcInbound(models.AbstractModel):
     """Received payloads: storing them (any route) and processing them (a job).
 
@@ -68,6 +83,7 @@ class HcInbound(models.AbstractModel):
         parent=None,
         parent_relation=None,
         file_name=None,
+        traceparent=None,
     ):
         """Store ``body`` received on ``flow`` and queue its processing.
 
@@ -77,13 +93,10 @@ class HcInbound(models.AbstractModel):
         """
         key = idempotency_key or hashlib.sha256(body).hexdigest()
         messages = self.env["hc.message"]
-        original = messages._find_original(flow, key, signature_digest)
+        original = self._original(flow, key, signature_digest)
         if original:
-            return self._answer(original, duplicate=True)
-        errors = flow._validate_payload(body)
-        stored, refusal = self._minimize(flow, body)
-        if refusal:
-            errors = [*errors, refusal]
+            return original
+        stored, errors = self._minimize(flow, body)
         vals = messages._base_vals(
             flow,
             idempotency_key=key,
@@ -95,7 +108,10 @@ class HcInbound(models.AbstractModel):
             state=st.QUEUED,
             endpoint=False,
             file_name=file_name,
+            traceparent=traceparent,
         )
+        if not errors:
+            return self._store_received(flow, vals, stored, key, signature_digest)
         try:
             with self.env.cr.savepoint():
                 message = messages.create(vals)
@@ -104,25 +120,28 @@ class HcInbound(models.AbstractModel):
             # a concurrent delivery with the same key or signature committed
             # first; our snapshot may not show it, a fresh transaction does
             return self._answer_from_fresh_cursor(flow, key, signature_digest)
-        if errors:
-            message._fail(retry.ERROR_VALIDATION, "\n".join(errors), http_status=422)
-            return self._answer(message, errors=errors)
-        message._enqueue()
-        return self._answer(message)
+        message._fail(retry.ERROR_VALIDATION, "\n".join(errors), http_status=422)
+        return self._answer(message, errors=errors)
 
     @api.model
     def _minimize(self, flow, body):
-        """(what may be stored of ``body``, or None; why it was refused, or None).
+        """(what may be stored of ``body``, or None; [errors]).
 
         The handler screens the payload first (e.g. tokenizes patient
-        identifiers), then the flow's redaction rules apply. A payload that
-        cannot be minimized is not stored at all.
+        identifiers); what it returns is validated against the flow's format
+        and schema (so that no error quotes what screening removed), then the
+        flow's redaction rules apply. A payload that cannot be screened or
+        minimized is not stored at all.
         """
         try:
             screened = flow._handler().screen_payload(flow, body)
-            return flow._redact(screened), None
         except (HcBusinessError, schema.PayloadValidationError, ValueError) as exc:
-            return None, _("Payload not kept: %s", exc)
+            return None, [_("Payload not kept: %s", exc)]
+        errors = flow._validate_payload(screened)
+        try:
+            return flow._redact(screened), errors
+        except (schema.PayloadValidationError, ValueError) as exc:
+            return None, [*errors, _("Payload not kept: %s", exc)]
 
     @staticmethod
     def _answer(message, duplicate=False, errors=None):
@@ -160,53 +179,44 @@ class HcInbound(models.AbstractModel):
         if message.file_name and message.backend_id._is_file_transport():
             # the message is committed (this job runs after its commit)
             message.backend_id._file_archive(message.file_name)
-        number = message.attempt_count + 1
-        started_at = fields.Datetime.now()
-        message.sudo().write(
-            {
-                "state": st.RUNNING,
-                "attempt_count": number,
-                "started_at": message.started_at or started_at,
-                "waiting_reason": False,
-            }
-        )
+        # nothing is written before the handler runs (no other transaction
+        # could see a "running" state before this one commits): the attempt's
+        # values go with its outcome, in one update
+        attempt = Attempt(message.attempt_count + 1, fields.Datetime.now())
         try:
             with self.env.cr.savepoint():
                 result = self._apply(message)
         except PayloadIntegrityError as exc:
-            return self._failed(message, number, started_at, retry.ERROR_TECHNICAL, exc)
+            return self._failed(message, attempt, retry.ERROR_TECHNICAL, exc)
         except schema.PayloadValidationError as exc:
-            return self._failed(
-                message,
-                number,
-                started_at,
-                retry.ERROR_VALIDATION,
-                "\n".join(exc.errors),
-            )
+            errors = "\n".join(exc.errors)
+            return self._failed(message, attempt, retry.ERROR_VALIDATION, errors)
         except HcRetryableError as exc:
-            return self._retry_later(message, number, started_at, exc)
+            return self._retry_later(message, attempt, exc)
         except HcBusinessError as exc:
             self._notify_business_owner(message, exc)
             return self._failed(
-                message, number, started_at, retry.ERROR_BUSINESS, exc, kind=exc.kind
+                message, attempt, retry.ERROR_BUSINESS, exc, kind=exc.kind
             )
         except (UserError, ValidationError, AccessError) as exc:
-            return self._failed(message, number, started_at, retry.ERROR_BUSINESS, exc)
+            return self._failed(message, attempt, retry.ERROR_BUSINESS, exc)
         except psycopg2.OperationalError as exc:
             if exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
                 raise  # queue_job runs the job again
-            return self._failed(message, number, started_at, retry.ERROR_TECHNICAL, exc)
+            return self._failed(message, attempt, retry.ERROR_TECHNICAL, exc)
         except Exception as exc:
             # a bug in a handler fails its message, never the whole queue
             _logger.exception("processing %s failed", message.name)
             text = f"{type(exc).__name__}: {exc}"
-            return self._failed(
-                message, number, started_at, retry.ERROR_TECHNICAL, text
-            )
-        self.env["hc.message.attempt"]._record(
-            message, number, started_at, self._outcome(True, "processed")
+            return self._failed(message, attempt, retry.ERROR_TECHNICAL, text)
+        self._record(message, attempt, self._outcome(True, "processed"))
+        message._finish(
+            st.DONE,
+            error_class=False,
+            error_text=False,
+            **result,
+            **attempt.values(message),
         )
-        message._finish(st.DONE, error_class=False, error_text=False, **result)
         return st.DONE
 
     @api.model
@@ -235,22 +245,33 @@ class HcInbound(models.AbstractModel):
         )
 
     @api.model
-    def _failed(self, message, number, started_at, error_class, error, kind=None):
-        text = str(error)
+    def _record(self, message, attempt, outcome):
         self.env["hc.message.attempt"]._record(
-            message, number, started_at, self._outcome(False, text, error_class)
+            message, attempt.number, attempt.started_at, outcome, announced=False
         )
-        message._fail(error_class, text, exception_kind=kind or False)
+
+    @api.model
+    def _failed(self, message, attempt, error_class, error, kind=None):
+        text = str(error)
+        self._record(message, attempt, self._outcome(False, text, error_class))
+        message._fail(
+            error_class, text, exception_kind=kind or False, **attempt.values(message)
+        )
         return st.DEAD
 
     @api.model
-    def _retry_later(self, message, number, started_at, error):
+    def _retry_later(self, message, attempt, error):
         outcome = self._outcome(False, str(error), retry.ERROR_TECHNICAL, True)
-        self.env["hc.message.attempt"]._record(message, number, started_at, outcome)
-        if message._attempts_left() <= 0:
+        self._record(message, attempt, outcome)
+        if message._attempts_left() - 1 <= 0:
             message._fail(
                 retry.ERROR_TECHNICAL,
-                _("%(reason)s (gave up after %(n)s attempts)", reason=error, n=number),
+                _(
+                    "%(reason)s (gave up after %(n)s attempts)",
+                    reason=error,
+                    n=attempt.number,
+                ),
+                **attempt.values(message),
             )
             return st.DEAD
         seconds = min(max(error.seconds, 1), message.flow_id.backoff_max or 3600)
@@ -259,6 +280,7 @@ class HcInbound(models.AbstractModel):
                 "state": st.RETRYING,
                 "error_class": retry.ERROR_TECHNICAL,
                 "error_text": str(error),
+                **attempt.values(message),
             }
         )
         message._enqueue(delay=seconds)

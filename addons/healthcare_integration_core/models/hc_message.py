@@ -7,7 +7,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import retry
+from ..lib import retry, trace
 from ..lib import states as st
 from .hc_payload import REQUEST, RESPONSE
 
@@ -46,7 +46,7 @@ class HcMessage(models.Model):
     _description = "Integration Message"
     _inherit = ["mail.thread"]
     _order = "id desc"
-    _rec_names_search = ["name", "correlation_id", "idempotency_key"]
+    _rec_names_search = ["name", "correlation_id", "idempotency_key", "trace_id"]
 
     name = fields.Char(required=True, readonly=True, default="/", copy=False)
     flow_id = fields.Many2one("hc.flow", index=True, ondelete="restrict", readonly=True)
@@ -70,6 +70,14 @@ class HcMessage(models.Model):
         readonly=True, copy=False, help="Fingerprint of the accepted signature."
     )
     correlation_id = fields.Char(index=True, readonly=True)
+    trace_id = fields.Char(
+        index=True,
+        readonly=True,
+        help="W3C trace id: the same on every message of a chain, across flows.",
+    )
+    traceparent = fields.Char(
+        readonly=True, help="This message's W3C traceparent (trace id and span)."
+    )
     ordering_key = fields.Char(readonly=True)
     key_position = fields.Integer(
         readonly=True, help="Place in its ordering key; a replay keeps its original's."
@@ -299,9 +307,12 @@ class HcMessage(models.Model):
     # ------------------------------------------------------------------ creation
 
     @api.model
-    def _base_vals(self, flow, **extra):
+    def _base_vals(self, flow, traceparent=None, **extra):
         now = fields.Datetime.now()
+        context = self._trace_context(traceparent)
         vals = {
+            "trace_id": context.trace_id,
+            "traceparent": context.traceparent,
             "flow_id": flow.id,
             "backend_id": flow.backend_id.id,
             "direction": flow.direction,
@@ -314,6 +325,15 @@ class HcMessage(models.Model):
         }
         vals.update({k: v for k, v in extra.items() if v is not None})
         return vals
+
+    @api.model
+    def _trace_context(self, received=None):
+        """The trace of a new message: the one received, or a new span of the
+        message being processed (``hc_trace`` in the context), or a new trace."""
+        context = trace.parse(received)
+        if context:
+            return context
+        return trace.child(trace.parse(self.env.context.get("hc_trace")))
 
     @api.model
     def _find_original(self, flow, idempotency_key=None, signature_digest=None):
@@ -369,119 +389,3 @@ class HcMessage(models.Model):
         else:
             message._enqueue()
         return message
-
-    # ------------------------------------------------------------------ queueing
-
-    def _processing_user(self):
-        return self.env.ref("healthcare_integration_core.user_integration_bot")
-
-    def _enqueue(self, delay=None):
-        """Queue one job per message; it runs after the current commit.
-
-        The job carries its uuid on the message: a job whose uuid is no longer
-        the message's (it was superseded by a newer one) does nothing.
-        """
-        for message in self:
-            flow = message.flow_id
-            runner = message.with_company(message.company_id)
-            if message.direction == "inbound":
-                runner = runner.with_user(message._processing_user())
-            job = runner.with_delay(
-                channel=flow.channel or "root.hc",
-                priority=flow.priority or 10,
-                eta=int(delay) if delay else None,
-                description=_("Integration %(name)s (%(flow)s)")
-                % {"name": message.name, "flow": flow.display_name},
-            )._run_job()
-            message.sudo().write(
-                {
-                    "job_uuid": job.uuid,
-                    "next_attempt_at": fields.Datetime.now()
-                    + timedelta(seconds=delay or 0),
-                }
-            )
-
-    def _lock(self):
-        """Lock the message row; False when another job already holds it.
-
-        NO KEY UPDATE leaves attempts (whose foreign key takes a KEY SHARE
-        lock) insertable from another transaction while the job runs.
-        """
-        self.env.cr.execute(
-            "SELECT id FROM hc_message WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-            (self.id,),
-        )
-        locked = bool(self.env.cr.fetchone())
-        self.invalidate_recordset()
-        return locked
-
-    def _run_job(self):
-        """queue_job entry point: one step of one message."""
-        self.ensure_one()
-        if not self._lock():
-            return "locked by another job"
-        current = self.env.context.get("job_uuid")
-        if current and self.job_uuid and current != self.job_uuid:
-            return "superseded by a newer job"
-        if self.state not in st.PENDING:
-            return f"nothing to do: message is {self.state}"
-        if self.direction == "outbound":
-            return self.env["hc.delivery"]._deliver(self)
-        return self.env["hc.inbound"]._process(self)
-
-    # ------------------------------------------------------------------ states
-
-    def _wait(self, reason, held_by=None):
-        """Leave the message pending without a job; a wake-up requeues it."""
-        self.sudo().write(
-            {
-                "waiting_reason": reason,
-                "job_uuid": False,
-                "held_by_id": held_by.id if held_by else False,
-            }
-        )
-        return f"waiting: {reason}"
-
-    def _defer(self, seconds, reason, held_by=None):
-        """Try again later without spending an attempt."""
-        self.sudo().write(
-            {"waiting_reason": reason, "held_by_id": held_by.id if held_by else False}
-        )
-        self._enqueue(delay=max(1, seconds))
-        return f"deferred {seconds:.0f}s: {reason}"
-
-    @api.model
-    def _wake_waiting(self, domain):
-        waiting = self.search(
-            [*domain, ("state", "in", st.WAITING), ("job_uuid", "=", False)]
-        )
-        waiting._enqueue()
-        return waiting
-
-    def _finish(self, state, **vals):
-        now = fields.Datetime.now()
-        started = self.started_at or self.create_date
-        vals.update(
-            state=state,
-            done_at=now,
-            waiting_reason=False,
-            next_attempt_at=False,
-            held_by_id=False,
-            duration_ms=int((now - started).total_seconds() * 1000) if started else 0,
-        )
-        self.sudo().write(vals)
-        if self.direction == "outbound" and self.flow_id.redaction_ids:
-            self._store_payload(REQUEST, self.flow_id._redact(self._body()))
-        if state == st.DONE and self.parent_relation == "replay":
-            self.parent_id.sudo().superseded_by_id = self
-        self.env["hc.ordering"]._release_after(self)
-        if self.run_id:
-            self.run_id._chunk_finished(self)
-
-    def _attempts_left(self):
-        return (self.flow_id.max_attempts or 1) - (
-            self.attempt_count - self.attempt_base
-        )
-
-    def _fail(self, error_class, error_text, **vals):
-        self._finish(st.DEAD, error_class=error_class, error_text=error_text, **vals)

@@ -69,7 +69,7 @@ class HcMessageAttempt(models.Model):
             )
 
     @api.model
-    def _record(self, message, number, started_at, outcome):
+    def _record(self, message, number, started_at, outcome, announced=True):
         """The attempt as it ended (a retry.Outcome), in the job's transaction."""
         now = fields.Datetime.now()
         if outcome.ok:
@@ -79,6 +79,10 @@ class HcMessageAttempt(models.Model):
         attempt = self.sudo().create(
             {
                 "message_id": message.id,
+                # the related values, given, spare an update after the insert
+                "backend_id": message.backend_id.id,
+                "company_id": message.company_id.id,
+                "direction": message.direction,
                 "number": number,
                 "started_at": started_at,
                 "ended_at": now,
@@ -89,10 +93,11 @@ class HcMessageAttempt(models.Model):
                 "error_text": False if outcome.ok else outcome.reason,
             }
         )
-        self.env.cr.execute(
-            "DELETE FROM hc_attempt_journal WHERE message_id = %s AND number = %s",
-            (message.id, number),
-        )
+        if announced:
+            self.env.cr.execute(
+                "DELETE FROM hc_attempt_journal WHERE message_id = %s AND number = %s",
+                (message.id, number),
+            )
         return attempt
 
     @api.model

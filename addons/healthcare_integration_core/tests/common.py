@@ -80,7 +80,29 @@ class SftpServerMixin:
         }
 
 
-class HcCase(SimulatorMixin, TransactionCase):
+class HcTestMixin:
+    """Running queued jobs and storing payloads in tests, for any test class."""
+
+    @contextmanager
+    def jobs(self):
+        with trap_jobs() as trap:
+            yield trap
+
+    def run_jobs(self, trap, rounds=20):
+        """Perform queued jobs, and the jobs they queue, ignoring their ETA."""
+        for _round in range(rounds):
+            if not trap.enqueued_jobs:
+                return
+            trap.perform_enqueued_jobs()
+        raise AssertionError("jobs kept requeueing themselves")
+
+    def ingest(self, flow, body, key=None, correlation_id=None):
+        """Store a received payload as the webhook does; the message."""
+        ingested = self.env["hc.inbound"]._ingest(flow, body, key, correlation_id)
+        return self.env["hc.message"].browse(ingested.id)
+
+
+class HcCase(HcTestMixin, SimulatorMixin, TransactionCase):
     """A backend on a real partner simulator, with flows of each kind."""
 
     @classmethod
@@ -130,26 +152,8 @@ class HcCase(SimulatorMixin, TransactionCase):
         super().setUp()
         self.sim.reset()
 
-    @contextmanager
-    def jobs(self):
-        with trap_jobs() as trap:
-            yield trap
-
-    def run_jobs(self, trap, rounds=20):
-        """Perform queued jobs, and the jobs they queue, ignoring their ETA."""
-        for _round in range(rounds):
-            if not trap.enqueued_jobs:
-                return
-            trap.perform_enqueued_jobs()
-        raise AssertionError("jobs kept requeueing themselves")
-
     def send(self, payload=None, **kwargs):
         return self.flow_out._send(payload or {"order": "PO-1"}, **kwargs)
-
-    def ingest(self, flow, body, key=None, correlation_id=None):
-        """Store a received payload as the webhook does; the message."""
-        ingested = self.env["hc.inbound"]._ingest(flow, body, key, correlation_id)
-        return self.env["hc.message"].browse(ingested.id)
 
     def received(self, path="/api/orders"):
         return self.sim.requests(path=path)

@@ -10,6 +10,7 @@ import requests
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.healthcare_integration_core.lib import signing
+from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import SimulatorMixin
 
@@ -134,3 +135,81 @@ class TestWebhookSecurity(SimulatorMixin, HttpCase):
         status, _answer = self.post(b"{not json", {"Content-Type": "application/json"})
         self.assertEqual(status, 401)
         self.assertFalse(self.messages())
+
+
+@tagged("post_install", "-at_install")
+class TestTraceContext(SimulatorMixin, HttpCase):
+    """A W3C traceparent received on a webhook reaches the outbound calls its
+    processing makes, and finds every message of the chain."""
+
+    TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sim = cls.start_simulator(name="trace")
+        cls.backend = cls.env["hc.backend"].create(
+            {
+                "name": "Traced EHR",
+                "code": "ehr_trace",
+                "base_url": cls.sim.url,
+                "webhook_secret": "trace-secret",
+            }
+        )
+        ref = cls.env.ref
+        cls.flow_in = cls.env["hc.flow"].create(
+            {
+                "flow_type_id": ref("healthcare_integration_core.flow_type_receive").id,
+                "code": "demand",
+                "backend_id": cls.backend.id,
+            }
+        )
+        cls.flow_out = cls.env["hc.flow"].create(
+            {
+                "flow_type_id": ref("healthcare_integration_core.flow_type_send").id,
+                "code": "confirm",
+                "backend_id": cls.backend.id,
+                "endpoint": "/api/confirm",
+            }
+        )
+
+    def test_traceparent_goes_from_webhook_to_the_outbound_call(self):
+        flow_out = self.flow_out
+
+        def process_and_confirm(handler, message, document):
+            flow_out.with_env(handler.env)._send({"confirmed": document["event"]})
+
+        self.patch(type(self.env["hc.handler"]), "process", process_and_confirm)
+        body = b'{"event": "case-42"}'
+        ts = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            signing.TIMESTAMP_HEADER: ts,
+            signing.SIGNATURE_HEADER: signing.compute_signature(
+                "trace-secret", ts, body
+            ),
+            "traceparent": self.TRACE,
+        }
+        self.env.flush_all()
+        answer = requests.post(
+            f"{self.base_url()}/hc/webhook/ehr_trace/demand",
+            data=body,
+            headers=headers,
+            timeout=10,
+        ).json()
+        received = self.env["hc.message"].browse(answer["id"])
+        with trap_jobs() as trap:
+            received.with_user(received._processing_user())._run_job()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(received.trace_id, "4bf92f3577b34da6a3ce929d0e0e4736")
+        self.assertEqual(received.traceparent, self.TRACE)
+        [call] = self.sim.requests(path="/api/confirm")
+        sent = call["headers"]["traceparent"]
+        self.assertTrue(sent.startswith("00-4bf92f3577b34da6a3ce929d0e0e4736-"))
+        self.assertNotEqual(sent, self.TRACE, "a new span for the outbound call")
+        chain = self.env["hc.message"].search(
+            [("trace_id", "=", "4bf92f3577b34da6a3ce929d0e0e4736")]
+        )
+        self.assertEqual(chain.flow_id, self.flow_in | self.flow_out)
+        found = self.env["hc.message"].name_search("4bf92f3577b34da6a3ce929d0e0e4736")
+        self.assertEqual(len(found), 2)

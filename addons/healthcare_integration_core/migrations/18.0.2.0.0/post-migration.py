@@ -152,6 +152,13 @@ def migrate_payloads(env):
     _logger.info("%s message payloads moved from the filestore", moved)
 
 
+def give_the_processor_an_address(env):
+    """Odoo refuses chatter posts by users without an email address."""
+    bot = env.ref("healthcare_integration_core.user_integration_bot")
+    if not bot.email:
+        bot.email = "integration-processor@example.invalid"
+
+
 def place_ordering_keys(env):
     env.cr.execute(
         "UPDATE hc_message SET key_position = id "
@@ -187,4 +194,5 @@ def migrate(cr, version):
     migrate_runs(env)
     migrate_payloads(env)
     place_ordering_keys(env)
+    give_the_processor_an_address(env)
     drop_legacy_columns(env)

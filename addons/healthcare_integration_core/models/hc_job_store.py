@@ -1,0 +1,130 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import uuid
+from datetime import timedelta
+
+from psycopg2.extras import execute_values
+
+from odoo import api, fields, models, tools
+
+from odoo.addons.queue_job import delay as queue_delay
+from odoo.addons.queue_job.job import DEFAULT_MAX_RETRIES
+from odoo.addons.queue_job.job import Job as QueueJob
+
+COLUMNS = (
+    "uuid",
+    "user_id",
+    "company_id",
+    "name",
+    "model_name",
+    "method_name",
+    "func_string",
+    "job_function_id",
+    "channel_method_name",
+    "records",
+    "args",
+    "kwargs",
+    "dependencies",
+    "state",
+    "priority",
+    "max_retries",
+    "retry",
+    "channel",
+    "date_created",
+    "eta",
+)
+
+INSERT_JOBS = """
+    INSERT INTO queue_job (uuid, user_id, company_id, name, model_name,
+        method_name, func_string, job_function_id, channel_method_name, records,
+        args, kwargs, dependencies, state, priority, max_retries, retry, channel,
+        date_created, eta)
+    VALUES %s
+"""
+
+
+class HcJobStore(models.AbstractModel):
+    """Queue jobs of messages, stored in one statement.
+
+    ``with_delay()`` costs several queries per job (the job function's
+    configuration, a look-up of the job, the insert through the ORM); a webhook
+    burst or a batch of pages pays them per message. This stores the same
+    ``queue_job`` rows, serialized by queue_job's own fields, in one multi-row
+    INSERT; queue_job's trigger notifies its runner as for any job.
+
+    When queue_job's ``Job`` class is replaced (``trap_jobs()`` in tests),
+    jobs go through ``with_delay()`` so that the trap sees them.
+    """
+
+    _name = "hc.job.store"
+    _description = "Integration Job Store"
+
+    @api.model
+    @tools.ormcache("model_name", "method_name")
+    def _job_function_id(self, model_name, method_name):
+        functions = self.env["queue.job.function"].sudo()
+        name = functions.job_function_name(model_name, method_name)
+        return functions.search([("name", "=", name)], limit=1).id or None
+
+    @api.model
+    def _store(self, jobs):
+        """Store one pending job per spec; returns their uuids, in order.
+
+        A spec is a dict: ``record`` (a recordset of one, in the environment
+        the job runs in), ``method``, ``channel``, ``priority``,
+        ``description``, ``company_id`` and optionally ``delay`` (seconds)
+        and ``uuid`` (when the caller already wrote it elsewhere).
+        """
+        if queue_delay.Job is not QueueJob:
+            return [self._store_trapped(spec) for spec in jobs]
+        queue_job = self.env["queue.job"]
+        fields_ = queue_job._fields
+        now = fields.Datetime.now()
+        rows, uuids = [], []
+        for spec in jobs:
+            record, method = spec["record"], spec["method"]
+            job_uuid = spec.get("uuid") or str(uuid.uuid4())
+            delay = spec.get("delay")
+            values = {
+                "uuid": job_uuid,
+                "user_id": record.env.uid,
+                "company_id": spec["company_id"],
+                "name": spec["description"],
+                "model_name": record._name,
+                "method_name": method,
+                "func_string": f"{record!r}.{method}()",
+                "job_function_id": self._job_function_id(record._name, method),
+                "channel_method_name": f"<{record._name}>.{method}",
+                "records": fields_["records"].convert_to_column(record, queue_job),
+                "args": fields_["args"].convert_to_column([], queue_job),
+                "kwargs": fields_["kwargs"].convert_to_column({}, queue_job),
+                "dependencies": fields_["dependencies"].convert_to_column(
+                    {"depends_on": [], "reverse_depends_on": []}, queue_job
+                ),
+                "state": "pending",
+                "priority": spec.get("priority") or 10,
+                "max_retries": DEFAULT_MAX_RETRIES,
+                "retry": 0,
+                "channel": spec["channel"],
+                "date_created": now,
+                "eta": now + timedelta(seconds=delay) if delay else None,
+            }
+            rows.append(tuple(values[column] for column in COLUMNS))
+            uuids.append(job_uuid)
+        if rows:
+            execute_values(self.env.cr, INSERT_JOBS, rows)
+        return uuids
+
+    @api.model
+    def _store_trapped(self, spec):
+        delay = spec.get("delay")
+        job = getattr(
+            spec["record"].with_delay(
+                channel=spec["channel"],
+                priority=spec.get("priority") or 10,
+                eta=int(delay) if delay else None,
+                description=spec["description"],
+            ),
+            spec["method"],
+        )()
+        return job.uuid
