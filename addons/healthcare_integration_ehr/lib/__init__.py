@@ -1,0 +1,1 @@
+"""Database-free FHIR R4 helpers of the EHR addon; import modules individually."""
