@@ -1,0 +1,1 @@
+"""Database-free helpers of the asset addon; import modules individually."""

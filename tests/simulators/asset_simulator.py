@@ -1,0 +1,176 @@
+"""An EAM/CMMS and a finance system on HTTP, for the asset addon's tests and demo.
+
+The partner simulator (``partner_simulator.py``) with EAM manners: a new
+asset (``POST /api/eam/assets``) is answered with the EAM's own asset id
+(``{"asset_id": "EAM-000001"}``, the same id for a repeated Idempotency-Key),
+and it builds and sends the EAM's webhooks (work orders, lifecycle events) to
+Odoo, signed. Finance pushes (``/api/finance/...``) are recorded like any call.
+Run it as a program for the demo (``bin/start`` does)::
+
+    python tests/simulators/asset_simulator.py --port 8083 --name demo-asset \
+        --webhook-secret demo-webhook-secret
+
+and send the demo's Odoo an EAM event from its control API::
+
+    curl -X POST http://127.0.0.1:8083/_sim/eam/work_order \
+        -d '{"serial": "IP200-0001", "status": "closed"}'
+"""
+
+import argparse
+import importlib.util
+import itertools
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+_logger = logging.getLogger("asset_simulator")
+
+# bin/start runs this simulator for the demo's EAM and finance backends
+DEMO_PORT = 8083
+ASSETS_PATH = "/api/eam/assets"
+WEBHOOK_FLOWS = {"work_order": "asset.work_order_in", "lifecycle": "asset.lifecycle_in"}
+DEMO_BACKEND = "eam_demo"
+
+
+def _load_partner_simulator():
+    path = Path(__file__).resolve().with_name("partner_simulator.py")
+    module = sys.modules.get("hc_partner_simulator")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("hc_partner_simulator", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["hc_partner_simulator"] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+partner = _load_partner_simulator()
+
+
+def work_order(serial=None, asset_id=None, **values):
+    """A work order document as the EAM sends it (defaults: an open repair)."""
+    document = {
+        "work_order_id": values.pop("work_order_id", "WO-1001"),
+        "type": "corrective",
+        "status": "open",
+        "title": "Occlusion alarm does not clear",
+        "requested_at": "2026-03-02",
+        "technician_notes": "Replaced the pressure sensor; tested per IEC 60601-2-24.",
+        "updated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    if serial:
+        document["serial"] = serial
+    if asset_id:
+        document["asset_id"] = asset_id
+    document.update(values)
+    return document
+
+
+def lifecycle(event, serial=None, asset_id=None, **values):
+    """A lifecycle event document (registered, in_service, warranty, ...)."""
+    document = {"event": event}
+    if serial:
+        document["serial"] = serial
+    if asset_id:
+        document["asset_id"] = asset_id
+    document.update(values)
+    return document
+
+
+class EamHandler(partner.Handler):
+    """Partner calls with the EAM's answer to a new asset; EAM control routes."""
+
+    def regular(self, url, number, status=None, headers=None):
+        if url.path == ASSETS_PATH and self.command == "POST" and not status:
+            return self.new_asset(url, number, headers)
+        return super().regular(url, number, status, headers)
+
+    def new_asset(self, url, number, headers):
+        if self.state.mode_for(url.path):
+            return super().regular(url, number, None, headers)
+        key = self.headers.get("Idempotency-Key")
+        asset_id = self.sim.asset_id_for(key)
+        return self.reply(201, {"asset_id": asset_id, "status": "registered"}, headers)
+
+    def control_post(self, route, data):
+        prefix = f"{partner.CONTROL_PREFIX}/eam/"
+        if route.startswith(prefix) and route[len(prefix) :] in WEBHOOK_FLOWS:
+            kind = route[len(prefix) :]
+            status, body = self.sim.send_event(kind, data)
+            return {"status": status, "body": body}
+        return super().control_post(route, data)
+
+
+class EamSimulator(partner.PartnerSimulator):
+    """The partner simulator answering as an EAM/CMMS."""
+
+    def __init__(self, host="127.0.0.1", port=0, name="eam", webhook_secret=None):
+        super().__init__(host, port, name, webhook_secret)
+        self.httpd.RequestHandlerClass = EamHandler
+        self.odoo_url = os.environ.get("HC_ODOO_URL") or ""
+        self.backend_code = DEMO_BACKEND
+        self._ids = {}
+        self._counter = itertools.count(1)
+        self._ids_lock = threading.Lock()
+
+    def asset_id_for(self, key):
+        """The EAM asset id of a registration (stable per Idempotency-Key)."""
+        with self._ids_lock:
+            if key and key.rsplit("/r", 1)[0] in self._ids:
+                return self._ids[key.rsplit("/r", 1)[0]]
+            asset_id = f"EAM-{next(self._counter):06d}"
+            if key:
+                self._ids[key.rsplit("/r", 1)[0]] = asset_id
+            return asset_id
+
+    def webhook_url(self, kind, odoo_url=None, backend_code=None):
+        flow = WEBHOOK_FLOWS[kind]
+        base = (odoo_url or self.odoo_url).rstrip("/")
+        return f"{base}/hc/webhook/{backend_code or self.backend_code}/{flow}"
+
+    def send_event(self, kind, document, odoo_url=None, backend_code=None, **kwargs):
+        """Sign and send an EAM webhook (``work_order`` or ``lifecycle``)."""
+        if kind == "work_order":
+            document = work_order(**document)
+        return self.call_webhook(
+            self.webhook_url(kind, odoo_url, backend_code), document, **kwargs
+        )
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=DEMO_PORT, help="0: any free port")
+    parser.add_argument("--name", default="eam")
+    parser.add_argument("--webhook-secret", help="secret of the signed webhooks")
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s asset-sim %(levelname)s %(message)s",
+    )
+    try:
+        sim = EamSimulator(args.host, args.port, args.name, args.webhook_secret)
+    except OSError as exc:
+        _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
+        return 1
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_args: stopped.set())
+    sim.start()
+    print(f"EAM simulator {sim.name} listening on {sim.url}", flush=True)
+    stopped.wait()
+    sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
