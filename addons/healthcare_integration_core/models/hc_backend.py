@@ -47,7 +47,12 @@ BREAKER_HISTORY = 50  # attempts replayed through the breaker to derive its stat
 class HcBackend(models.Model):
     _name = "hc.backend"
     _description = "Integration Backend"
-    _inherit = ["mail.thread", "hc.audit.mixin", "hc.message.counter.mixin"]
+    _inherit = [
+        "mail.thread",
+        "hc.audit.mixin",
+        "hc.message.counter.mixin",
+        "hc.backend.file",
+    ]
     _hc_message_link = "backend_id"
     _order = "name"
     _hc_secret_fields = tuple(SECRET_FIELDS)
@@ -104,7 +109,15 @@ class HcBackend(models.Model):
         compute="_compute_secret_fields",
         inverse="_inverse_client_key_pem",
     )
+    ssh_key_pem = fields.Char(
+        string="SSH private key",
+        compute="_compute_secret_fields",
+        inverse="_inverse_ssh_key_pem",
+        help="Private key (OpenSSH or PEM) for SFTP key authentication; without "
+        "it the Secret is the SFTP password. Write-only: it is stored encrypted.",
+    )
     credential_is_set = fields.Boolean(compute="_compute_secret_fields")
+    ssh_key_is_set = fields.Boolean(compute="_compute_secret_fields")
     webhook_secret_is_set = fields.Boolean(compute="_compute_secret_fields")
     client_key_is_set = fields.Boolean(compute="_compute_secret_fields")
     verify_tls = fields.Boolean(string="Verify TLS", default=True)
@@ -180,6 +193,8 @@ class HcBackend(models.Model):
             backend.credential_secret = False
             backend.webhook_secret = False
             backend.client_key_pem = False
+            backend.ssh_key_pem = False
+            backend.ssh_key_is_set = (backend.id, "ssh_key") in slots
             backend.credential_is_set = (backend.id, "credential") in slots
             backend.webhook_secret_is_set = (backend.id, "webhook") in slots
             backend.client_key_is_set = (backend.id, "tls_key") in slots
@@ -201,6 +216,9 @@ class HcBackend(models.Model):
 
     def _inverse_client_key_pem(self):
         self._inverse_secret("client_key_pem")
+
+    def _inverse_ssh_key_pem(self):
+        self._inverse_secret("ssh_key_pem")
 
     def _secret(self, slot):
         self.ensure_one()
@@ -274,6 +292,8 @@ class HcBackend(models.Model):
         broker transports name files and set properties from it.
         """
         self.ensure_one()
+        if self._is_file_transport():
+            return self._file_send(body, message)
         return self._http_send(method, path, body, headers)
 
     def _http_send(self, method, path, body, headers):

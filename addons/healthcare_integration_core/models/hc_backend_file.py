@@ -13,7 +13,7 @@ _logger = logging.getLogger(__name__)
 FILE_TRANSPORTS = ("sftp", "folder")
 
 
-class HcBackend(models.Model):
+class HcBackendFile(models.AbstractModel):
     """File transports: partners that exchange files over SFTP or a shared folder.
 
     An outbound message is written as one file in the backend's out folder
@@ -22,9 +22,11 @@ class HcBackend(models.Model):
     inbound message (idempotent by name and content) and is moved to the
     archive folder by its processing job, which runs only once the message is
     committed: a file is never archived before it is safely stored.
+    Inherited by ``hc.backend``.
     """
 
-    _inherit = "hc.backend"
+    _name = "hc.backend.file"
+    _description = "Integration Backend: File Transports"
 
     transport = fields.Selection(
         [("http", "HTTP"), ("sftp", "SFTP"), ("folder", "Local folder")],
@@ -42,14 +44,6 @@ class HcBackend(models.Model):
         "or its fingerprint ('SHA256:...'). Connections to any other key are "
         "refused.",
     )
-    ssh_key_pem = fields.Char(
-        string="SSH private key",
-        compute="_compute_secret_fields",
-        inverse="_inverse_ssh_key_pem",
-        help="Private key (OpenSSH or PEM) for SFTP key authentication; without "
-        "it the Secret is the SFTP password. Write-only: it is stored encrypted.",
-    )
-    ssh_key_is_set = fields.Boolean(compute="_compute_secret_fields")
     file_root = fields.Char(
         string="Root folder",
         help="Remote folder on the SFTP server, or local path of a mounted share.",
@@ -69,19 +63,6 @@ class HcBackend(models.Model):
                 )
             if backend.transport == "folder" and not backend.file_root:
                 raise ValidationError(_("A folder backend needs its root folder."))
-
-    # EXTENDS hc.backend
-    def _compute_secret_fields(self):
-        res = super()._compute_secret_fields()
-        for backend in self:
-            backend.ssh_key_pem = False
-            backend.ssh_key_is_set = bool(
-                backend.id and self.env["hc.backend.secret"]._is_set(backend, "ssh_key")
-            )
-        return res
-
-    def _inverse_ssh_key_pem(self):
-        self._inverse_secret("ssh_key_pem")
 
     def _is_file_transport(self):
         self.ensure_one()
@@ -106,10 +87,8 @@ class HcBackend(models.Model):
 
     # ------------------------------------------------------------------ outbound
 
-    # EXTENDS hc.backend
-    def _transport_send(self, method, path, body, headers, message=None):
-        if not self._is_file_transport():
-            return super()._transport_send(method, path, body, headers, message)
+    def _file_send(self, body, message=None):
+        """Write ``body`` as the file of ``message``; an HttpResult-like answer."""
         self._check_environment()
         name = self._file_name(message)
         started = time.monotonic()

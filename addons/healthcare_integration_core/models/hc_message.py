@@ -44,7 +44,7 @@ class HcMessage(models.Model):
 
     _name = "hc.message"
     _description = "Integration Message"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "hc.message.runtime", "hc.message.actions"]
     _order = "id desc"
     _rec_names_search = ["name", "correlation_id", "idempotency_key", "trace_id"]
 

@@ -7,10 +7,15 @@ from ..lib import states as st
 from .hc_payload import REQUEST
 
 
-class HcMessage(models.Model):
-    """The actions integration staff take on messages (buttons, audited)."""
+class HcMessageActions(models.AbstractModel):
+    """The actions integration staff take on messages (buttons, audited).
 
-    _inherit = "hc.message"
+    Inherited by ``hc.message``; kept apart so that the record and what
+    people do with it are read in separate files.
+    """
+
+    _name = "hc.message.actions"
+    _description = "Integration Message Actions"
 
     def _check_manager(self):
         if not self.env.user.has_group("healthcare_integration_core.group_hc_manager"):

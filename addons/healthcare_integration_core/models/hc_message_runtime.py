@@ -11,16 +11,17 @@ from .hc_payload import REQUEST
 _logger = logging.getLogger(__name__)
 
 
-class HcMessage(models.Model):
+class HcMessageRuntime(models.AbstractModel):
     """A message's life in the runtime: its queue job and its state changes.
 
     Every state change of a message goes through these methods, so that what
     follows a change (releasing the next message of an ordering key, the
     progress of a sync run, the redaction of a delivered payload) happens in
-    one place.
+    one place. Inherited by ``hc.message``.
     """
 
-    _inherit = "hc.message"
+    _name = "hc.message.runtime"
+    _description = "Integration Message Runtime"
 
     # ------------------------------------------------------------------ queueing
 
@@ -143,7 +144,12 @@ class HcMessage(models.Model):
             duration_ms=int((now - started).total_seconds() * 1000) if started else 0,
         )
         self.sudo().write(vals)
-        if self.direction == "outbound" and self.flow_id.has_redaction:
+        # a dead or cancelled message may be replayed: it keeps its payload whole
+        if (
+            self.direction == "outbound"
+            and state in (st.DONE, st.DUPLICATE)
+            and self.flow_id.has_redaction
+        ):
             self._store_payload(REQUEST, self.flow_id._redact(self._body()))
         if state == st.DONE and self.parent_relation == "replay":
             self.parent_id.sudo().superseded_by_id = self
