@@ -1,0 +1,4 @@
+from . import test_workforce
+from . import test_cutoff
+from . import test_results
+from . import test_http

@@ -1,0 +1,572 @@
+"""The HR system and the payroll provider of a hospital, on HTTP (tests and demo).
+
+One process plays both partners of the payroll addon, on the partner
+simulator (recording, scripted answers, feeds, signed webhooks, ``/_sim/``):
+
+* the HR system: a feed of workforce events for batch pulls
+  (``GET /feeds/hr-events``) and signed workforce events posted to Odoo's
+  webhook (``POST /_sim/hr/event {"event": {...}}``, or the control page's
+  *Next HR event* button, which walks through a hire, transfer, leave, return
+  and termination);
+* the payroll provider: takes compensation input batches (``POST
+  /payroll/inputs`` as JSON, ``POST /payroll/inputs.csv`` as CSV), answers
+  each with its acknowledgement (totals per employee and code; once per
+  Idempotency-Key), and computes the payroll results of a period from every
+  batch it received for it. With ``--odoo-url`` (or HC_ODOO_URL) it posts
+  them to Odoo's results webhook a moment after each batch (a correction
+  batch brings the next revision of the run); ``POST /_sim/payroll/results
+  {"period_start": ..., "period_end": ...}`` sends them on demand::
+
+    python tests/simulators/payroll_simulator.py --port 8084 --name payroll
+"""
+
+import argparse
+import csv
+import html
+import importlib.util
+import io
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import requests
+
+# bin/start runs this simulator for the payroll demo connectors on this port
+DEMO_PORT = 8084
+INPUTS_JSON_PATH = "/payroll/inputs"
+INPUTS_CSV_PATH = "/payroll/inputs.csv"
+HR_FEED = "hr-events"
+HR_BACKEND = "demo_hr_system"
+PROVIDER_BACKEND = "demo_payroll_provider"
+HR_EVENT_FLOW = "payroll.workforce_event"
+RESULTS_FLOW = "payroll.results"
+# pay rates per hour of each hours code; amounts of other codes are paid as sent
+HOURLY_RATES = {
+    "REG": Decimal("32.00"),
+    "OT": Decimal("48.00"),
+    "NIGHT": Decimal("6.50"),
+    "WKND": Decimal("8.00"),
+    "ONCALL": Decimal("5.00"),
+}
+DEFAULT_RATE = Decimal("30.00")
+EMPLOYER_CHARGES = {"ER_SS": Decimal("0.2375")}
+EMPLOYEE_DEDUCTIONS = {"EE_TAX": Decimal("0.20"), "EE_SS": Decimal("0.11")}
+# input codes starting with this are deductions, not pay
+DEDUCTION_PREFIX = "DED"
+CENT = Decimal("0.01")
+RESULTS_DELAY = 2.0
+
+_logger = logging.getLogger("payroll_simulator")
+
+
+def _load_partner_simulator():
+    path = Path(__file__).with_name("partner_simulator.py")
+    spec = importlib.util.spec_from_file_location("hc_partner_simulator_base", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+base = _load_partner_simulator()
+
+
+def money(value):
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------- batches
+
+
+def parse_batch(body, content_type):
+    """A received batch as {"name", "version", "period", "lines": [...]}.
+
+    ValueError when the body is not a batch in the format it claims.
+    """
+    if (content_type or "").split(";")[0].strip() == "text/csv":
+        return _parse_csv_batch(body)
+    document = json.loads(body)
+    if not isinstance(document, dict) or "lines" not in document:
+        raise ValueError("a batch is an object with lines")
+    return {
+        "name": document["batch"],
+        "version": document.get("version", 1),
+        "period": (document["period"]["start"], document["period"]["end"]),
+        "lines": [
+            (
+                line["employee_id"],
+                line["code"],
+                Decimal(str(line["quantity"])),
+                Decimal(str(line["amount"])),
+            )
+            for line in document["lines"]
+        ],
+    }
+
+
+def _parse_csv_batch(body):
+    rows = list(csv.DictReader(io.StringIO(body)))
+    if not rows:
+        raise ValueError("an empty CSV file names no batch")
+    first = rows[0]
+    return {
+        "name": first["batch"],
+        "version": int(first["version"]),
+        "period": (first["period_start"], first["period_end"]),
+        "lines": [
+            (
+                row["employee_id"],
+                row["code"],
+                Decimal(row["quantity"] or "0"),
+                Decimal(row["amount"] or "0"),
+            )
+            for row in rows
+        ],
+    }
+
+
+def totals_of(lines):
+    """{(employee, code): [quantity, amount]} summed over batch lines."""
+    totals = {}
+    for employee, code, quantity, amount in lines:
+        total = totals.setdefault((employee, code), [Decimal(0), Decimal(0)])
+        total[0] += quantity
+        total[1] += amount
+    return totals
+
+
+def acknowledgement(batch, provider_id, adjust=None):
+    """The provider's answer to a batch: its totals per employee and code.
+
+    ``adjust``: {(employee, code): {"quantity": ..., "amount": ...} or None}
+    makes the provider read other totals (or drop a line), as a provider with
+    a mapping error would.
+    """
+    totals = totals_of(batch["lines"])
+    for key, change in (adjust or {}).items():
+        if change is None:
+            totals.pop(key, None)
+        else:
+            total = totals.setdefault(key, [Decimal(0), Decimal(0)])
+            total[0] = Decimal(str(change.get("quantity", total[0])))
+            total[1] = Decimal(str(change.get("amount", total[1])))
+    return {
+        "status": "accepted",
+        "batch": batch["name"],
+        "provider_batch_id": provider_id,
+        "totals": [
+            {
+                "employee_id": employee,
+                "code": code,
+                "quantity": float(quantity),
+                "amount": float(amount),
+            }
+            for (employee, code), (quantity, amount) in sorted(totals.items())
+        ],
+    }
+
+
+# ---------------------------------------------------------------- results
+
+
+def payroll_results(batches, period, run_id, revision, people=None, currency="USD"):
+    """Payroll results of ``period`` computed from every batch received for it.
+
+    Hours are paid at HOURLY_RATES, amounts as sent (codes starting with DED
+    are deductions); employer charges and employee deductions are percentages
+    of gross. National ids and bank accounts come along, as real results do.
+    """
+    lines = [
+        line
+        for batch in batches
+        if batch["period"] == period
+        for line in batch["lines"]
+    ]
+    by_employee = {}
+    for (employee, code), (quantity, amount) in sorted(totals_of(lines).items()):
+        by_employee.setdefault(employee, []).append((code, quantity, amount))
+    people = people or {}
+    employees = []
+    for employee, codes in by_employee.items():
+        gross, deductions = [], []
+        for code, quantity, amount in codes:
+            if code.startswith(DEDUCTION_PREFIX):
+                deductions.append({"code": code, "amount": float(money(amount))})
+                continue
+            pay = money(quantity * HOURLY_RATES.get(code, DEFAULT_RATE) + amount)
+            if pay:
+                gross.append({"code": code, "amount": float(pay)})
+        total = sum((Decimal(str(g["amount"])) for g in gross), Decimal(0))
+        for code, rate in EMPLOYEE_DEDUCTIONS.items():
+            deductions.append({"code": code, "amount": float(money(total * rate))})
+        withheld = sum((Decimal(str(d["amount"])) for d in deductions), Decimal(0))
+        person = people.get(employee, {})
+        employees.append(
+            {
+                "employee_id": employee,
+                "national_id": person.get("national_id", f"NID-{employee}-7731"),
+                "bank_account": person.get(
+                    "bank_account", f"US64 SVBK 0000 0000 {employee[-4:]:0>4}"
+                ),
+                "gross": gross,
+                "employer_charges": [
+                    {"code": code, "amount": float(money(total * rate))}
+                    for code, rate in EMPLOYER_CHARGES.items()
+                ],
+                "deductions": deductions,
+                "net": float(total - withheld),
+            }
+        )
+    return {
+        "run_id": run_id,
+        "revision": revision,
+        "period": {"start": period[0], "end": period[1]},
+        "pay_date": period[1],
+        "currency": currency,
+        "employees": employees,
+    }
+
+
+# ---------------------------------------------------------------- HR story
+
+DEMO_HR_STORY = (
+    {
+        "event_type": "hire",
+        "effective_date": "{month_start}",
+        "employee": {
+            "id": "E2001",
+            "name": "Grace Okafor",
+            "work_email": "grace.okafor@example-hospital.org",
+            "national_id": "123-45-6789",
+            "bank_account": "US64 SVBK 0000 0000 2001",
+        },
+        "assignment": {
+            "department": {"code": "ICU", "name": "Intensive Care Unit"},
+            "job": {"code": "RN", "name": "Registered Nurse"},
+            "manager_id": "E1004",
+        },
+    },
+    {
+        "event_type": "transfer",
+        "effective_date": "{mid_month}",
+        "employee": {"id": "E2001"},
+        "assignment": {
+            "department": {"code": "ED", "name": "Emergency Department"},
+            "job": {"code": "RN"},
+        },
+    },
+    {
+        "event_type": "leave_start",
+        "effective_date": "{next_week}",
+        "employee": {"id": "E2001"},
+        "leave": {"type": "Parental leave", "expected_return": "{in_a_month}"},
+    },
+    {
+        "event_type": "leave_end",
+        "effective_date": "{in_two_weeks}",
+        "employee": {"id": "E2001"},
+    },
+    {
+        "event_type": "termination",
+        "effective_date": "{in_two_months}",
+        "employee": {"id": "E2001"},
+        "termination": {"reason": "RESIGNED", "note": "Relocating"},
+    },
+)
+
+
+def story_event(index, today=None):
+    """The ``index``-th event of the demo story, dated around ``today``."""
+    import datetime as dt
+
+    today = today or dt.date.today()
+    month_start = today.replace(day=1)
+    dates = {
+        "month_start": month_start,
+        "mid_month": month_start + dt.timedelta(days=14),
+        "next_week": today + dt.timedelta(days=7),
+        "in_two_weeks": today + dt.timedelta(days=14),
+        "in_a_month": today + dt.timedelta(days=30),
+        "in_two_months": today + dt.timedelta(days=60),
+    }
+    template = DEMO_HR_STORY[index % len(DEMO_HR_STORY)]
+    text = json.dumps(template)
+    for name, value in dates.items():
+        text = text.replace(f"{{{name}}}", value.isoformat())
+    event = json.loads(text)
+    event["event_id"] = f"demo-story-{index + 1}"
+    event["sequence"] = index % len(DEMO_HR_STORY) + 1
+    return event
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+class PayrollHandler(base.Handler):
+    """The partner handler, with the payroll provider's batch intake."""
+
+    def regular(self, url, number, status=None, headers=None):
+        if (
+            self.command != "POST"
+            or url.path not in (INPUTS_JSON_PATH, INPUTS_CSV_PATH)
+            or self.state.mode_for(url.path)
+            or (self.state.require_bearer and not self.state.token_valid(self.bearer()))
+        ):
+            return super().regular(url, number, status, headers)
+        return self.take_batch(status, headers)
+
+    def take_batch(self, status, headers):
+        sim = self.server.simulator
+        key = self.headers.get("Idempotency-Key")
+        replay = sim.batch_reply(key)
+        if replay is not None:
+            return self.reply(
+                200, replay, {**(headers or {}), "Idempotent-Replayed": "true"}
+            )
+        try:
+            batch = parse_batch(self.record["body"], self.headers.get("Content-Type"))
+        except (ValueError, KeyError, TypeError, ArithmeticError) as exc:
+            return self.reply(400, {"error": f"not a batch: {exc}"}, headers)
+        answer = sim.take_batch(batch, key)
+        return self.reply(status or 200, answer, headers)
+
+    def control_get(self, route, query):
+        if route == base.CONTROL_PREFIX:
+            page = base.control_page(self.sim, base.first_value(query, "path") or "*")
+            page = page.replace("</body>", payroll_panel(self.sim) + "</body>")
+            return self.reply(200, page, content_type="text/html; charset=utf-8")
+        if route == f"{base.CONTROL_PREFIX}/payroll/batches":
+            return self.reply(200, self.sim.batch_summaries())
+        return super().control_get(route, query)
+
+    def control_post(self, route, data):
+        sim = self.sim
+        if route == f"{base.CONTROL_PREFIX}/hr/event":
+            return sim.send_hr_event(data["event"])
+        if route == f"{base.CONTROL_PREFIX}/payroll/results":
+            period = (data["period_start"], data["period_end"])
+            return sim.send_results(period, revision=data.get("revision"))
+        return super().control_post(route, data)
+
+    def control_form(self, body):
+        form = base.query_dict(body.decode("utf-8", errors="replace"))
+        action = base.first_value(form, "action")
+        if action == "hr_next":
+            self.sim.send_next_story_event()
+        elif action == "results":
+            self.sim.send_latest_results()
+        else:
+            return super().control_form(body)
+        return self.reply(
+            303, b"", {"Location": f"{base.CONTROL_PREFIX}/"}, "text/plain"
+        )
+
+
+def payroll_panel(sim):
+    rows = (
+        "".join(
+            f"<tr><td>{html.escape(b['name'])}</td><td>{b['lines']}</td>"
+            f"<td>{html.escape(b['period'])}</td></tr>"
+            for b in sim.batch_summaries()
+        )
+        or "<tr><td colspan='3'>No batch received yet.</td></tr>"
+    )
+    step = sim.story_index + 1
+    odoo = html.escape(sim.odoo_url or "(not set: results and HR events are not sent)")
+    return f"""<h2>Payroll</h2>
+<form method="post" action="{base.CONTROL_PREFIX}/ui">
+<button name="action" value="hr_next">Next HR event (story step {step})</button>
+<button name="action" value="results">Send results of the last period</button>
+</form>
+<p>Odoo: {odoo}</p>
+<table><tr><th>Batch</th><th>Lines</th><th>Period</th></tr>{rows}</table>
+"""
+
+
+class PayrollSimulator(base.PartnerSimulator):
+    """HR system and payroll provider in one server thread (a context manager)."""
+
+    def __init__(
+        self,
+        host="127.0.0.1",
+        port=0,
+        name="payroll",
+        webhook_secret=None,
+        odoo_url=None,
+        hr_backend=HR_BACKEND,
+        provider_backend=PROVIDER_BACKEND,
+        auto_results=None,
+    ):
+        self.name = name
+        self.webhook_secret = webhook_secret
+        self.state = base.SimulatorState(name)
+        self.httpd = base.SimulatorServer((host, port), PayrollHandler, self)
+        self._thread = None
+        self.odoo_url = odoo_url
+        self.hr_backend = hr_backend
+        self.provider_backend = provider_backend
+        self.auto_results = bool(odoo_url) if auto_results is None else auto_results
+        self.payroll_lock = threading.Lock()
+        self.story_index = 0
+        self.people = {}
+        self.currency = "USD"
+        self.reset_payroll()
+
+    def reset(self):
+        super().reset()
+        self.reset_payroll()
+
+    def reset_payroll(self):
+        with self.payroll_lock:
+            self.batches = []
+            self.batch_replies = {}
+            self.ack_adjustments = {}
+
+    # provider
+
+    def adjust_next_ack(self, adjust):
+        """The next acknowledgement reads other totals: {(employee, code): change}."""
+        with self.payroll_lock:
+            self.ack_adjustments = dict(adjust)
+
+    def batch_reply(self, key):
+        with self.payroll_lock:
+            return self.batch_replies.get(key) if key else None
+
+    def take_batch(self, batch, key=None):
+        with self.payroll_lock:
+            self.batches.append(batch)
+            adjust, self.ack_adjustments = self.ack_adjustments, {}
+            answer = acknowledgement(batch, f"{self.name}-B{len(self.batches)}", adjust)
+            if key:
+                self.batch_replies[key] = answer
+        if self.auto_results and self.odoo_url:
+            timer = threading.Timer(
+                RESULTS_DELAY, self._send_results_quietly, (batch["period"],)
+            )
+            timer.daemon = True
+            timer.start()
+        return answer
+
+    def batch_summaries(self):
+        with self.payroll_lock:
+            return [
+                {
+                    "name": b["name"],
+                    "lines": len(b["lines"]),
+                    "period": "..".join(b["period"]),
+                }
+                for b in self.batches
+            ]
+
+    def results(self, period, revision=None, run_id=None):
+        """The results document of ``period`` from the batches received so far."""
+        with self.payroll_lock:
+            batches = [b for b in self.batches if b["period"] == period]
+        revision = revision or max(len(batches), 1)
+        run_id = run_id or f"{self.provider_backend}-{period[0][:7]}"
+        return payroll_results(
+            batches, period, run_id, revision, self.people, self.currency
+        )
+
+    def send_results(self, period, revision=None):
+        document = self.results(period, revision)
+        url = self._webhook_url(self.provider_backend, RESULTS_FLOW)
+        status, body = self.call_webhook(
+            url,
+            document,
+            idempotency_key=f"{document['run_id']}/rev{document['revision']}",
+        )
+        return {"status": status, "body": body, "run_id": document["run_id"]}
+
+    def _send_results_quietly(self, period):
+        try:
+            self.send_results(period)
+        except (requests.RequestException, ValueError) as exc:
+            _logger.warning("results of %s not sent: %s", period, exc)
+
+    def send_latest_results(self):
+        with self.payroll_lock:
+            period = self.batches[-1]["period"] if self.batches else None
+        return self.send_results(period) if period else None
+
+    # HR system
+
+    def send_hr_event(self, event):
+        employee = event.get("employee") or {}
+        if employee.get("id") and (
+            "national_id" in employee or "bank_account" in employee
+        ):
+            self.people[employee["id"]] = {
+                k: employee[k] for k in ("national_id", "bank_account") if k in employee
+            }
+        url = self._webhook_url(self.hr_backend, HR_EVENT_FLOW)
+        status, body = self.call_webhook(
+            url, event, idempotency_key=event.get("event_id")
+        )
+        return {"status": status, "body": body}
+
+    def send_next_story_event(self):
+        event = story_event(self.story_index)
+        self.story_index += 1
+        return self.send_hr_event(event)
+
+    def _webhook_url(self, backend, flow):
+        if not self.odoo_url:
+            raise ValueError("no Odoo URL: start the simulator with --odoo-url")
+        return f"{self.odoo_url.rstrip('/')}/hc/webhook/{backend}/{flow}"
+
+
+# ---------------------------------------------------------------- program
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=DEMO_PORT, help="0: any free port")
+    parser.add_argument("--name", default="payroll")
+    parser.add_argument("--webhook-secret", help="secret that signs calls to Odoo")
+    parser.add_argument("--odoo-url", default=os.environ.get("HC_ODOO_URL") or None)
+    parser.add_argument("--hr-backend", default=HR_BACKEND)
+    parser.add_argument("--provider-backend", default=PROVIDER_BACKEND)
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s payroll-sim %(levelname)s %(message)s",
+    )
+    try:
+        sim = PayrollSimulator(
+            args.host,
+            args.port,
+            args.name,
+            args.webhook_secret,
+            odoo_url=args.odoo_url,
+            hr_backend=args.hr_backend,
+            provider_backend=args.provider_backend,
+        )
+    except OSError as exc:
+        _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
+        return 1
+    sim.set_feed(HR_FEED, [], page_size=50)
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_args: stopped.set())
+    sim.start()
+    print(f"payroll simulator {sim.name} listening on {sim.url}", flush=True)
+    stopped.wait()
+    sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
