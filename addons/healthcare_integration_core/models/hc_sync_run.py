@@ -314,7 +314,8 @@ class HcSyncRun(models.Model):
         if self.state != st.RUNNING:
             return "closed"
         pages = self._page_states()
-        done, watermark = self.pages_done, None
+        done_before = done = self.pages_done
+        watermark = None
         while done + 1 in pages and pages[done + 1][0]:
             done += 1
             watermark = pages[done][1] or watermark
@@ -322,7 +323,8 @@ class HcSyncRun(models.Model):
             self.sudo().pages_done = done
         if watermark:
             self.flow_id._advance_watermark(watermark)
-        if not self.pull_finished or len(pages) < self.page_count:
+        # pages holds the pages after those done in order before this call
+        if not self.pull_finished or len(pages) < self.page_count - done_before:
             return "running"
         if any(not final for _done, _wm, final in pages.values()):
             return "running"

@@ -147,6 +147,20 @@ class TestBatch(HcCase):
         self.assertEqual(self.flow_batch.watermark, "2026-11-03T00:00:00Z")
         self.assertEqual(run.watermark_to, "2026-11-03T00:00:00Z")
 
+    def test_run_closes_when_its_progress_ran_between_pages(self):
+        self.sim.set_feed("items", self.items("OK", "OK", "OK"), page_size=2)
+        with self.jobs() as trap:
+            run = self.flow_batch._run_batch()
+            trap.perform_enqueued_jobs()  # the pull: two pages queued
+            first, second = run.message_ids.sorted("run_sequence")
+            first._run_job()
+            run._progress()  # as the runner does after each page
+            self.assertEqual((run.state, run.pages_done), ("running", 1))
+            second._run_job()
+            run._progress()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.count_skipped, 3)
+
     def test_watermark_not_advanced_past_a_failed_chunk(self):
         self.sim.set_feed(
             "items", self.items("OK", "OK", "BAD", "OK", "OK"), page_size=2
