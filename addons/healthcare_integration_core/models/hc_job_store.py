@@ -1,5 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import uuid
 from datetime import timedelta
 
@@ -34,6 +35,7 @@ COLUMNS = (
     "eta",
 )
 
+NO_DEPENDENCIES = json.dumps({"depends_on": [], "reverse_depends_on": []})
 INSERT_JOBS = """
     INSERT INTO queue_job (uuid, user_id, company_id, name, model_name,
         method_name, func_string, job_function_id, channel_method_name, records,
@@ -98,9 +100,7 @@ class HcJobStore(models.AbstractModel):
                 "records": fields_["records"].convert_to_column(record, queue_job),
                 "args": fields_["args"].convert_to_column([], queue_job),
                 "kwargs": fields_["kwargs"].convert_to_column({}, queue_job),
-                "dependencies": fields_["dependencies"].convert_to_column(
-                    {"depends_on": [], "reverse_depends_on": []}, queue_job
-                ),
+                "dependencies": NO_DEPENDENCIES,
                 "state": "pending",
                 "priority": spec.get("priority") or 10,
                 "max_retries": DEFAULT_MAX_RETRIES,
