@@ -1,0 +1,1 @@
+"""Database-free procurement formats and rules (unit-tested in tests/unit)."""

@@ -1,0 +1,311 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime as dt
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+from odoo import _, fields, models
+from odoo.tools import float_compare
+
+from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
+from odoo.addons.healthcare_integration_core.lib import schema
+
+from ..exceptions import HcDecisionPending
+from ..lib import documents as docs
+from ..lib import ubl_documents, x12_documents
+
+
+def _noon(day):
+    return dt.datetime.combine(day, dt.time(12, 0)) if day else False
+
+
+class HcHandlerProcurementAck(models.AbstractModel):
+    """Order acknowledgements in: JSON, X12 855 or UBL OrderResponse.
+
+    Per line (found by line number and item): accepted (the confirmed date
+    updates the line and its incoming move); quantity changed (the line's
+    quantity becomes the confirmed one); backordered (the confirmed part keeps
+    the receipt, the rest moves to a backorder receipt on the new date);
+    rejected (the line's quantity becomes what is confirmed, the buyer gets an
+    activity); substitution (never applied by itself: the message waits as a
+    ``substitution`` business exception until the buyer decides, then is
+    replayed).
+    """
+
+    _name = "hc.handler.procurement.ack"
+    _inherit = "hc.handler"
+    _description = "Procurement handler: order acknowledgement in"
+    _hc_directions = ("inbound",)
+
+    def decode(self, message, body):
+        fmt = message.flow_id.payload_format
+        try:
+            if fmt == "x12":
+                return x12_documents.read_855(body)
+            if fmt == "xml":
+                return [ubl_documents.read_order_response(schema.parse_xml(body))]
+            return [docs.read_ack_json(schema.load_json(body))]
+        except docs.DocumentError as exc:
+            raise schema.PayloadValidationError([str(exc)]) from None
+
+    def process(self, message, document):
+        resolver = self.env["hc.procurement.resolver"]
+        backend = message.backend_id
+        orders = [
+            (resolver._purchase_order(backend, ack["po_number"]), ack)
+            for ack in document
+        ]
+        offers = []
+        for order, ack in orders:
+            offers += self._undecided_offers(order, ack, backend)
+        if offers:
+            self._wait_for_decisions(offers)
+        touched = self.env["purchase.order"]
+        for order, ack in orders:
+            # The processor is no purchase user: the supplier's answer is
+            # applied to an order of this backend's supplier (checked above).
+            touched |= self._apply(order.sudo(), ack, backend)
+        return touched
+
+    # ------------------------------------------------------------------ offers
+
+    def _offer_of(self, line, substitute):
+        code = substitute.get("item_code") or substitute.get("gtin")
+        return (
+            self.env["hc.procurement.substitution"]
+            .sudo()
+            .search([("line_id", "=", line.id), ("offered_code", "=", code)], limit=1)
+        )
+
+    def _undecided_offers(self, order, ack, backend):
+        resolver = self.env["hc.procurement.resolver"]
+        offers = []
+        for doc_line in ack["lines"]:
+            line = resolver._order_line(
+                order, doc_line["line_number"], doc_line["item_code"], doc_line["gtin"]
+            )
+            for entry in doc_line["acks"]:
+                if entry["status"] != docs.SUBSTITUTED:
+                    continue
+                if self._offer_of(line, entry["substitute"]).state in (
+                    "accepted",
+                    "refused",
+                ):
+                    continue
+                product = resolver._product(
+                    order.partner_id.commercial_partner_id,
+                    backend,
+                    entry["substitute"]["item_code"],
+                    entry["substitute"]["gtin"],
+                )
+                offers.append(
+                    (
+                        line,
+                        dict(entry["substitute"], product_id=product.id),
+                        entry["quantity"],
+                    )
+                )
+        return offers
+
+    def _wait_for_decisions(self, offers):
+        described = "; ".join(
+            self.env._(
+                "%(po)s line %(line)s: ordered %(ordered)s, offered %(offered)s",
+                po=line.order_id.name,
+                line=line.hc_line_number,
+                ordered=line.product_id.display_name,
+                offered=substitute.get("item_code") or substitute.get("gtin"),
+            )
+            for line, substitute, _qty in offers
+        )
+        kept = [(line.id, substitute, qty) for line, substitute, qty in offers]
+
+        def record(env, message):
+            lines = env["purchase.order.line"].sudo()
+            env["hc.procurement.substitution"]._record_offers(
+                message, [(lines.browse(lid), sub, qty) for lid, sub, qty in kept]
+            )
+
+        raise HcDecisionPending(
+            _("Substitution offered, waiting for the buyer's decision: %s", described),
+            kind="substitution",
+            record_decision=record,
+        )
+
+    # ------------------------------------------------------------------ applying
+
+    def _apply(self, order, ack, backend):
+        resolver = self.env["hc.procurement.resolver"]
+        rows, changed = [], False
+        for doc_line in ack["lines"]:
+            line = resolver._order_line(
+                order, doc_line["line_number"], doc_line["item_code"], doc_line["gtin"]
+            )
+            state, text = self._apply_line(line, doc_line["acks"], backend)
+            changed = changed or state != "accepted"
+            rows.append((line.hc_line_number, line.product_id.display_name, text))
+        lines = order.order_line.filtered("hc_line_number")
+        all_rejected = lines and all(
+            line.hc_ack_state == "rejected" or not line.product_qty for line in lines
+        )
+        order.write(
+            {
+                "hc_exchange_state": "rejected" if all_rejected else "acknowledged",
+                "hc_ack_reference": ack.get("reference") or False,
+                "hc_acknowledged_at": fields.Datetime.now(),
+                "partner_ref": order.partner_ref or ack.get("reference") or False,
+            }
+        )
+        body = Markup("%s<ul>%s</ul>") % (
+            _("Acknowledged by the supplier (%s):", ack.get("reference") or "-"),
+            Markup("").join(
+                Markup("<li>%s %s: %s</li>") % (escape(n), escape(p), escape(t))
+                for n, p, t in rows
+            ),
+        )
+        self.env["hc.procurement.resolver"]._note(order, body)
+        if changed:
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=order._hc_buyer().id,
+                summary=_("The supplier changed order %s", order.name),
+                note=body,
+            )
+        return order
+
+    def _apply_line(self, line, acks, backend):
+        totals, dates = {}, {}
+        substituted = Decimal(0)
+        for entry in acks:
+            status = entry["status"]
+            totals.setdefault(status, Decimal(0))
+            if status == docs.SUBSTITUTED:
+                offer = self._offer_of(line, entry["substitute"])
+                if offer.state == "accepted":
+                    self._add_substitute(line, offer, entry)
+                    substituted += entry["quantity"]
+                else:
+                    totals[docs.REJECTED] = (
+                        totals.get(docs.REJECTED, 0) + entry["quantity"]
+                    )
+                continue
+            totals[status] += entry["quantity"]
+            if entry["date"]:
+                dates.setdefault(status, entry["date"])
+        confirmed = totals.get(docs.ACCEPTED, 0) + totals.get(docs.CHANGED, 0)
+        backordered = totals.get(docs.BACKORDERED, Decimal(0))
+        new_qty = float(confirmed + backordered)
+        rounding = line.product_uom.rounding
+        ordered = max(line.hc_ordered_qty, line.product_qty)
+        if (
+            float_compare(
+                new_qty + float(substituted), ordered, precision_rounding=rounding
+            )
+            > 0
+        ):
+            raise HcBusinessError(
+                _(
+                    "Line %(line)s of %(po)s: the supplier confirms %(qty)s, more "
+                    "than the %(ordered)s ordered.",
+                    line=line.hc_line_number,
+                    po=line.order_id.name,
+                    qty=new_qty + float(substituted),
+                    ordered=ordered,
+                ),
+                kind="over_confirmed",
+                records=line.order_id,
+            )
+        state = self._line_state(line, totals, substituted, new_qty)
+        if float_compare(new_qty, line.product_qty, precision_rounding=rounding) < 0:
+            line.product_qty = new_qty
+        when = dates.get(docs.ACCEPTED) or dates.get(docs.CHANGED)
+        if when:
+            line.date_planned = _noon(when)
+            line.move_ids.filtered(
+                lambda m: m.state not in ("done", "cancel") and not m.hc_ack_backorder
+            ).write({"date": _noon(when)})
+        if backordered:
+            self._split_backorder(line, float(backordered), dates.get(docs.BACKORDERED))
+        line.write(
+            {
+                "hc_ack_state": state,
+                "hc_confirmed_qty": float(confirmed),
+                "hc_confirmed_date": when or False,
+                "hc_backorder_qty": float(backordered),
+                "hc_backorder_date": dates.get(docs.BACKORDERED) or False,
+            }
+        )
+        text = dict(line._fields["hc_ack_state"].selection)[state]
+        text += _(", confirmed %(qty)s", qty=float(confirmed))
+        if when:
+            text += _(" for %s", when)
+        if backordered:
+            text += _(
+                ", %(qty)s backordered to %(date)s",
+                qty=float(backordered),
+                date=dates.get(docs.BACKORDERED) or "?",
+            )
+        return state, text
+
+    @staticmethod
+    def _line_state(line, totals, substituted, new_qty):
+        if substituted:
+            return "substituted"
+        if not new_qty and docs.REJECTED in totals:
+            return "rejected"
+        if totals.get(docs.BACKORDERED):
+            return "backordered"
+        rounding = line.product_uom.rounding
+        if (
+            docs.REJECTED in totals
+            or docs.CHANGED in totals
+            or float_compare(new_qty, line.product_qty, precision_rounding=rounding) < 0
+        ):
+            return "changed"
+        return "accepted"
+
+    def _split_backorder(self, line, quantity, when):
+        """Move ``quantity`` of the line's receipt to a backorder receipt."""
+        open_moves = line.move_ids.filtered(
+            lambda m: m.state not in ("done", "cancel") and m.picking_id
+        )
+        if open_moves.filtered("hc_ack_backorder"):
+            return  # applied already (a replay)
+        move = open_moves[:1]
+        if not move:
+            return
+        quantity = line.product_uom._compute_quantity(quantity, move.product_id.uom_id)
+        new_moves = move.env["stock.move"].create(move._split(quantity))
+        new_moves._action_confirm(merge=False)
+        values = {"hc_ack_backorder": True}
+        if when:
+            values.update(date=_noon(when), date_deadline=_noon(when))
+        new_moves.write(values)
+        move.picking_id._create_backorder(backorder_moves=new_moves)
+
+    def _add_substitute(self, line, offer, entry):
+        order = line.order_id
+        if order.order_line.filtered(
+            lambda ln: ln.hc_substitute_for_id == line
+            and ln.product_id == offer.offered_product_id
+        ):
+            return  # applied already (a replay)
+        price = entry["substitute"].get("unit_price")
+        top = max(order.order_line.mapped("hc_line_number") or [0])
+        order.env["purchase.order.line"].create(
+            {
+                "order_id": order.id,
+                "product_id": offer.offered_product_id.id,
+                "product_qty": float(entry["quantity"]),
+                "product_uom": line.product_uom.id,
+                "price_unit": float(price) if price is not None else line.price_unit,
+                "date_planned": _noon(entry["date"]) or line.date_planned,
+                "taxes_id": [(6, 0, line.taxes_id.ids)],
+                "hc_line_number": top + 1,
+                "hc_ordered_qty": float(entry["quantity"]),
+                "hc_substitute_for_id": line.id,
+                "hc_ack_state": "accepted",
+                "hc_confirmed_qty": float(entry["quantity"]),
+            }
+        )

@@ -1,0 +1,163 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+STATES = [("pending", "To decide"), ("accepted", "Accepted"), ("refused", "Refused")]
+
+
+class HcProcurementSubstitution(models.Model):
+    """An item a supplier offers instead of the one ordered: the buyer decides.
+
+    A substitution is never applied by itself: the acknowledgement that offers
+    it waits as a business exception; accepting or refusing replays it, and
+    the replay applies the decision (a new order line for the substitute, or
+    the line's quantity reduced as for a rejection).
+    """
+
+    _name = "hc.procurement.substitution"
+    _description = "Supplier Substitution"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state desc, id desc"
+
+    order_id = fields.Many2one(
+        "purchase.order", required=True, readonly=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="order_id.company_id", store=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", store=True)
+    user_id = fields.Many2one(related="order_id.user_id", string="Buyer", store=True)
+    line_id = fields.Many2one(
+        "purchase.order.line", required=True, readonly=True, ondelete="cascade"
+    )
+    line_number = fields.Integer(related="line_id.hc_line_number")
+    ordered_product_id = fields.Many2one(related="line_id.product_id", string="Ordered")
+    offered_code = fields.Char(string="Offered item", required=True, readonly=True)
+    offered_gtin = fields.Char(string="Offered GTIN", readonly=True)
+    offered_description = fields.Char(readonly=True)
+    offered_product_id = fields.Many2one(
+        "product.product",
+        string="Substitute product",
+        help="The Odoo product of the offered item; required to accept.",
+    )
+    quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
+    offered_price = fields.Float(readonly=True, digits="Product Price")
+    state = fields.Selection(STATES, default="pending", required=True, readonly=True)
+    message_id = fields.Many2one(
+        "hc.message", string="Acknowledgement", readonly=True, ondelete="set null"
+    )
+    decided_by_id = fields.Many2one("res.users", readonly=True)
+    decided_at = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        (
+            "offer_unique",
+            "unique(line_id, offered_code)",
+            "An offered item is decided once per order line.",
+        ),
+    ]
+
+    @api.depends("order_id", "line_number", "offered_code")
+    def _compute_display_name(self):
+        for offer in self:
+            offer.display_name = _(
+                "%(order)s line %(line)s: %(code)s",
+                order=offer.order_id.name,
+                line=offer.line_number,
+                code=offer.offered_code,
+            )
+
+    @api.model
+    def _record_offers(self, message, offers):
+        """Keep pending offers [(line, substitute dict, qty), ...] (no duplicate)."""
+        created = self.browse()
+        for line, substitute, quantity in offers:
+            code = substitute.get("item_code") or substitute.get("gtin")
+            existing = self.sudo().search(
+                [("line_id", "=", line.id), ("offered_code", "=", code)]
+            )
+            if existing:
+                existing.message_id = message
+                continue
+            offer = self.sudo().create(
+                {
+                    "order_id": line.order_id.id,
+                    "line_id": line.id,
+                    "offered_code": code,
+                    "offered_gtin": substitute.get("gtin"),
+                    "offered_description": substitute.get("description"),
+                    "offered_product_id": substitute.get("product_id") or False,
+                    "quantity": float(quantity),
+                    "offered_price": float(substitute.get("unit_price") or 0.0),
+                    "message_id": message.id,
+                }
+            )
+            offer._notify_buyer()
+            created |= offer
+        return created
+
+    def _notify_buyer(self):
+        for offer in self:
+            order = offer.order_id
+            note = _(
+                "Line %(line)s: you ordered %(ordered)s; %(supplier)s offers "
+                "%(offered)s (item %(code)s) instead, %(qty)s. Accept or refuse "
+                "the substitution.",
+                line=offer.line_number,
+                ordered=offer.ordered_product_id.display_name,
+                supplier=order.partner_id.display_name,
+                offered=offer.offered_product_id.display_name
+                or offer.offered_description
+                or offer.offered_code,
+                code=offer.offered_code,
+                qty=offer.quantity,
+            )
+            order.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=order._hc_buyer().id,
+                summary=_("Substitution to decide"),
+                note=note,
+            )
+            self.env["hc.procurement.resolver"]._note(offer, note)
+
+    def _decide(self, state):
+        for offer in self:
+            if offer.state != "pending":
+                raise UserError(_("%s is already decided.", offer.display_name))
+            if state == "accepted" and not offer.offered_product_id:
+                raise UserError(
+                    _("Choose the substitute product before accepting the offer.")
+                )
+        self.write(
+            {
+                "state": state,
+                "decided_by_id": self.env.uid,
+                "decided_at": fields.Datetime.now(),
+            }
+        )
+        for offer in self:
+            offer.message_post(
+                body=_(
+                    "%(what)s by %(user)s.",
+                    what=dict(STATES)[state],
+                    user=self.env.user.name,
+                )
+            )
+        self._replay_when_decided()
+
+    def _replay_when_decided(self):
+        """Replay each acknowledgement once every offer of it is decided."""
+        # the buyer need not be an integration user to see the message
+        for message in self.sudo().message_id:
+            waiting = self.sudo().search_count(
+                [("message_id", "=", message.id), ("state", "=", "pending")]
+            )
+            if not waiting and message.state == "dead":
+                # The buyer is not an integration manager: the replay they
+                # trigger is the one this decision was waiting for.
+                message.sudo()._replay()
+
+    def action_accept(self):
+        self._decide("accepted")
+
+    def action_refuse(self):
+        self._decide("refused")

@@ -1,0 +1,92 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import Decimal
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib.matching import Tolerance
+
+
+class HcProcurementTolerance(models.Model):
+    """Three-way match tolerances of a company, optionally for one supplier."""
+
+    _name = "hc.procurement.tolerance"
+    _description = "Three-way Match Tolerance"
+    _order = "company_id, partner_id"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Supplier",
+        domain=[("parent_id", "=", False)],
+        help="Empty: the company's tolerance, for suppliers without their own.",
+    )
+    qty_percent = fields.Float(
+        string="Quantity (%)",
+        default=0.0,
+        help="Invoiced quantity may exceed the received (and ordered) quantity "
+        "by this percentage.",
+    )
+    qty_amount = fields.Float(
+        string="Quantity (units)",
+        default=-1.0,
+        help="... and by at most this many units; -1 for no absolute limit.",
+    )
+    price_percent = fields.Float(
+        string="Price (%)",
+        default=2.0,
+        help="Invoiced unit price may differ from the ordered one by this "
+        "percentage.",
+    )
+    price_amount = fields.Float(
+        string="Price (amount)",
+        default=-1.0,
+        help="... and by at most this amount per unit; -1 for no absolute limit.",
+    )
+
+    _sql_constraints = [
+        (
+            "company_partner_unique",
+            "unique(company_id, partner_id)",
+            "One tolerance per company and supplier.",
+        ),
+    ]
+
+    @api.constrains("qty_percent", "price_percent")
+    def _check_percentages(self):
+        for tolerance in self:
+            if tolerance.qty_percent < 0 or tolerance.price_percent < 0:
+                raise ValidationError(_("Tolerance percentages cannot be negative."))
+
+    @api.depends("company_id", "partner_id")
+    def _compute_display_name(self):
+        for tolerance in self:
+            tolerance.display_name = (
+                tolerance.partner_id.display_name or tolerance.company_id.name
+            )
+
+    @api.model
+    def _for(self, company, partner):
+        """The tolerance in force: the supplier's, else the company's, else 0."""
+        tolerances = self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", [partner.commercial_partner_id.id, False]),
+            ]
+        )
+        chosen = tolerances.filtered("partner_id")[:1] or tolerances[:1]
+        if not chosen:
+            return Tolerance()
+
+        def limit(value):
+            return None if value < 0 else Decimal(str(value))
+
+        return Tolerance(
+            qty_percent=limit(chosen.qty_percent),
+            qty_amount=limit(chosen.qty_amount),
+            price_percent=limit(chosen.price_percent),
+            price_amount=limit(chosen.price_amount),
+        )
