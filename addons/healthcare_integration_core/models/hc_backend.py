@@ -171,6 +171,8 @@ class HcBackend(models.Model):
         res = super().write(vals)
         if "company_id" in vals:
             self._grant_processor_companies()
+        if "transport" in vals:
+            self.with_context(active_test=False).flow_ids._sync_cron()
         return res
 
     def _grant_processor_companies(self):

@@ -99,6 +99,10 @@ class HcFlow(models.Model):
         default='{"test": true}',
         help="Payload sent by the Send test message button (outbound flows).",
     )
+    is_scheduled = fields.Boolean(
+        compute="_compute_is_scheduled",
+        help="Run by its own scheduled action (batch pulls, file polling).",
+    )
     # file backends (SFTP, folder)
     file_name_pattern = fields.Char(
         default="{name}.{ext}",
@@ -174,7 +178,13 @@ class HcFlow(models.Model):
         res = super().write(vals)
         if "flow_type_id" in vals:
             self._check_flow_type()
-        if {"flow_type_id", "batch_interval_minutes", "active", "name"} & set(vals):
+        if {
+            "flow_type_id",
+            "batch_interval_minutes",
+            "active",
+            "name",
+            "backend_id",
+        } & set(vals):
             self._sync_cron()
         return res
 
@@ -355,7 +365,19 @@ class HcFlow(models.Model):
     # ------------------------------------------------------------------ schedule
 
     def _is_scheduled(self):
-        return self.trigger == "schedule"
+        """Pulled by the scheduler: batch types, and what files bring in.
+
+        On an SFTP or folder backend, an inbound flow has nobody to call it:
+        whatever its type's trigger, its files are polled on its schedule.
+        """
+        return self.trigger == "schedule" or (
+            self.direction == "inbound" and self.backend_id._is_file_transport()
+        )
+
+    @api.depends("trigger", "direction", "backend_id.transport")
+    def _compute_is_scheduled(self):
+        for flow in self:
+            flow.is_scheduled = flow._is_scheduled()
 
     def _sync_cron(self):
         """Give each scheduled flow its own scheduled action, run by the processor.

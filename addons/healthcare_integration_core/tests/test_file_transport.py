@@ -214,3 +214,20 @@ class TestFileTransport(SftpServerMixin, HcCase):
         self.assertEqual(message.state, "dead")
         self.assertIn("not the pinned one", message.error_text)
         self.assertEqual(message.attempt_count, 1)
+
+    def test_inbound_webhook_type_on_a_file_backend_is_polled(self):
+        receive = self.env.ref("healthcare_integration_core.flow_type_receive")
+        flow = self.bind(receive, self.sftp, code="events_files", file_glob="*.json")
+        self.assertTrue(flow.is_scheduled)
+        self.assertTrue(flow.cron_id.active, "files have nobody to post them")
+        self.drop("event-1.json", b'{"event": "delivered"}')
+        with self.jobs() as trap:
+            run = flow._run_batch()
+            self.run_jobs(trap)
+        self.assertEqual((run.state, run.count_created), ("done", 1))
+        [message] = self.env["hc.message"].search(
+            [("flow_id", "=", flow.id), ("file_name", "=", "event-1.json")]
+        )
+        self.assertEqual(message.state, "done")
+        self.sftp.transport = "http"
+        self.assertFalse(flow.cron_id.active, "on HTTP the partner posts again")
