@@ -7,3 +7,4 @@ from . import test_catalog_in
 from . import test_payment_status
 from . import test_over_http
 from . import test_tour
+from . import test_over_sftp
