@@ -303,6 +303,15 @@ def cmd_start(args):
             procs.append(start_simulator(name, script, port, odoo_url=odoo_url))
             log(f"simulator '{name}': http://127.0.0.1:{port}/_sim/")
         procs.append(start_odoo(db, args.port))
+        # inbound flows on broker backends: stores events, commits, then acks;
+        # ODOO_RC lets odoo find the command in the suite's addons
+        procs.append(
+            subprocess.Popen(
+                [str(ODOO_BIN), "hc-consumer", "-c", str(CONF), "-d", db],
+                env={**os.environ, "ODOO_RC": str(CONF)},
+            )
+        )
+        log("broker consumer: odoo hc-consumer (RabbitMQ on 127.0.0.1:5672)")
         print(
             f"\nHealthcare Integration for Odoo is running:\n"
             f"  URL:    http://localhost:{args.port}/web?db={db}\n"
