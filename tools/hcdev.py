@@ -3,6 +3,7 @@
 import argparse
 import contextlib
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -282,11 +283,62 @@ def interrupt(_signum, _frame):
     raise KeyboardInterrupt
 
 
+DEMO_SFTP_PORT = 2222
+WIRE_DEMO_SFTP = """
+values = dict(VALUES)
+backends = env["hc.backend"].with_context(active_test=False).search([
+    ("transport", "=", "sftp"), ("file_host", "in", ("127.0.0.1", "localhost")),
+    ("file_port", "=", values.pop("port")),
+])
+backends.write(values)
+env.cr.commit()
+print("HC-WIRED", len(backends))
+"""
+
+
+def start_demo_sftp():
+    """The OpenSSH server of the demo's SFTP partners (keys kept in .hc)."""
+    sys.path.insert(0, str(SIMULATORS_DIR))
+    from sftp_server import OpenSshServer
+
+    return OpenSshServer(port=DEMO_SFTP_PORT, state_dir=STATE / "demo-sftp").start()
+
+
+def wire_demo_sftp(db, server):
+    """Pin the demo server's host key, user, key and folder on the demo's SFTP
+    backends (once per key: the demo data cannot know them)."""
+    values = {
+        "port": DEMO_SFTP_PORT,
+        "file_host_key": server.host_key,
+        "file_username": server.username,
+        "file_root": server.root,
+        "ssh_key_pem": server.client_key_pem,
+    }
+    stamp = STATE / f"{db}.sftp-sha256"
+    fingerprint = hashlib.sha256(
+        json.dumps(values, sort_keys=True).encode()
+    ).hexdigest()
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return
+    result = subprocess.run(
+        [str(ODOO_BIN), "shell", "-c", str(CONF), "-d", db, "--no-http"],
+        input=f"VALUES = {values!r}\n{WIRE_DEMO_SFTP}",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if "HC-WIRED" not in result.stdout:
+        log(f"could not configure the demo SFTP backends: {result.stderr[-2000:]}")
+        return
+    stamp.write_text(fingerprint)
+
+
 def cmd_start(args):
     addons = suite_addons()
     db = args.db
     simulators = demo_simulators()
-    busy = [p for p in (args.port, *(p for _n, _s, p in simulators)) if port_in_use(p)]
+    ports = (args.port, DEMO_SFTP_PORT, *(p for _n, _s, p in simulators))
+    busy = [p for p in ports if port_in_use(p)]
     if busy:
         log(f"port(s) {busy} already in use: is the product already running?")
         return 1
@@ -296,8 +348,12 @@ def cmd_start(args):
     if not prepare_demo_database(db, addons, force_update=args.update):
         log("preparing the demo database failed; see the log above")
         return 1
-    procs = []
+    procs, sftp = [], None
     try:
+        sftp = start_demo_sftp()
+        log(f"SFTP server of the X12 supplier: 127.0.0.1:{DEMO_SFTP_PORT} {sftp.root}")
+        wire_demo_sftp(db, sftp)
+        os.environ["HC_DEMO_SFTP_ROOT"] = sftp.root
         odoo_url = f"http://127.0.0.1:{args.port}"
         for name, script, port in simulators:
             procs.append(start_simulator(name, script, port, odoo_url=odoo_url))
@@ -316,8 +372,9 @@ def cmd_start(args):
             f"\nHealthcare Integration for Odoo is running:\n"
             f"  URL:    http://localhost:{args.port}/web?db={db}\n"
             f"  Login:  admin / admin\n"
-            f"  Partner simulator: http://127.0.0.1:8075/_sim/\n"
-            f"Press Ctrl-C to stop.\n",
+            f"  Simulators: "
+            + ", ".join(f"http://127.0.0.1:{port}/_sim/" for _n, _s, port in simulators)
+            + "\nPress Ctrl-C to stop.\n",
             flush=True,
         )
         while all(p.poll() is None for p in procs):
@@ -330,6 +387,8 @@ def cmd_start(args):
     finally:
         for proc in reversed(procs):
             stop(proc)
+        if sftp:
+            sftp.stop()
 
 
 # --------------------------------------------------------------- test

@@ -18,6 +18,7 @@ import itertools
 import json
 import os
 import sys
+from contextlib import suppress
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -66,9 +67,11 @@ def demo_catalog():
 class ProcurementSimulator(base.PartnerSimulator):
     """The partner simulator, answering orders with X12 and JSON documents."""
 
-    def __init__(self, *args, odoo_url=None, **kwargs):
+    def __init__(self, *args, odoo_url=None, sftp_root=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.odoo_url = odoo_url or ODOO_URL
+        # the demo's SFTP folder: X12 over files instead of webhooks
+        self.sftp_root = sftp_root or os.environ.get("HC_DEMO_SFTP_ROOT") or None
         self.x12_backend = X12_BACKEND
         self.controls = itertools.count(int(dt.datetime.now().strftime("%H%M")) * 10)
         lib = _load_lib()
@@ -79,8 +82,12 @@ class ProcurementSimulator(base.PartnerSimulator):
     # ---------------------------------------------------------------- orders
 
     def orders(self):
-        """{po number: order dict} of the 850s and JSON orders received."""
-        found = {}
+        """{po number: order dict} of the 850s and JSON orders received.
+
+        With a file folder (``sftp_root``, the demo's SFTP server), 850 files
+        Odoo wrote into its out folder count too.
+        """
+        found = self._file_orders()
         for request in self.requests(method="POST"):
             body = request["body"]
             if body.startswith("ISA"):
@@ -93,6 +100,20 @@ class ProcurementSimulator(base.PartnerSimulator):
                     continue
                 if isinstance(order, dict) and order.get("action") == "order":
                     found[order["po_number"]] = {"format": "json", **order}
+        return found
+
+    def _file_orders(self):
+        found = {}
+        if not self.sftp_root:
+            return found
+        outbox = Path(self.sftp_root) / "out"
+        for path in sorted(outbox.glob("*.x12")) if outbox.is_dir() else []:
+            body = path.read_bytes()
+            if not body.startswith(b"ISA"):
+                continue
+            with suppress(ValueError):
+                for order in self.x12.read_850(body):
+                    found[order["po_number"]] = {"format": "x12-file", **order}
         return found
 
     def _order(self, po_number):
@@ -261,14 +282,35 @@ class ProcurementSimulator(base.PartnerSimulator):
             headers={"Content-Type": "application/edi-x12"},
         )
 
+    def drop_x12(self, set_id, po_number, body):
+        """Write an X12 document into Odoo's in folder (atomically); (201, path)."""
+        inbox = Path(self.sftp_root) / "in"
+        inbox.mkdir(parents=True, exist_ok=True)
+        target = inbox / f"{set_id}_{po_number.replace('/', '_')}.x12"
+        temporary = inbox / f".hc-tmp-{target.name}"
+        temporary.write_bytes(body)
+        os.replace(temporary, target)
+        return 201, str(target)
+
+    def _send(self, set_id, flow_code, po_number, body):
+        if self._order(po_number)["format"] == "x12-file":
+            return self.drop_x12(set_id, po_number, body)
+        return self.post_x12(flow_code, body)
+
     def send_855(self, po_number):
-        return self.post_x12("procurement.ack_in_x12", self.build_855(po_number))
+        return self._send(
+            "855", "procurement.ack_in_x12", po_number, self.build_855(po_number)
+        )
 
     def send_856(self, po_number):
-        return self.post_x12("procurement.asn_in_x12", self.build_856(po_number))
+        return self._send(
+            "856", "procurement.asn_in_x12", po_number, self.build_856(po_number)
+        )
 
     def send_810(self, po_number):
-        return self.post_x12("procurement.invoice_in_x12", self.build_810(po_number))
+        return self._send(
+            "810", "procurement.invoice_in_x12", po_number, self.build_810(po_number)
+        )
 
 
 # -------------------------------------------------------------------- HTTP control
@@ -305,7 +347,7 @@ def procurement_page(sim, note=""):
                 f'<button name="action" value="{a}">Send {a}</button>'
                 for a in ("855", "856", "810")
             )
-            if order["format"] == "x12"
+            if order["format"] in ("x12", "x12-file")
             else "(JSON order)"
         )
         rows.append(

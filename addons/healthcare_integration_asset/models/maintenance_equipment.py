@@ -296,6 +296,7 @@ class MaintenanceEquipment(models.Model):
             raise UserError(
                 _("No active EAM flow (%s) in this company.", EQUIPMENT_OUT)
             )
+        return True
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -324,6 +325,7 @@ class MaintenanceEquipment(models.Model):
 
     def action_hc_put_in_service(self):
         self._hc_set_in_service(fields.Date.context_today(self))
+        return True
 
     def _hc_open_work_orders(self):
         self.ensure_one()

@@ -240,6 +240,7 @@ class HcAlertRule(models.Model):
     def action_evaluate(self):
         for rule in self:
             rule._evaluate()
+        return True
 
     def action_view_alerts(self):
         self.ensure_one()

@@ -457,7 +457,9 @@ class HcBackend(models.Model):
 
     def action_pause(self):
         self.write({"paused": True})
+        return True
 
     def action_resume(self):
         self.write({"paused": False})
         self.env["hc.message"]._wake_waiting([("backend_id", "in", self.ids)])
+        return True

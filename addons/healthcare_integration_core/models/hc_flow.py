@@ -426,14 +426,17 @@ class HcFlow(models.Model):
 
     def action_pause(self):
         self.write({"paused": True})
+        return True
 
     def action_resume(self):
         self.write({"paused": False})
         self.env["hc.message"]._wake_waiting([("flow_id", "in", self.ids)])
+        return True
 
     def action_run_batch(self):
         for flow in self:
             flow._run_batch()
+        return True
 
     def action_view_runs(self):
         self.ensure_one()

@@ -39,6 +39,7 @@ class HcMessageActions(models.AbstractModel):
                 body=_("Acknowledged by %s.", self.env.user.name)
             )
         self.env["hc.audit.log"].sudo()._log("acknowledge", failed)
+        return True
 
     def action_retry(self):
         """Try again now, with a fresh budget of attempts."""
@@ -61,6 +62,7 @@ class HcMessageActions(models.AbstractModel):
             message._enqueue()
             message.message_post(body=_("Retried by %s.", self.env.user.name))
         self.env["hc.audit.log"]._log("retry", self)
+        return True
 
     def action_replay(self):
         """Replay, then open the new message (or the list of them)."""
@@ -127,6 +129,7 @@ class HcMessageActions(models.AbstractModel):
             message._finish(st.CANCELLED)
             message.message_post(body=_("Cancelled by %s.", self.env.user.name))
         self.env["hc.audit.log"]._log("cancel", self)
+        return True
 
     def action_mark_resolved(self):
         self._check_manager()
@@ -136,6 +139,7 @@ class HcMessageActions(models.AbstractModel):
             message._finish(st.DONE, resolved_by_id=self.env.uid)
             message.message_post(body=_("Marked resolved by %s.", self.env.user.name))
         self.env["hc.audit.log"]._log("resolve", self)
+        return True
 
     def action_open_record(self):
         self.ensure_one()

@@ -49,3 +49,4 @@ class ProductProduct(models.Model):
 
     def action_hc_ehr_send(self):
         self._hc_ehr_send()
+        return True

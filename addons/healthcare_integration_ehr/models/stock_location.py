@@ -36,3 +36,4 @@ class StockLocation(models.Model):
 
     def action_hc_ehr_send(self):
         self._hc_ehr_send()
+        return True

@@ -221,6 +221,7 @@ class HcPayrollBatch(models.Model):
         """Queue the batch again; its key makes the runtime answer the first message."""
         for batch in self:
             batch._send(batch.flow_id or batch.provider_id._inputs_flow())
+        return True
 
     def _open_action(self):
         self.ensure_one()

@@ -74,3 +74,4 @@ class HcPayrollDifference(models.Model):
             }
         )
         self.batch_id._hc_on_resolved()
+        return True

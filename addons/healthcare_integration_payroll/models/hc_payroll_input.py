@@ -114,16 +114,19 @@ class HcPayrollInput(models.Model):
                 "approved_at": fields.Datetime.now(),
             }
         )
+        return True
 
     def action_reset_to_draft(self):
         if any(i.state not in ("approved", "cancelled") for i in self):
             raise UserError(_("Only approved or cancelled inputs go back to draft."))
         self.write({"state": "draft", "approved_by_id": False, "approved_at": False})
+        return True
 
     def action_cancel(self):
         if any(i.state == "sent" for i in self):
             raise UserError(_("A sent input is corrected, not cancelled."))
         self.write({"state": "cancelled"})
+        return True
 
     def action_correct(self):
         """A new input correcting this sent one (same employee and code)."""

@@ -206,6 +206,7 @@ class AccountMove(models.Model):
 
     def action_hc_rematch(self):
         self._hc_rematch()
+        return True
 
     def action_toggle_block_payment(self):
         # EXTENDS account: a block set by a failed three-way match is lifted by

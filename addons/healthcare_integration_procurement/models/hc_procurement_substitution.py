@@ -158,6 +158,8 @@ class HcProcurementSubstitution(models.Model):
 
     def action_accept(self):
         self._decide("accepted")
+        return True
 
     def action_refuse(self):
         self._decide("refused")
+        return True

@@ -77,8 +77,10 @@ class ProductSupplierinfo(models.Model):
                     "hc_review_state": "ok",
                 }
             )
+        return True
 
     def action_hc_refuse_price(self):
         """Keep the price in use; the proposed one is dropped."""
         self._check_reviewable()
         self.write({"hc_pending_price": 0.0, "hc_review_state": "rejected"})
+        return True

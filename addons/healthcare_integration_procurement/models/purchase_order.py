@@ -170,6 +170,7 @@ class PurchaseOrder(models.Model):
         """Send the order again as a new revision (after a change)."""
         for order in self.filtered(lambda o: o.state in ("purchase", "done")):
             order._hc_send_revision()
+        return True
 
     def _hc_mark_sent(self, cancelled=False):
         now = fields.Datetime.now()
