@@ -65,8 +65,8 @@ class HcBackendFile(models.AbstractModel):
                 raise ValidationError(_("A folder backend needs its root folder."))
 
     def _is_file_transport(self):
-        self.ensure_one()
-        return self.transport in FILE_TRANSPORTS
+        """Whether the backend exchanges files (False for no backend yet)."""
+        return len(self) == 1 and self.transport in FILE_TRANSPORTS
 
     def _file_config(self):
         self.ensure_one()
