@@ -3,10 +3,12 @@ from . import hc_audit_mixin
 from . import hc_message_counter_mixin
 from . import hc_backend_secret
 from . import hc_backend_file
+from . import hc_backend_resilience
 from . import hc_backend
 from . import hc_flow_type
 from . import hc_handler
 from . import hc_handler_crosswalk_check
+from . import hc_flow_schedule
 from . import hc_flow
 from . import hc_message_runtime
 from . import hc_message_actions

@@ -1,13 +1,12 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
-from datetime import UTC, timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import config
 
-from ..lib import breaker, ratelimit, retry, transport
+from ..lib import transport
 
 SYSTEM_TYPES = [
     ("ehr", "EHR"),
@@ -28,11 +27,6 @@ AUTH_TYPES = [
     ("oauth2", "OAuth2 client credentials"),
     ("hmac", "HMAC signature"),
 ]
-BREAKER_STATES = [
-    (breaker.CLOSED, "Closed"),
-    (breaker.OPEN, "Open"),
-    (breaker.HALF_OPEN, "Half-open"),
-]
 # Secret fields shown write-only in the UI, and the slot each is stored in.
 SECRET_FIELDS = {
     "credential_secret": "credential",
@@ -41,7 +35,6 @@ SECRET_FIELDS = {
     "ssh_key_pem": "ssh_key",
 }
 TOKEN_MARGIN = 60  # seconds before expiry at which an OAuth2 token is renewed
-BREAKER_HISTORY = 50  # attempts replayed through the breaker to derive its state
 
 
 class HcBackend(models.Model):
@@ -52,6 +45,7 @@ class HcBackend(models.Model):
         "hc.audit.mixin",
         "hc.message.counter.mixin",
         "hc.backend.file",
+        "hc.backend.resilience",
     ]
     _hc_message_link = "backend_id"
     _order = "name"
@@ -124,17 +118,6 @@ class HcBackend(models.Model):
     client_cert_pem = fields.Text(string="Client certificate (PEM)")
     connect_timeout = fields.Float(default=5.0)
     read_timeout = fields.Float(default=30.0)
-    rate_limit_per_minute = fields.Integer(
-        help="Maximum calls per minute to this backend; 0 for no limit."
-    )
-    breaker_threshold = fields.Integer(
-        default=5,
-        help="Consecutive technical failures that open the circuit; 0 disables it.",
-    )
-    breaker_cooldown = fields.Integer(
-        default=60, help="Seconds the circuit stays open before a trial call."
-    )
-    breaker_state = fields.Selection(BREAKER_STATES, compute="_compute_breaker_state")
     inbound_auth = fields.Selection(
         [("hmac", "HMAC signature"), ("api_key", "API key")],
         required=True,
@@ -331,71 +314,6 @@ class HcBackend(models.Model):
             self.env["ir.config_parameter"].sudo().get_param("database.is_neutralized")
         )
         return self.env.cr.dbname in production and not neutralized
-
-    # ------------------------------------------------------------------ breaker
-
-    def _recent_attempts(self, limit=BREAKER_HISTORY):
-        self.env["hc.message.attempt"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT a.ended_at, a.outcome, a.error_class
-              FROM hc_message_attempt a
-             WHERE a.backend_id = %s AND a.direction = 'outbound'
-                   AND a.ended_at IS NOT NULL
-                   AND a.outcome IN ('done', 'retry', 'failed')
-             ORDER BY a.ended_at DESC, a.id DESC
-             LIMIT %s
-            """,
-            (self.id, limit),
-        )
-        return list(reversed(self.env.cr.fetchall()))
-
-    def _breaker_check(self, now=None):
-        """(allowed, state, wait seconds), derived from the latest attempts.
-
-        Deriving the state from the attempt log instead of a counter on the
-        backend row keeps concurrent jobs from contending for that row.
-        """
-        self.ensure_one()
-        now = now or time.time()
-        if self.breaker_threshold <= 0:
-            return True, breaker.BreakerState(), 0.0
-        machine = breaker.CircuitBreaker(self.breaker_threshold, self.breaker_cooldown)
-        state = breaker.BreakerState()
-        for ended_at, outcome, error_class in self._recent_attempts():
-            at = ended_at.replace(tzinfo=UTC).timestamp()
-            state = machine.check(state, at)[1]
-            if outcome == "done" or error_class != retry.ERROR_TECHNICAL:
-                state = machine.record_success(state)
-            else:
-                state = machine.record_failure(state, at)
-        return machine.check(state, now)
-
-    @api.depends_context("uid")
-    def _compute_breaker_state(self):
-        for backend in self:
-            backend.breaker_state = (
-                backend._breaker_check()[1].state if backend.id else breaker.CLOSED
-            )
-
-    def _rate_limit_wait(self, now=None):
-        """Seconds to wait before the next call fits the per-minute limit."""
-        self.ensure_one()
-        if self.rate_limit_per_minute <= 0:
-            return 0.0
-        self.env["hc.message.attempt"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT extract(epoch FROM started_at)::float
-              FROM hc_message_attempt
-             WHERE backend_id = %s AND direction = 'outbound' AND started_at > %s
-            """,
-            (self.id, fields.Datetime.now() - timedelta(seconds=60)),
-        )
-        calls = [row[0] for row in self.env.cr.fetchall()]
-        return ratelimit.sliding_window_wait(
-            calls, self.rate_limit_per_minute, now or time.time()
-        )
 
     # ------------------------------------------------------------------ actions
 

@@ -23,7 +23,12 @@ class HcFlow(models.Model):
 
     _name = "hc.flow"
     _description = "Integration Flow"
-    _inherit = ["mail.thread", "hc.audit.mixin", "hc.message.counter.mixin"]
+    _inherit = [
+        "mail.thread",
+        "hc.audit.mixin",
+        "hc.message.counter.mixin",
+        "hc.flow.schedule",
+    ]
     _hc_message_link = "flow_id"
     _order = "backend_id, name"
 
@@ -99,10 +104,6 @@ class HcFlow(models.Model):
         default='{"test": true}',
         help="Payload sent by the Send test message button (outbound flows).",
     )
-    is_scheduled = fields.Boolean(
-        compute="_compute_is_scheduled",
-        help="Run by its own scheduled action (batch pulls, file polling).",
-    )
     # file backends (SFTP, folder)
     file_name_pattern = fields.Char(
         default="{name}.{ext}",
@@ -120,16 +121,6 @@ class HcFlow(models.Model):
         help="Acknowledge each received X12 interchange, accepting or rejecting "
         "each transaction set.",
     )
-    # scheduled flows
-    cron_id = fields.Many2one("ir.cron", readonly=True, ondelete="set null", copy=False)
-    batch_interval_minutes = fields.Integer(default=60)
-    batch_page_size = fields.Integer(default=100)
-    watermark = fields.Char(
-        tracking=True,
-        copy=False,
-        help="Position up to which the batch has committed every page.",
-    )
-    run_ids = fields.One2many("hc.sync.run", "flow_id", string="Sync runs")
     payload_retention_days = fields.Integer(
         default=90,
         help="Payloads of finished messages are purged after this many days.",
@@ -362,66 +353,6 @@ class HcFlow(models.Model):
         self._check_outbound()
         return self.env["hc.sync.run"]._start_push(self, pages, key=key)
 
-    # ------------------------------------------------------------------ schedule
-
-    def _is_scheduled(self):
-        """Pulled by the scheduler: batch types, and what files bring in.
-
-        On an SFTP or folder backend, an inbound flow has nobody to call it:
-        whatever its type's trigger, its files are polled on its schedule.
-        """
-        return self.trigger == "schedule" or (
-            self.direction == "inbound" and self.backend_id._is_file_transport()
-        )
-
-    @api.depends("trigger", "direction", "backend_id.transport")
-    def _compute_is_scheduled(self):
-        for flow in self:
-            flow.is_scheduled = flow._is_scheduled()
-
-    def _sync_cron(self):
-        """Give each scheduled flow its own scheduled action, run by the processor.
-
-        The action calls ``hc.sync.run._cron_run(flow id)``, which the
-        Integration Processor may run; it records a failed run instead of
-        failing silently in the server log.
-        """
-        for flow in self:
-            if not flow._is_scheduled():
-                flow.cron_id.sudo().active = False
-                continue
-            vals = {
-                "name": _("Integration batch: %s", flow.display_name),
-                "model_id": self.env["ir.model"]._get_id("hc.sync.run"),
-                "state": "code",
-                "code": f"model._cron_run({flow.id})",
-                "interval_number": max(flow.batch_interval_minutes, 1),
-                "interval_type": "minutes",
-                "active": flow.active,
-                "user_id": self.env["hc.message"]._processing_user().id,
-            }
-            if flow.cron_id:
-                flow.cron_id.sudo().write(vals)
-            else:
-                flow.cron_id = self.env["ir.cron"].sudo().create(vals)
-
-    def _run_batch(self):
-        """Start one sync run now (pull or scheduled push); returns the run."""
-        self.ensure_one()
-        if self._is_paused():
-            _logger.info("flow %s is paused; run skipped", self.display_name)
-            return self.env["hc.sync.run"]
-        if self.direction == "inbound":
-            return self.env["hc.sync.run"]._start_pull(self)
-        handler = self._handler()
-        return self._send_batch(
-            handler.collect_pages(self), key=handler.batch_key(self)
-        )
-
-    def _advance_watermark(self, value):
-        self.ensure_one()
-        self.sudo().write({"watermark": value})
-
     # ------------------------------------------------------------------ actions
 
     def action_pause(self):
@@ -432,19 +363,6 @@ class HcFlow(models.Model):
         self.write({"paused": False})
         self.env["hc.message"]._wake_waiting([("flow_id", "in", self.ids)])
         return True
-
-    def action_run_batch(self):
-        for flow in self:
-            flow._run_batch()
-        return True
-
-    def action_view_runs(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "healthcare_integration_core.hc_sync_run_action"
-        )
-        action["domain"] = [("flow_id", "=", self.id)]
-        return action
 
     def action_open_flow_type(self):
         self.ensure_one()
