@@ -9,6 +9,7 @@ from . import product_category
 from . import product_template
 from . import product_supplierinfo
 from . import stock_location
+from . import hc_asset_eam_record
 from . import maintenance_equipment
 from . import maintenance_request
 from . import hc_asset_service_contract

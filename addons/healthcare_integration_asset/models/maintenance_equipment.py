@@ -1,6 +1,5 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import logging
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -8,26 +7,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-_logger = logging.getLogger(__name__)
-
-EQUIPMENT_OUT = "asset.equipment_out"
 RETIREMENT_OUT = "asset.retirement_out"
-# The fields the EAM/CMMS keeps: a change of any of them goes out.
-EAM_FIELDS = frozenset(
-    {
-        "name",
-        "serial_no",
-        "model",
-        "partner_id",
-        "partner_ref",
-        "location",
-        "department_id",
-        "warranty_date",
-        "hc_cost_center_id",
-        "hc_in_service_date",
-        "active",
-    }
-)
 RETIREMENT_REASONS = [
     ("end_of_life", "End of life"),
     ("damaged", "Damaged beyond repair"),
@@ -44,7 +24,22 @@ class MaintenanceEquipment(models.Model):
     """Capital equipment: its purchase, receipt, asset, EAM sync and retirement."""
 
     _name = "maintenance.equipment"
-    _inherit = ["maintenance.equipment", "hc.consumer.mixin"]
+    _inherit = ["maintenance.equipment", "hc.asset.eam.record"]
+    _hc_eam_fields = frozenset(
+        {
+            "name",
+            "serial_no",
+            "model",
+            "partner_id",
+            "partner_ref",
+            "location",
+            "department_id",
+            "warranty_date",
+            "hc_cost_center_id",
+            "hc_in_service_date",
+            "active",
+        }
+    )
 
     hc_product_id = fields.Many2one(
         "product.product", string="Product", readonly=True, copy=False
@@ -101,22 +96,6 @@ class MaintenanceEquipment(models.Model):
         tracking=True,
         help="Main analytic account of the purchase, kept by the EAM/CMMS.",
     )
-    hc_eam_ref = fields.Char(
-        string="EAM asset id",
-        compute="_compute_hc_eam_ref",
-        help="The id the EAM/CMMS gave this equipment (from the crosswalk).",
-    )
-    hc_eam_revision = fields.Integer(
-        string="EAM revision", readonly=True, copy=False, help="Changes sent."
-    )
-    hc_eam_synced_revision = fields.Integer(
-        string="EAM revision acknowledged", readonly=True, copy=False
-    )
-    hc_eam_in_sync = fields.Boolean(
-        string="In sync with the EAM",
-        compute="_compute_hc_eam_in_sync",
-        store=True,
-    )
     hc_contract_ids = fields.One2many(
         "hc.asset.service.contract", "equipment_id", string="Service contracts"
     )
@@ -165,34 +144,6 @@ class MaintenanceEquipment(models.Model):
             else:
                 equipment.hc_book_value = asset.purchase_value - asset.value_depreciated
 
-    def _compute_hc_eam_ref(self):
-        refs = {}
-        entries = (
-            self.env["hc.crosswalk"]
-            .sudo()
-            .search(
-                [
-                    ("domain", "=", "equipment"),
-                    (
-                        "record_ref",
-                        "in",
-                        [f"maintenance.equipment,{rid}" for rid in self.ids],
-                    ),
-                ]
-            )
-        )
-        for entry in entries:
-            refs.setdefault(entry.record_ref.id, []).append(entry.external_code)
-        for equipment in self:
-            equipment.hc_eam_ref = ", ".join(refs.get(equipment.id, [])) or False
-
-    @api.depends("hc_eam_revision", "hc_eam_synced_revision")
-    def _compute_hc_eam_in_sync(self):
-        for equipment in self:
-            equipment.hc_eam_in_sync = (
-                equipment.hc_eam_synced_revision >= equipment.hc_eam_revision
-            )
-
     def _compute_hc_contract_count(self):
         counts = dict(
             self.env["hc.asset.service.contract"]._read_group(
@@ -235,50 +186,7 @@ class MaintenanceEquipment(models.Model):
         positive = (operator == "=") == bool(value)
         return domain if positive else ["!", *domain]
 
-    # ------------------------------------------------------------------ CRUD
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # EXTENDS maintenance.equipment: new equipment goes out to the EAM
-        equipments = super().create(vals_list)
-        if not self.env.context.get("hc_from_eam"):
-            equipments._hc_push_to_eam()
-        return equipments
-
-    def write(self, vals):
-        # EXTENDS maintenance.equipment: a change the EAM keeps goes out
-        res = super().write(vals)
-        if EAM_FIELDS & set(vals) and not self.env.context.get("hc_from_eam"):
-            self._hc_push_to_eam()
-        return res
-
-    # ------------------------------------------------------------------ EAM
-
-    def _hc_push_to_eam(self):
-        """Queue one message per equipment with its current EAM fields.
-
-        Messages of one equipment are delivered in order (ordering key), each
-        with its own revision: the EAM sees every change, once, in sequence.
-        """
-        messages = self.env["hc.message"]
-        for equipment in self:
-            if not equipment._hc_bindings(EQUIPMENT_OUT, equipment._hc_company()):
-                continue
-            revision = equipment.hc_eam_revision + 1
-            # integration bookkeeping, whoever changed the equipment
-            equipment.sudo().hc_eam_revision = revision
-            messages |= equipment._hc_send(
-                EQUIPMENT_OUT,
-                idempotency_key=f"equipment/{equipment.id}/r{revision}",
-                ordering_key=f"equipment/{equipment.id}",
-            )
-        return messages
-
-    def _hc_acknowledge_revision(self, revision):
-        """The EAM confirmed a revision; older answers never lower it."""
-        for equipment in self.sudo():
-            if revision > equipment.hc_eam_synced_revision:
-                equipment.hc_eam_synced_revision = revision
+    # ------------------------------------------------------------------ lifecycle
 
     def _hc_eam_status(self):
         self.ensure_one()
@@ -289,16 +197,6 @@ class MaintenanceEquipment(models.Model):
         if self.hc_in_service_date:
             return "in_service"
         return "received"
-
-    def action_hc_send_to_eam(self):
-        """Send the equipment again (e.g. after the EAM lost it)."""
-        if not self._hc_push_to_eam():
-            raise UserError(
-                _("No active EAM flow (%s) in this company.", EQUIPMENT_OUT)
-            )
-        return True
-
-    # ------------------------------------------------------------------ lifecycle
 
     def _hc_set_in_service(self, day):
         """Commission the equipment on ``day``: its asset depreciates from then."""

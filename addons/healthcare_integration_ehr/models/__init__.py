@@ -5,6 +5,7 @@ from . import hc_handler_ehr_usage
 from . import hc_handler_ehr_supply_delivery
 from . import hc_handler_ehr_availability
 from . import hc_handler_ehr_master
+from . import hc_ehr_ward_supply
 from . import hc_ehr_supply_request
 from . import hc_ehr_usage
 from . import hc_ehr_watch
