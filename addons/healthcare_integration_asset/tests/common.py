@@ -1,26 +1,22 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import importlib.util
 import json
 from datetime import date
-from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.tests import Form
 
-from odoo.addons.healthcare_integration_core.tests.common import HcCase
-
-SIMULATOR = Path(__file__).resolve().parents[3] / "tests/simulators/asset_simulator.py"
+from odoo.addons.healthcare_integration_core.tests.common import (
+    HcCase,
+    load_simulator_module,
+)
 
 
 def load_asset_simulator():
     """The EAM/finance simulator of the suite's tests/simulators folder."""
-    spec = importlib.util.spec_from_file_location("hc_asset_simulator", SIMULATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_simulator_module("asset_simulator.py")
 
 
 class AssetCase(HcCase):

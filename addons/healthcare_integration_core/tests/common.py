@@ -1,6 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import importlib.util
+import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,17 +90,37 @@ class HcTestMixin:
             yield trap
 
     def run_jobs(self, trap, rounds=20):
-        """Perform queued jobs, and the jobs they queue, ignoring their ETA."""
+        """Perform queued jobs, and the jobs they queue, ignoring their ETA.
+
+        The cache is written and dropped before each round: a job reads the
+        database with its own user's rights, not what the test has in cache.
+        """
         for _round in range(rounds):
             if not trap.enqueued_jobs:
                 return
+            self.env.flush_all()
+            self.env.invalidate_all()
             trap.perform_enqueued_jobs()
         raise AssertionError("jobs kept requeueing themselves")
 
     def ingest(self, flow, body, key=None, correlation_id=None):
-        """Store a received payload as the webhook does; the message."""
+        """Store a received payload as the webhook does; the message.
+
+        ``body`` is bytes as received, or a str or a JSON-able value to encode.
+        """
+        if isinstance(body, str):
+            body = body.encode()
+        elif not isinstance(body, bytes):
+            body = json.dumps(body).encode()
         ingested = self.env["hc.inbound"]._ingest(flow, body, key, correlation_id)
         return self.env["hc.message"].browse(ingested.id)
+
+    def receive_payload(self, flow, body, key=None):
+        """Store a payload and process it, and what it queues; the message."""
+        with self.jobs() as trap:
+            message = self.ingest(flow, body, key)
+            self.run_jobs(trap)
+        return message
 
 
 class HcCase(HcTestMixin, SimulatorMixin, TransactionCase):

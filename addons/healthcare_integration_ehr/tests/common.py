@@ -1,20 +1,19 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import copy
-import importlib.util
 import json
-import os
 import re
-from contextlib import contextmanager
-from pathlib import Path
 
 from psycopg2 import sql
 
 from odoo import Command
 from odoo.tools import config
 
-from odoo.addons.healthcare_integration_core.tests.common import SimulatorMixin
-from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.healthcare_integration_core.tests.common import (
+    HcTestMixin,
+    SimulatorMixin,
+    load_simulator_module,
+)
 
 TOKEN_KEY = "test-patient-token-key-0123456789abcdef"
 FLOW_TYPES = (
@@ -52,22 +51,13 @@ SUPPLY_REQUEST = {
 }
 
 
-def load_ehr_simulator():
-    default = Path(__file__).resolve().parents[3] / "tests/simulators/ehr_simulator.py"
-    path = Path(os.environ.get("HC_EHR_SIMULATOR", default))
-    spec = importlib.util.spec_from_file_location("hc_ehr_simulator", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def supply_request(**changes):
     resource = copy.deepcopy(SUPPLY_REQUEST)
     resource.update(changes)
     return resource
 
 
-class EhrFixtures(SimulatorMixin):
+class EhrFixtures(HcTestMixin, SimulatorMixin):
     """An EHR backend on the EHR simulator, a ward supplied from WH/Stock."""
 
     @classmethod
@@ -78,7 +68,7 @@ class EhrFixtures(SimulatorMixin):
         cls.addClassCleanup(
             config.options.__setitem__, "hc_patient_token_key", previous
         )
-        module = load_ehr_simulator()
+        module = load_simulator_module("ehr_simulator.py")
         cls.sim = module.EhrSimulator(host="127.0.0.1", port=0, name="ehr-test")
         cls.sim.start()
         cls.addClassCleanup(cls.sim.stop)
@@ -212,31 +202,9 @@ class EhrFixtures(SimulatorMixin):
     def on_hand(self, product, location):
         return product.with_context(location=location.id).qty_available
 
-    @contextmanager
-    def jobs(self):
-        with trap_jobs() as trap:
-            yield trap
-
-    def run_jobs(self, trap, rounds=20):
-        for _round in range(rounds):
-            if not trap.enqueued_jobs:
-                return
-            trap.perform_enqueued_jobs()
-        raise AssertionError("jobs kept requeueing themselves")
-
-    def ingest(self, flow, resource, key=None):
-        body = (
-            resource if isinstance(resource, bytes) else json.dumps(resource).encode()
-        )
-        ingested = self.env["hc.inbound"]._ingest(flow, body, key)
-        return self.env["hc.message"].browse(ingested.id)
-
     def receive(self, resource, key=None, flow=None):
         """Store and process one payload as the EHR's webhook would; the message."""
-        with self.jobs() as trap:
-            message = self.ingest(flow or self.flow_sr, resource, key)
-            self.run_jobs(trap)
-        return message
+        return self.receive_payload(flow or self.flow_sr, resource, key)
 
     def request_of(self, fhir_id="simple"):
         return self.env["hc.ehr.supply.request"].search(

@@ -1,16 +1,15 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.healthcare_integration_core.tests.common import (
+    HcTestMixin,
     SimulatorMixin,
     load_simulator_module,
 )
-from odoo.addons.queue_job.tests.common import trap_jobs
 
 # A past month with known weekdays: 2025-03-03 is a Monday.
 PERIOD_START = date(2025, 3, 1)
@@ -173,7 +172,9 @@ class PayrollSetupMixin:
         )
 
 
-class PayrollCase(PayrollSimulatorMixin, PayrollSetupMixin, TransactionCase):
+class PayrollCase(
+    HcTestMixin, PayrollSimulatorMixin, PayrollSetupMixin, TransactionCase
+):
     """Payroll set-up on a real HR system and payroll provider simulator."""
 
     @classmethod
@@ -187,41 +188,6 @@ class PayrollCase(PayrollSimulatorMixin, PayrollSetupMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         self.sim.reset()
-
-    # ------------------------------------------------------------------ jobs
-
-    @contextmanager
-    def jobs(self):
-        with trap_jobs() as trap:
-            yield trap
-
-    def ingest(self, flow, document, key=None):
-        body = (
-            document if isinstance(document, bytes) else json.dumps(document).encode()
-        )
-        ingested = self.env["hc.inbound"]._ingest(flow, body, key)
-        return self.env["hc.message"].browse(ingested.id)
-
-    def receive(self, flow, document, key=None):
-        """Ingest a payload and process it (and what it queues); the message."""
-        with self.jobs() as trap:
-            message = self.ingest(flow, document, key)
-            self.run_jobs(trap)
-        return message
-
-    def run_jobs(self, trap, rounds=20):
-        """Perform queued jobs, and the jobs they queue, ignoring their ETA.
-
-        The cache is dropped before each round: a job reads the database with
-        its own user's rights, not what the test already has in cache.
-        """
-        for _round in range(rounds):
-            if not trap.enqueued_jobs:
-                return
-            self.env.flush_all()
-            self.env.invalidate_all()
-            trap.perform_enqueued_jobs()
-        raise AssertionError("jobs kept requeueing themselves")
 
     @staticmethod
     def stored(message):
@@ -271,7 +237,9 @@ class PayrollCase(PayrollSimulatorMixin, PayrollSetupMixin, TransactionCase):
         return event
 
     def hire(self, ref, name, **kw):
-        message = self.receive(self.flow_events, self.hire_event(ref, name, **kw))
+        message = self.receive_payload(
+            self.flow_events, self.hire_event(ref, name, **kw)
+        )
         self.assertEqual(message.state, "done", message.error_text)
         return message._linked_record()
 

@@ -241,16 +241,16 @@ class TestCutoff(PayrollCase):
                 {"employee_id": "E8001", "code": "REG", "quantity": 7.5, "amount": 0}
             ],
         }
-        message = self.receive(self.flow_ack, ack)
+        message = self.receive_payload(self.flow_ack, ack)
         self.assertEqual(message.state, "done", message.error_text)
         self.assertEqual(message._linked_record(), batch)
         self.assertEqual((batch.state, batch.ack_reference), ("difference", "PB-77"))
         self.assertEqual(self.stored(message)["totals"][0]["amount"], "***REDACTED***")
         ack["totals"][0]["quantity"] = 8
-        self.receive(self.flow_ack, ack)
+        self.receive_payload(self.flow_ack, ack)
         self.assertEqual(batch.state, "acknowledged", "a corrected ack replaces")
         self.assertFalse(batch.difference_ids)
-        unknown = self.receive(self.flow_ack, {**ack, "batch": "nope/v1"})
+        unknown = self.receive_payload(self.flow_ack, {**ack, "batch": "nope/v1"})
         self.assertEqual(
             (unknown.state, unknown.exception_kind), ("dead", "unknown_batch")
         )

@@ -37,7 +37,7 @@ class TestPayrollResults(PayrollCase):
             "2025-03-17",
             assignment={"department": {"code": "ED", "cost_center": "T-ED"}},
         )
-        self.assertEqual(self.receive(self.flow_events, transfer).state, "done")
+        self.assertEqual(self.receive_payload(self.flow_events, transfer).state, "done")
         self.work(self.ana, date(2025, 3, 3))
         # David: 16 h in intensive care, then 24 h in emergency
         for day in (12, 13, 18, 19, 20):
@@ -95,7 +95,7 @@ class TestPayrollResults(PayrollCase):
         return found
 
     def test_run_posts_one_balanced_entry_by_cost_centre(self):
-        message = self.receive(self.flow_results, self.results(), "run-1")
+        message = self.receive_payload(self.flow_results, self.results(), "run-1")
         self.assertEqual(message.state, "done", message.error_text)
         result = message._linked_record()
         self.assertEqual((result._name, result.state), ("hc.payroll.result", "posted"))
@@ -134,7 +134,7 @@ class TestPayrollResults(PayrollCase):
     def test_unbalanced_run_is_held_whole(self):
         document = self.results()
         document["employees"][1]["net"] = 1735.01
-        message = self.receive(self.flow_results, document)
+        message = self.receive_payload(self.flow_results, document)
         self.assertEqual(message.state, "dead")
         self.assertEqual(
             (message.error_class, message.exception_kind), ("business", "unbalanced")
@@ -159,7 +159,7 @@ class TestPayrollResults(PayrollCase):
         document["employees"].append(
             self.employee("E9999", [("REG", 100.0)], 23.75, [], 100.0)
         )
-        message = self.receive(self.flow_results, document)
+        message = self.receive_payload(self.flow_results, document)
         self.assertEqual(
             (message.state, message.exception_kind), ("dead", "unknown_employee")
         )
@@ -192,8 +192,8 @@ class TestPayrollResults(PayrollCase):
         self.assertIn(("T63000", "T-RAD"), self.lines_by(move))
 
     def test_same_run_sent_again_is_a_duplicate(self):
-        first = self.receive(self.flow_results, self.results(), "run-1")
-        again = self.receive(self.flow_results, self.results(), "run-1-resent")
+        first = self.receive_payload(self.flow_results, self.results(), "run-1")
+        again = self.receive_payload(self.flow_results, self.results(), "run-1-resent")
         self.assertEqual(again.state, "done")
         self.assertEqual(again._linked_record(), first._linked_record())
         self.assertEqual(
@@ -202,17 +202,17 @@ class TestPayrollResults(PayrollCase):
         changed = self.results()
         changed["employees"][0]["gross"][0]["amount"] = 1001.00
         changed["employees"][0]["net"] = 691.00
-        conflict = self.receive(self.flow_results, changed)
+        conflict = self.receive_payload(self.flow_results, changed)
         self.assertEqual(
             (conflict.state, conflict.exception_kind), ("dead", "run_conflict")
         )
 
     def test_corrected_run_reverses_the_entry_and_posts_the_new_one(self):
-        first = self.receive(self.flow_results, self.results())._linked_record()
+        first = self.receive_payload(self.flow_results, self.results())._linked_record()
         corrected = self.results(revision=2)
         corrected["employees"][0]["gross"][0]["amount"] = 1100.00
         corrected["employees"][0]["net"] = 790.00
-        message = self.receive(self.flow_results, corrected)
+        message = self.receive_payload(self.flow_results, corrected)
         self.assertEqual(message.state, "done", message.error_text)
         second = message._linked_record()
         self.assertEqual((first.state, second.state), ("reversed", "posted"))
@@ -225,5 +225,7 @@ class TestPayrollResults(PayrollCase):
             sum(first.move_id.line_ids.mapped("debit")),
         )
         self.assertAlmostEqual(second.total_gross, 3600.01)
-        stale = self.receive(self.flow_results, copy.deepcopy(self.results()), "old")
+        stale = self.receive_payload(
+            self.flow_results, copy.deepcopy(self.results()), "old"
+        )
         self.assertEqual((stale.state, stale.exception_kind), ("dead", "stale_run"))

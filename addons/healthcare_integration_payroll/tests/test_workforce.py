@@ -17,7 +17,7 @@ class TestWorkforceLifecycle(PayrollCase):
         )
 
     def test_hire_creates_the_employee_with_org_and_contract(self):
-        message = self.receive(
+        message = self.receive_payload(
             self.flow_events, self.hire_event("E7001", "Ana Martins"), "evt-hire"
         )
         self.assertEqual(message.state, "done", message.error_text)
@@ -44,7 +44,7 @@ class TestWorkforceLifecycle(PayrollCase):
         self.assertFalse(employee.bank_account_id, "nor bank accounts")
 
     def test_stored_event_masks_national_id_and_bank_account(self):
-        message = self.receive(
+        message = self.receive_payload(
             self.flow_events, self.hire_event("E7002", "Ben Carter"), "evt-mask"
         )
         stored = self.stored(message)["employee"]
@@ -71,7 +71,7 @@ class TestWorkforceLifecycle(PayrollCase):
 
     def test_same_hire_again_changes_nothing(self):
         employee = self.hire("E7003", "Chloe Dubois")
-        again = self.receive(
+        again = self.receive_payload(
             self.flow_events,
             self.hire_event("E7003", "Chloe Dubois"),
             "evt-hire-resent-with-another-key",
@@ -93,7 +93,7 @@ class TestWorkforceLifecycle(PayrollCase):
             "2025-03-17",
             assignment={"department": {"code": "ED", "cost_center": "T-ED"}},
         )
-        message = self.receive(self.flow_events, transfer)
+        message = self.receive_payload(self.flow_events, transfer)
         self.assertEqual(message.state, "done", message.error_text)
         old, new = self.contracts(employee)
         self.assertEqual((old.date_end, old.state), (date(2025, 3, 16), "close"))
@@ -106,7 +106,7 @@ class TestWorkforceLifecycle(PayrollCase):
         self.assertEqual(
             moved.contract_id, new, "validated hours move, they are not deleted"
         )
-        again = self.receive(self.flow_events, transfer, "evt-transfer-again")
+        again = self.receive_payload(self.flow_events, transfer, "evt-transfer-again")
         self.assertEqual(again.state, "done")
         self.assertEqual(len(self.contracts(employee)), 2, "a replay splits nothing")
 
@@ -156,7 +156,9 @@ class TestWorkforceLifecycle(PayrollCase):
         self.assertEqual(later.state, "done", later.error_text)
         self.assertEqual(employee.name, "Finn Olsen-Berg")
         self.assertEqual(employee.departure_date, date(2025, 4, 30))
-        stale = self.receive(self.flow_events, {**update, "event_id": "old-again"})
+        stale = self.receive_payload(
+            self.flow_events, {**update, "event_id": "old-again"}
+        )
         self.assertEqual(stale.state, "done")
         self.assertEqual(employee.name, "Finn Olsen-Berg", "a stale event is skipped")
 
@@ -168,7 +170,7 @@ class TestWorkforceLifecycle(PayrollCase):
             "2025-03-03",
             leave={"type": "Parental leave", "expected_return": "2025-04-07"},
         )
-        self.assertEqual(self.receive(self.flow_events, start).state, "done")
+        self.assertEqual(self.receive_payload(self.flow_events, start).state, "done")
         leave_type = self.env.ref("healthcare_integration_payroll.leave_type_absence")
         leaves = self.env["hr.leave"].search(
             [
@@ -181,7 +183,7 @@ class TestWorkforceLifecycle(PayrollCase):
             (date(2025, 3, 3), date(2025, 4, 6), "validate"),
         )
         back = self.event("leave_end", "E7007", "2025-03-24")
-        self.assertEqual(self.receive(self.flow_events, back).state, "done")
+        self.assertEqual(self.receive_payload(self.flow_events, back).state, "done")
         self.assertEqual(leaves.state, "cancel")
         taken = self.env["hr.leave"].search(
             [
@@ -194,7 +196,9 @@ class TestWorkforceLifecycle(PayrollCase):
             (taken.request_date_from, taken.request_date_to),
             (date(2025, 3, 3), date(2025, 3, 23)),
         )
-        self.assertEqual(self.receive(self.flow_events, back, "again").state, "done")
+        self.assertEqual(
+            self.receive_payload(self.flow_events, back, "again").state, "done"
+        )
         self.assertEqual(
             self.env["hr.leave"].search_count(
                 [("employee_id", "=", employee.id), ("state", "=", "validate")]
@@ -211,7 +215,7 @@ class TestWorkforceLifecycle(PayrollCase):
             "2025-03-14",
             termination={"reason": "Resigned", "note": "Moving abroad"},
         )
-        message = self.receive(self.flow_events, termination)
+        message = self.receive_payload(self.flow_events, termination)
         self.assertEqual(message.state, "done", message.error_text)
         self.assertFalse(employee.active)
         self.assertEqual(employee.departure_date, date(2025, 3, 14))
@@ -222,7 +226,7 @@ class TestWorkforceLifecycle(PayrollCase):
         )
         rehire = self.hire_event("E7008", "Hugo Lang", effective="2025-06-02")
         rehire["event_type"] = "rehire"
-        self.assertEqual(self.receive(self.flow_events, rehire).state, "done")
+        self.assertEqual(self.receive_payload(self.flow_events, rehire).state, "done")
         self.assertTrue(employee.active)
         self.assertFalse(employee.departure_date)
         self.assertEqual(len(self.contracts(employee)), 2)
@@ -230,7 +234,7 @@ class TestWorkforceLifecycle(PayrollCase):
     def test_unknown_cost_centre_is_a_mapping_exception(self):
         event = self.hire_event("E7009", "Ivy Chen")
         event["assignment"]["department"] = {"code": "LAB", "cost_center": "CC-NOPE"}
-        message = self.receive(self.flow_events, event)
+        message = self.receive_payload(self.flow_events, event)
         self.assertEqual(message.state, "dead")
         self.assertEqual(
             (message.error_class, message.exception_kind), ("business", "mapping")
@@ -318,7 +322,7 @@ class TestWorkforceLifecycle(PayrollCase):
             (date.today().replace(year=date.today().year + 1)).isoformat(),
             termination={"reason": "Retired"},
         )
-        self.assertEqual(self.receive(self.flow_events, future).state, "done")
+        self.assertEqual(self.receive_payload(self.flow_events, future).state, "done")
         self.assertTrue(employee.active, "not before the departure date")
         employee.sudo().departure_date = date(2025, 1, 31)
         self.env["hr.employee"]._cron_hc_archive_departed()

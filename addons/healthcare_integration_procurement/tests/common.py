@@ -1,32 +1,17 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import importlib.util
-import json
-import os
-from contextlib import contextmanager
 from pathlib import Path
 
 from odoo import Command
 from odoo.tests.common import HttpCase, TransactionCase
 
-from odoo.addons.healthcare_integration_core.tests.common import SimulatorMixin
-from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.healthcare_integration_core.tests.common import (
+    HcTestMixin,
+    SimulatorMixin,
+    load_simulator_module,
+)
 
 DATA = Path(__file__).parent / "data"
-
-
-def load_procurement_simulator():
-    """The suite's tests/simulators/procurement_simulator.py (or the file named
-    by HC_PROCUREMENT_SIMULATOR)."""
-    default = (
-        Path(__file__).resolve().parents[3]
-        / "tests/simulators/procurement_simulator.py"
-    )
-    path = Path(os.environ.get("HC_PROCUREMENT_SIMULATOR", default))
-    spec = importlib.util.spec_from_file_location("hc_procurement_simulator", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # (key, name, buyer code, GTIN of the tests, supplier code, price, tracking)
@@ -106,14 +91,14 @@ PRODUCTS = [
 ]
 
 
-class ProcurementMixin(SimulatorMixin):
+class ProcurementMixin(HcTestMixin, SimulatorMixin):
     """Two suppliers on a real procurement simulator: X12 and JSON, every flow bound."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        module = load_procurement_simulator()
+        module = load_simulator_module("procurement_simulator.py")
         cls.sim = module.start(name="procurement-test", webhook_secret="hook-secret")
         cls.addClassCleanup(cls.sim.stop)
         cls.sim_module = module
@@ -246,30 +231,6 @@ class ProcurementMixin(SimulatorMixin):
 
     def flow(self, backend, name):
         return self.flows[(backend, name)]
-
-    @contextmanager
-    def jobs(self):
-        with trap_jobs() as trap:
-            yield trap
-
-    def run_jobs(self, trap, rounds=20):
-        for _round in range(rounds):
-            if not trap.enqueued_jobs:
-                return
-            trap.perform_enqueued_jobs()
-        raise AssertionError("jobs kept requeueing themselves")
-
-    def ingest(self, flow, body, key=None):
-        if not isinstance(body, bytes):
-            body = (
-                json.dumps(body).encode()
-                if not isinstance(body, str)
-                else body.encode()
-            )
-        with self.jobs() as trap:
-            ingested = self.env["hc.inbound"]._ingest(flow, body, key)
-            self.run_jobs(trap)
-        return self.env["hc.message"].browse(ingested.id)
 
     def order(self, supplier, lines, confirm=True):
         """A purchase order of [(product key, qty, price)]; confirmed, jobs run."""

@@ -19,7 +19,7 @@ class TestAckIn(ProcurementCase):
     """Acknowledgements: accepted, backordered, rejected, changed, substituted."""
 
     def ack_855(self, order):
-        return self.ingest(
+        return self.receive_payload(
             self.flow("x12", "ack_in_x12"),
             self.data("855_po_ack.edi", **{"{PO}": order.name}),
         )
@@ -98,7 +98,7 @@ class TestAckIn(ProcurementCase):
         self.assertEqual(self.line(order, 6).hc_confirmed_date, dt.date(2024, 3, 26))
         self.assertEqual(self.line(order, 6).date_planned.date(), dt.date(2024, 3, 26))
         # the same acknowledgement sent again changes nothing
-        again = self.ingest(
+        again = self.receive_payload(
             self.flow("x12", "ack_in_x12"),
             self.data("855_po_ack.edi", **{"{PO}": order.name}),
             key="855-resent",
@@ -133,19 +133,19 @@ class TestAckIn(ProcurementCase):
                 }
             ],
         }
-        message = self.ingest(flow, ack)
+        message = self.receive_payload(flow, ack)
         self.assertEqual(
             (message.state, message.exception_kind), ("dead", "unknown_order")
         )
         order = self.order(self.supplier_json, SAMPLE_LINES[:1])
         order.button_cancel()
-        message = self.ingest(flow, dict(ack, po_number=order.name))
+        message = self.receive_payload(flow, dict(ack, po_number=order.name))
         self.assertEqual(
             (message.state, message.exception_kind), ("dead", "cancelled_order")
         )
         # an order of another supplier is unknown to this backend
         other = self.order(self.supplier_x12, SAMPLE_LINES[:1])
-        message = self.ingest(flow, dict(ack, po_number=other.name))
+        message = self.receive_payload(flow, dict(ack, po_number=other.name))
         self.assertEqual(message.exception_kind, "unknown_order")
 
     def test_json_ack_lines_by_number_and_item(self):
@@ -162,7 +162,7 @@ class TestAckIn(ProcurementCase):
                 }
             ],
         }
-        message = self.ingest(flow, wrong)
+        message = self.receive_payload(flow, wrong)
         self.assertEqual(message.exception_kind, "line_mismatch")
         good = {
             "po_number": order.name,
@@ -184,7 +184,7 @@ class TestAckIn(ProcurementCase):
                 },
             ],
         }
-        message = self.ingest(flow, good)
+        message = self.receive_payload(flow, good)
         self.assertEqual(message.state, "done", message.error_text)
         self.assertEqual(message._linked_record(), order)
         self.assertEqual(self.line(order, 2).product_qty, 12)
@@ -200,7 +200,7 @@ class TestAckIn(ProcurementCase):
                 }
             ],
         }
-        message = self.ingest(flow, over)
+        message = self.receive_payload(flow, over)
         self.assertEqual(message.exception_kind, "over_confirmed")
 
     def test_ubl_order_response(self):
@@ -208,7 +208,7 @@ class TestAckIn(ProcurementCase):
             self.supplier_json,
             [("gloves", 20, 8.75), ("syringe", 10, 14.2), ("mask", 5, 6.4)],
         )
-        message = self.ingest(
+        message = self.receive_payload(
             self.flow("json", "ack_in_ubl"),
             self.data("ubl_order_response.xml", **{"{PO}": order.name}),
         )
@@ -222,7 +222,7 @@ class TestAckIn(ProcurementCase):
         self.assertEqual(order.hc_ack_reference, "SO-9931")
 
     def test_bad_document_is_a_validation_failure(self):
-        message = self.ingest(self.flow("json", "ack_in"), {"lines": []})
+        message = self.receive_payload(self.flow("json", "ack_in"), {"lines": []})
         self.assertEqual((message.state, message.error_class), ("dead", "validation"))
 
     def test_a_buyer_without_integration_rights_confirms_and_decides(self):

@@ -17,7 +17,7 @@ class TestAsnAndReceipt(ProcurementCase):
     """Ship notices prefill the receipt; a validated receipt goes back out."""
 
     def asn_856(self, order, asn="ASN-T-1"):
-        return self.ingest(
+        return self.receive_payload(
             self.flow("x12", "asn_in_x12"),
             self.data("856_asn_serials.edi", **{"{PO}": order.name, "{ASN}": asn}),
         )
@@ -51,7 +51,7 @@ class TestAsnAndReceipt(ProcurementCase):
         # gauze was not shipped: nothing prefilled
         self.assertFalse(self.move(order, 3).quantity)
         # the same ship notice again changes nothing
-        again = self.ingest(
+        again = self.receive_payload(
             self.flow("x12", "asn_in_x12"),
             self.data(
                 "856_asn_serials.edi", **{"{PO}": order.name, "{ASN}": "ASN-T-1"}
@@ -65,7 +65,7 @@ class TestAsnAndReceipt(ProcurementCase):
     def test_serial_count_must_match(self):
         order = self.order(self.supplier_x12, LINES)
         body = self.data("856_asn_serials.edi", **{"{PO}": order.name, "{ASN}": "A-3"})
-        message = self.ingest(
+        message = self.receive_payload(
             self.flow("x12", "asn_in_x12"), body.replace(b"SN1**2*EA", b"SN1**3*EA")
         )
         self.assertEqual(
@@ -77,7 +77,7 @@ class TestAsnAndReceipt(ProcurementCase):
         order = self.order(
             self.supplier_json, [("iv_set", 10, 212.16), ("pump", 1, 1450.0)]
         )
-        message = self.ingest(
+        message = self.receive_payload(
             self.flow("json", "asn_in_ubl"),
             self.data("ubl_despatch_advice.xml", **{"{PO}": order.name}),
         )
@@ -85,7 +85,7 @@ class TestAsnAndReceipt(ProcurementCase):
         self.assertEqual(self.move(order, 1).move_line_ids.lot_name, "IV26-0311")
         self.assertEqual(self.move(order, 1).quantity, 6)
         self.assertEqual(self.move(order, 2).move_line_ids.lot_name, "NBP3K-900001")
-        message = self.ingest(
+        message = self.receive_payload(
             self.flow("json", "asn_in"),
             {
                 "shipment_id": "SH-2",

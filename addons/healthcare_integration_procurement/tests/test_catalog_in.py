@@ -131,7 +131,7 @@ class TestCatalogIn(ProcurementCase):
         self.assertEqual((gloves.price, gloves.hc_review_state), (10.60, "ok"))
 
     def test_csv_file_goes_through_the_same_bulk_path(self):
-        message = self.ingest(self.flows[("json", "catalog_file")], CSV)
+        message = self.receive_payload(self.flows[("json", "catalog_file")], CSV)
         self.assertEqual(message.state, "done", message.error_text)
         run = message._linked_record()
         self.assertEqual(run._name, "hc.sync.run")

@@ -39,7 +39,7 @@ class TestInvoiceIn(ProcurementCase):
         template="ubl_invoice.xml",
     ):
         amount1 = float(price1) * qty1
-        return self.ingest(
+        return self.receive_payload(
             self.flow("json", "invoice_in_ubl"),
             self.data(
                 template,
@@ -132,7 +132,7 @@ class TestInvoiceIn(ProcurementCase):
                 "{CURRENCY}": self.company.currency_id.name,
             },
         )
-        message = self.ingest(self.flow("x12", "invoice_in_x12"), body)
+        message = self.receive_payload(self.flow("x12", "invoice_in_x12"), body)
         self.assertEqual(message.state, "done", message.error_text)
         bill = message._linked_record()
         self.assertEqual(bill.hc_match_state, "mismatch")
@@ -166,7 +166,7 @@ class TestInvoiceIn(ProcurementCase):
                 },
             ],
         }
-        message = self.ingest(self.flow("json", "invoice_in"), invoice)
+        message = self.receive_payload(self.flow("json", "invoice_in"), invoice)
         bill = message._linked_record()
         self.assertEqual(message.state, "done", message.error_text)
         self.assertEqual(bill.invoice_origin, order.name)
@@ -192,7 +192,9 @@ class TestInvoiceIn(ProcurementCase):
                 }
             ],
         }
-        bill = self.ingest(self.flow("json", "invoice_in"), invoice)._linked_record()
+        bill = self.receive_payload(
+            self.flow("json", "invoice_in"), invoice
+        )._linked_record()
         self.assertEqual(bill.amount_untaxed, order.amount_untaxed)
         self.assertFalse(bill.invoice_line_ids.purchase_line_id)
         self.assertEqual(bill.hc_match_state, "no_order")

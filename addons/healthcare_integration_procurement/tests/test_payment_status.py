@@ -68,7 +68,7 @@ class TestPaymentStatus(ProcurementCase):
 
     def test_status_from_finance_is_kept_with_its_source(self):
         bill = self.bill("B-3")
-        message = self.ingest(
+        message = self.receive_payload(
             self.flows[("json", "payment_status_in")],
             {
                 "invoice_number": "B-3",
@@ -90,7 +90,7 @@ class TestPaymentStatus(ProcurementCase):
             bill.payment_state, "not_paid", "Odoo's own state is untouched"
         )
         self.assertIn("PAYRUN-77", bill.message_ids[0].body)
-        unknown = self.ingest(
+        unknown = self.receive_payload(
             self.flows[("json", "payment_status_in")],
             {"invoice_number": "NOPE", "status": "paid"},
         )

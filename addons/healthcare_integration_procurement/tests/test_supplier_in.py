@@ -54,7 +54,7 @@ class TestSupplierIn(ProcurementCase):
         return self.env["res.partner"].search([(k, "=", v) for k, v in domain.items()])
 
     def test_new_supplier_with_addresses_banks_and_terms(self):
-        message = self.ingest(self.flow_in, supplier())
+        message = self.receive_payload(self.flow_in, supplier())
         self.assertEqual(message.state, "done", message.error_text)
         partner = message._linked_record()
         self.assertEqual(partner.name, "Cardinal Surgical BV")
@@ -74,7 +74,7 @@ class TestSupplierIn(ProcurementCase):
         )
         self.assertEqual(crosswalk["SUP-9001"].record_ref, partner)
         # sent again: the same partner, no duplicate child or bank account
-        again = self.ingest(self.flow_in, supplier(), key="again")
+        again = self.receive_payload(self.flow_in, supplier(), key="again")
         self.assertEqual(again._linked_record(), partner)
         self.assertEqual(len(partner.child_ids), 1)
         self.assertEqual(len(partner.bank_ids), 1)
@@ -88,7 +88,7 @@ class TestSupplierIn(ProcurementCase):
                 "email": "old@cardinal.example",
             }
         )
-        message = self.ingest(self.flow_in, supplier(gln=None))
+        message = self.receive_payload(self.flow_in, supplier(gln=None))
         self.assertEqual(message._linked_record(), existing)
         self.assertEqual(existing.name, "Cardinal Surgical BV")
         self.assertIn(
@@ -96,7 +96,7 @@ class TestSupplierIn(ProcurementCase):
         )
         # a local edit of a field the platform sends is overwritten, visibly
         existing.email = "local-edit@cardinal.example"
-        self.ingest(self.flow_in, supplier(gln=None), key="next-sync")
+        self.receive_payload(self.flow_in, supplier(gln=None), key="next-sync")
         self.assertEqual(existing.email, "orders@cardinal.example")
         chatter = existing.message_ids.mapped("body")
         self.assertTrue(
@@ -113,10 +113,10 @@ class TestSupplierIn(ProcurementCase):
         by_gln = self.env["res.partner"].create(
             {"name": "Cardinal NL", "global_location_number": "8712345000004"}
         )
-        message = self.ingest(self.flow_in, supplier(vat=None))
+        message = self.receive_payload(self.flow_in, supplier(vat=None))
         self.assertEqual(message._linked_record(), by_gln)
         namesake = self.env["res.partner"].create({"name": "Medline Namesake"})
-        message = self.ingest(
+        message = self.receive_payload(
             self.flow_in,
             supplier(
                 supplier_id="SUP-7",
@@ -130,7 +130,7 @@ class TestSupplierIn(ProcurementCase):
         created = message._linked_record()
         self.assertNotEqual(created, namesake, "never matched by name alone")
         # the crosswalk written for SUP-7 matches it next time
-        message = self.ingest(
+        message = self.receive_payload(
             self.flow_in,
             supplier(
                 supplier_id="SUP-7", name="Medline Namesake BV", vat=None, gln=None
@@ -146,7 +146,7 @@ class TestSupplierIn(ProcurementCase):
         second = self.env["res.partner"].create(
             {"name": "Cardinal B", "vat": "nl 853055289 b01"}
         )
-        message = self.ingest(self.flow_in, supplier())
+        message = self.receive_payload(self.flow_in, supplier())
         self.assertEqual(
             (message.state, message.exception_kind), ("dead", "supplier_conflict")
         )
@@ -169,7 +169,7 @@ class TestSupplierIn(ProcurementCase):
                 "global_location_number": "8712345000004",
             }
         )
-        message = self.ingest(self.flow_in, supplier())
+        message = self.receive_payload(self.flow_in, supplier())
         self.assertEqual(message.exception_kind, "supplier_conflict")
         self.assertIn("BE0403091220", message.error_text)
         self.assertEqual(other.name, "Other company")
@@ -207,7 +207,7 @@ class TestSupplierIn(ProcurementCase):
         self.assertEqual(flow.watermark, "2026-03-01T10:00:02")
 
     def test_screen_keeps_only_the_fields_used(self):
-        message = self.ingest(
+        message = self.receive_payload(
             self.flow_in,
             supplier(contact_birthdate="1970-01-01", internal_rating="B-"),
         )
