@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import psutil
+import psycopg2
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -226,7 +227,7 @@ def queries_per_request(log_path, path):
 # ---------------------------------------------------------------- jobs
 
 
-def wait_until(check, timeout, step=0.5):
+def wait_until(check, timeout, step=0.05):
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
@@ -234,8 +235,29 @@ def wait_until(check, timeout, step=0.5):
         time.sleep(step)
 
 
+_POLL = {}
+
+
+def poll_value(sql):
+    """The first column of ``sql``'s first row, on one kept connection: a
+    psql process per poll would compete with the server for the 2 cores."""
+    if "connection" not in _POLL:
+        conf = hcdev.read_conf()
+        _POLL["connection"] = psycopg2.connect(
+            host=conf["db_host"],
+            port=conf["db_port"],
+            user=conf["db_user"],
+            dbname=DB,
+        )
+        _POLL["connection"].autocommit = True
+    with _POLL["connection"].cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def pending_count(sql):
-    return int(hcdev.psql(DB, sql).stdout.strip() or 0)
+    return int(poll_value(sql) or 0)
 
 
 def drain_rate(count_sql, total, timeout=900):
@@ -334,6 +356,8 @@ def main(argv=None):
             server.stop()
     finally:
         sim.stop()
+        if "connection" in _POLL:
+            _POLL.pop("connection").close()
         if not args.keep_db:
             hcdev.drop_database(DB)
     results["targets"] = check_targets(measures)
@@ -401,11 +425,10 @@ def run_pull(client, flow_id, timeout=1800):
     started = time.monotonic()
 
     def finished():
-        state = hcdev.psql(
-            DB,
+        state = poll_value(
             f"SELECT state FROM hc_sync_run WHERE flow_id = {flow_id} "
-            "ORDER BY id DESC LIMIT 1",
-        ).stdout.strip()
+            "ORDER BY id DESC LIMIT 1"
+        )
         return state in ("done", "dead")
 
     wait_until(finished, timeout)

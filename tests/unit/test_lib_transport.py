@@ -486,3 +486,63 @@ def test_untrusted_server_is_a_non_retryable_tls_error(mtls_server, pki, private
         transport.send(cfg, "GET", "/x", None)
     assert not retry.classify_exception(info.value).retryable
     assert list(private_tmp.iterdir()) == []
+
+
+# ---------------------------------------------------------------- pooled sessions
+
+
+class KeepAliveHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive; sets a cookie on every answer."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.seen.append(
+            {"port": self.client_address[1], "cookie": self.headers.get("Cookie")}
+        )
+        self.send_response(200)
+        self.send_header("Set-Cookie", "session=partner-state; Path=/")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+
+@pytest.fixture
+def keep_alive_url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeepAliveHandler)
+    server.daemon_threads = True
+    server.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        transport.close_pooled_sessions()
+        server.shutdown()
+        server.server_close()
+
+
+def test_pooled_session_reuses_the_connection_and_keeps_no_cookie(keep_alive_url):
+    server, url = keep_alive_url
+    cfg = _cfg(url)
+    for _n in range(3):
+        session = transport.pooled_session(cfg)
+        result = transport.send(cfg, "POST", "/orders", b"{}", session=session)
+        assert result.status == 200
+    assert len({seen["port"] for seen in server.seen}) == 1
+    assert [seen["cookie"] for seen in server.seen] == [None, None, None]
+
+
+def test_pooled_session_is_per_partner_and_never_shared_with_certificates():
+    plain = _cfg("http://127.0.0.1:9/")
+    assert transport.pooled_session(plain) is transport.pooled_session(plain)
+    assert transport.pooled_session(plain) is not transport.pooled_session(
+        _cfg("http://127.0.0.1:10/")
+    )
+    assert transport.pooled_session(_cfg(plain.base_url, ca_bundle_pem="x")) is None
+    assert transport.pooled_session(_cfg(plain.base_url, client_cert_pem="x")) is None
+    transport.close_pooled_sessions()

@@ -287,7 +287,15 @@ class HcBackend(models.Model):
         self._check_environment()
         cfg = self._transport_config()
         token = self._oauth_token(cfg) if self.auth_type == "oauth2" else None
-        return transport.send(cfg, method, path, body, headers=headers, token=token)
+        return transport.send(
+            cfg,
+            method,
+            path,
+            body,
+            headers=headers,
+            token=token,
+            session=transport.pooled_session(cfg),
+        )
 
     def _check_environment(self):
         """Refuse to call a production backend from a non-production database."""

@@ -195,6 +195,7 @@ class HcSyncRun(models.Model):
         if self.backend_id._is_file_transport():
             return self._pull_files()
         handler = flow._handler()
+        record_only = self._records_only(handler)
         cursor, fetched = self.cursor or None, 0
         while fetched < PAGES_PER_JOB:
             try:
@@ -205,7 +206,7 @@ class HcSyncRun(models.Model):
                 UserError,
             ) as exc:
                 return self._page_failed(exc)
-            self._create_chunk(page)
+            self._create_chunk(page, handler if record_only else None)
             fetched += 1
             cursor = page.next_cursor
             if not cursor:
@@ -213,8 +214,19 @@ class HcSyncRun(models.Model):
                 self._progress()
                 return f"{self.page_count} pages"
         self.sudo().cursor = cursor
+        if record_only:
+            self._progress()
         self._enqueue_pull()
         return f"{fetched} pages, more to come"
+
+    def _records_only(self, handler):
+        """Whether the flow's pages are only recorded: a handler that neither
+        decodes nor applies items leaves nothing for a job per page to do."""
+        return (
+            self.flow_id.payload_format == "json"
+            and not handler._hc_overrides("decode")
+            and not handler._hc_overrides("process_items")
+        )
 
     def _pull_files(self):
         """A pull from a file backend: each new file is one inbound message."""
@@ -261,25 +273,35 @@ class HcSyncRun(models.Model):
         self._progress()
         return text
 
-    def _create_chunk(self, page):
+    def _create_chunk(self, page, recording_handler=None):
+        """The page's chunk message, queued for processing; or, given the
+        handler of a flow that only records pages, done at once."""
         sequence = self.page_count + 1
         body = json.dumps(page.items, ensure_ascii=False).encode()
         messages = self.env["hc.message"]
-        chunk = messages.create(
-            messages._base_vals(
-                self.flow_id,
-                run_id=self.id,
-                run_sequence=sequence,
-                run_watermark=page.watermark or "",
-                correlation_id=self.correlation_id,
-                idempotency_key=f"{self.name}/{sequence}",
-                payload_size=len(body),
-                state=st.QUEUED,
-                http_method="GET",
-            )
+        values = messages._base_vals(
+            self.flow_id,
+            run_id=self.id,
+            run_sequence=sequence,
+            run_watermark=page.watermark or "",
+            correlation_id=self.correlation_id,
+            idempotency_key=f"{self.name}/{sequence}",
+            payload_size=len(body),
+            state=st.QUEUED,
+            http_method="GET",
         )
+        if recording_handler is not None:
+            counts = recording_handler.process_items(messages, page.items)
+            values.update(
+                self._record_chunk(messages, counts),
+                state=st.DONE,
+                done_at=fields.Datetime.now(),
+                duration_ms=0,
+            )
+        chunk = messages.create(values)
         chunk._store_payload(REQUEST, body)
-        chunk._enqueue()
+        if recording_handler is None:
+            chunk._enqueue()
         self.sudo().page_count = sequence
         return chunk
 

@@ -11,6 +11,7 @@ named ``hc.test.<random>`` and deleted when the test class ends.
 import os
 import socket
 import threading
+import time
 import uuid
 
 import pika
@@ -123,8 +124,15 @@ class BrokerCase(HcCase):
                 return got
             got.append((method, properties, body))
 
-    def depth(self, queue):
-        return self.channel.queue_declare(queue, passive=True).method.message_count
+    def depth(self, queue, settles_at=None, timeout=5.0):
+        """Messages in ``queue``; with ``settles_at``, polled until it holds
+        that many (or ``timeout``): RabbitMQ dead-letters asynchronously."""
+        deadline = time.monotonic() + timeout
+        while True:
+            count = self.channel.queue_declare(queue, passive=True).method.message_count
+            if settles_at in (None, count) or time.monotonic() > deadline:
+                return count
+            time.sleep(0.05)
 
     def bind_inbound(self, flow_type_xmlid="flow_type_receive", **values):
         """An inbound flow on the broker, its queue declared; (flow, spec)."""

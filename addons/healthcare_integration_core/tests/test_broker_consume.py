@@ -181,7 +181,7 @@ class TestBrokerConsume(BrokerCase):
         ):
             self.assertEqual(self.consume(expected=2), [REJECT, REJECT])
         self.assertFalse(self.messages(flow), "nothing of them is stored")
-        self.assertEqual(self.depth(spec.dead_letter_queue), 2)
+        self.assertEqual(self.depth(spec.dead_letter_queue, settles_at=2), 2)
         self.env["hc.webhook.refusal"]._write_counts()
         refusals = self.env["hc.webhook.refusal"].search(
             [("backend_code", "=", self.broker.code)]

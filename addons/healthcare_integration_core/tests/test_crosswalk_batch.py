@@ -185,6 +185,40 @@ class TestBatch(HcCase):
         self.assertEqual(rerun.state, "done")
         self.assertEqual(self.flow_batch.watermark, "2026-11-05T00:00:00Z")
 
+    def test_record_only_pull_needs_no_job_per_page(self):
+        flow = self.env["hc.flow"].create(
+            {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive_pull"
+                ).id,
+                "name": "Recorded feed",
+                "code": "recorded_feed",
+                "backend_id": self.backend.id,
+                "endpoint": "/feeds/recorded",
+                "batch_page_size": 2,
+            }
+        )
+        self.sim.set_feed(
+            "recorded",
+            [{"id": str(n), "updated_at": f"2026-11-0{n}"} for n in range(1, 6)],
+            page_size=2,
+        )
+        with self.jobs() as trap:
+            flow.action_run_batch()
+            trap.assert_jobs_count(1)  # the pull
+            trap.perform_enqueued_jobs()
+            self.assertFalse(trap.enqueued_jobs, "no job per page")
+        run = self.env["hc.sync.run"].search([("flow_id", "=", flow.id)])
+        self.assertEqual(run.state, "done")
+        self.assertEqual((run.page_count, run.pages_done, run.count_skipped), (3, 3, 5))
+        self.assertEqual(flow.watermark, "2026-11-05")
+        chunks = run.message_ids
+        self.assertEqual(set(chunks.mapped("state")), {"done"})
+        self.assertEqual(
+            [json.loads(chunk._body()) for chunk in chunks.sorted("run_sequence")][-1],
+            [{"id": "5", "updated_at": "2026-11-05"}],
+        )
+
 
 class TestPushBatch(HcCase):
     def test_push_run_advances_watermark_past_delivered_pages_only(self):
