@@ -320,8 +320,11 @@ class HcSyncRun(models.Model):
     def _chunk_finished(self, chunk):
         """A page became final: queue (once) the run's progress."""
         self.ensure_one()
+        # after the run's queued pages: one progress job then serves them all
+        # (the identity key keeps a single one pending), not one per page
         self.sudo().with_delay(
             channel="root.hc_batch",
+            priority=(self.flow_id.priority or 10) + 10,
             identity_key=f"hc-sync-run-progress-{self.id}",
             description=_("Integration run progress %s", self.name),
         )._progress()
