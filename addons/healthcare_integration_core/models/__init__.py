@@ -21,6 +21,7 @@ from . import hc_inbound
 from . import hc_inbound_store
 from . import hc_ordering
 from . import hc_x12
+from . import hc_sync_run_pull
 from . import hc_sync_run
 from . import hc_sync_issue
 from . import hc_maintenance

@@ -1,21 +1,14 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 import logging
 import uuid
 
-import requests
-
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
-from ..lib import filetransport, retry, schema
 from ..lib import states as st
-from .hc_payload import REQUEST
 
 _logger = logging.getLogger(__name__)
 
-PAGES_PER_JOB = 50
 COUNT_KEYS = ("created", "updated", "skipped", "failed")
 
 
@@ -26,9 +19,11 @@ class HcSyncRun(models.Model):
     handler's ``process_items``, or an outbound page delivered like any
     message). The flow's watermark advances past the pages done in order,
     never past a failed one; the run sums up once every page is final.
+    Pulling pages lives in ``hc.sync.run.pull``.
     """
 
     _name = "hc.sync.run"
+    _inherit = ["hc.sync.run.pull"]
     _description = "Integration Sync Run"
     _order = "id desc"
 
@@ -163,147 +158,6 @@ class HcSyncRun(models.Model):
         run.page_count = count
         run._progress()
         return run
-
-    def _enqueue_pull(self):
-        self.ensure_one()
-        flow = self.flow_id
-        self.with_user(self.env["hc.message"]._processing_user()).with_company(
-            self.company_id
-        ).with_delay(
-            channel=flow.channel or "root.hc_batch",
-            priority=flow.priority or 10,
-            description=_("Integration pull %(name)s (%(flow)s)")
-            % {"name": self.name, "flow": flow.display_name},
-        )._pull()
-
-    # ------------------------------------------------------------------ pulling
-
-    def _pull(self):
-        """queue_job entry point: fetch pages, one chunk message per page.
-
-        A job fetches at most PAGES_PER_JOB pages, then queues the next job
-        from the cursor it reached: each transaction stays small and a crash
-        resumes from the last committed page.
-        """
-        self.ensure_one()
-        if self.state != st.RUNNING or self.pull_finished:
-            return "nothing to do"
-        flow = self.flow_id
-        if flow._is_paused():
-            self._close(st.DEAD, _("flow or backend paused during the pull"))
-            return "paused"
-        if self.backend_id._is_file_transport():
-            return self._pull_files()
-        handler = flow._handler()
-        record_only = self._records_only(handler)
-        cursor, fetched = self.cursor or None, 0
-        while fetched < PAGES_PER_JOB:
-            try:
-                page = handler.fetch_page(self, cursor)
-            except (
-                requests.RequestException,
-                schema.PayloadValidationError,
-                UserError,
-            ) as exc:
-                return self._page_failed(exc)
-            self._create_chunk(page, handler if record_only else None)
-            fetched += 1
-            cursor = page.next_cursor
-            if not cursor:
-                self.sudo().write({"pull_finished": True, "cursor": False})
-                self._progress()
-                return f"{self.page_count} pages"
-        self.sudo().cursor = cursor
-        if record_only:
-            self._progress()
-        self._enqueue_pull()
-        return f"{fetched} pages, more to come"
-
-    def _records_only(self, handler):
-        """Whether the flow's pages are only recorded: a handler that neither
-        decodes nor applies items leaves nothing for a job per page to do."""
-        return (
-            self.flow_id.payload_format == "json"
-            and not handler._hc_overrides("decode")
-            and not handler._hc_overrides("process_items")
-        )
-
-    def _pull_files(self):
-        """A pull from a file backend: each new file is one inbound message."""
-        try:
-            stored, duplicates = self.backend_id._file_pull(self)
-        except filetransport.FileTransportError as exc:
-            self._close(st.DEAD, _("Listing the files failed: %s", exc.reason))
-            return exc.reason
-        self.sudo().write(
-            {
-                "pull_finished": True,
-                "count_created": stored,
-                "count_skipped": duplicates,
-            }
-        )
-        self._close(st.DONE)
-        return f"{stored} file(s) stored, {duplicates} already stored"
-
-    def _get_json(self, path):
-        """GET ``path`` on the run's backend and decode the JSON answer."""
-        result = self.backend_id._transport_send(
-            "GET",
-            path,
-            None,
-            {
-                "Accept": "application/json",
-                "X-Correlation-ID": self.correlation_id or "",
-            },
-        )
-        outcome = retry.classify_status(result.status, result.headers)
-        if not outcome.ok:
-            raise UserError(outcome.reason)
-        return schema.load_json(result.body)
-
-    def _page_failed(self, exc):
-        if isinstance(exc, requests.RequestException):
-            reason = retry.classify_exception(exc).reason
-        elif isinstance(exc, schema.PayloadValidationError):
-            reason = "; ".join(exc.errors)
-        else:
-            reason = str(exc)
-        text = _("Page %(n)s: %(reason)s", n=self.page_count + 1, reason=reason)
-        self.sudo().write({"pull_finished": True, "error_text": text})
-        self._progress()
-        return text
-
-    def _create_chunk(self, page, recording_handler=None):
-        """The page's chunk message, queued for processing; or, given the
-        handler of a flow that only records pages, done at once."""
-        sequence = self.page_count + 1
-        body = json.dumps(page.items, ensure_ascii=False).encode()
-        messages = self.env["hc.message"]
-        values = messages._base_vals(
-            self.flow_id,
-            run_id=self.id,
-            run_sequence=sequence,
-            run_watermark=page.watermark or "",
-            correlation_id=self.correlation_id,
-            idempotency_key=f"{self.name}/{sequence}",
-            payload_size=len(body),
-            state=st.QUEUED,
-            http_method="GET",
-        )
-        if recording_handler is not None:
-            counts = recording_handler.process_items(messages, page.items)
-            values.update(
-                self._record_chunk(messages, counts),
-                state=st.DONE,
-                done_at=fields.Datetime.now(),
-                duration_ms=0,
-            )
-        chunk = messages.create(values)
-        chunk._store_payload(REQUEST, body)
-        if recording_handler is None:
-            chunk._enqueue()
-        self.sudo().page_count = sequence
-        return chunk
 
     # ------------------------------------------------------------------ progress
 
