@@ -11,7 +11,8 @@ from ..lib import filetransport, retry, schema
 from ..lib import states as st
 from .hc_payload import REQUEST
 
-PAGES_PER_JOB = 50
+PAGES_PER_JOB = 50  # pages only recorded
+APPLIED_PAGES_PER_JOB = 10  # pages processed in the pull's job
 
 
 class HcSyncRunPull(models.AbstractModel):
@@ -37,11 +38,13 @@ class HcSyncRunPull(models.AbstractModel):
         )._pull()
 
     def _pull(self):
-        """queue_job entry point: fetch pages, one chunk message per page.
+        """queue_job entry point: fetch pages, one chunk message per page,
+        each processed as it comes.
 
-        A job fetches at most PAGES_PER_JOB pages, then queues the next job
-        from the cursor it reached: each transaction stays small and a crash
-        resumes from the last committed page.
+        A job takes at most APPLIED_PAGES_PER_JOB pages (PAGES_PER_JOB when
+        they are only recorded), then queues the next job from the cursor it
+        reached: each transaction stays small and a crash resumes from the
+        last committed page.
         """
         self.ensure_one()
         if self.state != st.RUNNING or self.pull_finished:
@@ -54,8 +57,9 @@ class HcSyncRunPull(models.AbstractModel):
             return self._pull_files()
         handler = flow._handler()
         record_only = self._records_only(handler)
+        per_job = PAGES_PER_JOB if record_only else APPLIED_PAGES_PER_JOB
         cursor, fetched = self.cursor or None, 0
-        while fetched < PAGES_PER_JOB:
+        while fetched < per_job:
             try:
                 page = handler.fetch_page(self, cursor)
             except (
@@ -64,7 +68,9 @@ class HcSyncRunPull(models.AbstractModel):
                 UserError,
             ) as exc:
                 return self._page_failed(exc)
-            self._create_chunk(page, handler if record_only else None)
+            chunk = self._create_chunk(page, handler if record_only else None)
+            if not record_only:
+                self._apply_chunk(chunk)
             fetched += 1
             cursor = page.next_cursor
             if not cursor:
@@ -72,10 +78,19 @@ class HcSyncRunPull(models.AbstractModel):
                 self._progress()
                 return f"{self.page_count} pages"
         self.sudo().cursor = cursor
-        if record_only:
-            self._progress()
+        self._progress()
         self._enqueue_pull()
         return f"{fetched} pages, more to come"
+
+    def _apply_chunk(self, chunk):
+        """Process a page in the pull's job, as its own job would: in a
+        savepoint, its outcome (done, failed, retried later) on its message.
+
+        A job per page would cost more than most pages' processing (queue_job
+        dispatches jobs of a channel one after another).
+        """
+        traced = chunk.with_context(hc_trace=chunk.traceparent)
+        return traced.env["hc.inbound"]._process(traced)
 
     def _records_only(self, handler):
         """Whether the flow's pages are only recorded: a handler that neither
@@ -132,8 +147,8 @@ class HcSyncRunPull(models.AbstractModel):
         return text
 
     def _create_chunk(self, page, recording_handler=None):
-        """The page's chunk message, queued for processing; or, given the
-        handler of a flow that only records pages, done at once."""
+        """The page's chunk message, to be processed; or, given the handler of
+        a flow that only records pages, done at once."""
         sequence = self.page_count + 1
         body = json.dumps(page.items, ensure_ascii=False).encode()
         messages = self.env["hc.message"]
@@ -158,7 +173,5 @@ class HcSyncRunPull(models.AbstractModel):
             )
         chunk = messages.create(values)
         chunk._store_payload(REQUEST, body)
-        if recording_handler is None:
-            chunk._enqueue()
         self.sudo().page_count = sequence
         return chunk

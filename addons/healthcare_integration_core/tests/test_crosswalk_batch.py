@@ -1,8 +1,10 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+from unittest.mock import patch
 
 from odoo.addons.healthcare_integration_core.exceptions import HcMappingError
+from odoo.addons.healthcare_integration_core.models import hc_sync_run_pull
 
 from .common import HcCase
 
@@ -149,16 +151,15 @@ class TestBatch(HcCase):
 
     def test_run_closes_when_its_progress_ran_between_pages(self):
         self.sim.set_feed("items", self.items("OK", "OK", "OK"), page_size=2)
-        with self.jobs() as trap:
+        with (
+            patch.object(hc_sync_run_pull, "APPLIED_PAGES_PER_JOB", 1),
+            self.jobs() as trap,
+        ):
             run = self.flow_batch._run_batch()
-            trap.perform_enqueued_jobs()  # the pull: two pages queued
-            first, second = run.message_ids.sorted("run_sequence")
-            first._run_job()
-            run._progress()  # as the runner does after each page
+            trap.perform_enqueued_jobs()  # the first pull job: one page
             self.assertEqual((run.state, run.pages_done), ("running", 1))
-            second._run_job()
-            run._progress()
-        self.assertEqual(run.state, "done")
+            self.run_jobs(trap)  # the next pull job, and the progress job
+        self.assertEqual((run.state, run.pages_done), ("done", 2))
         self.assertEqual(run.count_skipped, 3)
 
     def test_watermark_not_advanced_past_a_failed_chunk(self):
