@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
 from ..lib import states as st
 from .hc_payload import REQUEST
 
@@ -89,7 +91,11 @@ class HcMessageRuntime(models.AbstractModel):
         """queue_job entry point: one step of one message."""
         self.ensure_one()
         if not self._lock():
-            return "locked by another job"
+            # the holder may be a transaction that is not this message's job
+            # (a waker, a send): returning would leave the message without one
+            raise RetryableJobError(
+                "message locked by another transaction", seconds=1, ignore_retry=True
+            )
         current = self.env.context.get("job_uuid")
         if current and self.job_uuid and current != self.job_uuid:
             return "superseded by a newer job"

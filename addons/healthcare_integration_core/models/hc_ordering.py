@@ -96,7 +96,7 @@ class HcOrdering(models.AbstractModel):
 
         Waking must never fail the job that settled the head of the key (its
         partner call is done): when the follower is busy or was changed since
-        this transaction began, it is left to its own next look.
+        this transaction began, a job is queued to look again a second later.
         """
         try:
             with self.env.cr.savepoint():
@@ -111,6 +111,9 @@ class HcOrdering(models.AbstractModel):
             if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
                 raise
             message.invalidate_recordset()
+            # the holder may not be the follower's own job: a job that leaves
+            # its row alone makes sure it looks again (superseded if it has one)
+            self.env["hc.job.store"]._store([message._job_spec(delay=1)])
 
     @api.model
     def _release_stalled(self):

@@ -13,6 +13,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.healthcare_integration_core.lib import transport
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import HcCase, SimulatorMixin
@@ -170,6 +171,51 @@ class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
     @staticmethod
     def killed_during_the_call(*_args, **_kwargs):
         raise KeyboardInterrupt("worker killed during the call")
+
+    def test_a_job_that_finds_its_message_locked_runs_again(self):
+        """Returning would leave the message queued with no job (an ordered
+        key stalled behind it): the job is retried instead."""
+        with self.committed() as env, trap_jobs():
+            backend = env["hc.backend"].create(
+                {
+                    "name": "Locked",
+                    "code": f"crash_{uuid.uuid4().hex[:8]}",
+                    "base_url": self.sim.url,
+                }
+            )
+            flow = env["hc.flow"].create(
+                {
+                    "flow_type_id": env.ref(
+                        "healthcare_integration_core.flow_type_send"
+                    ).id,
+                    "name": "Locked out",
+                    "code": "locked_out",
+                    "backend_id": backend.id,
+                    "endpoint": "/api/orders",
+                }
+            )
+            message_id = flow._send({"order": "LOCKED-1"}).id
+        try:
+            with self.registry.cursor() as holder:
+                holder.execute(
+                    "SELECT id FROM hc_message WHERE id = %s FOR NO KEY UPDATE",
+                    (message_id,),
+                )
+                with (
+                    self.assertRaises(RetryableJobError) as caught,
+                    self.committed() as env,
+                ):
+                    env["hc.message"].browse(message_id)._run_job()
+                self.assertTrue(caught.exception.ignore_retry)
+            with self.committed() as env:
+                message = env["hc.message"].browse(message_id)
+                self.assertEqual(message.state, "queued")
+                self.assertEqual(message._run_job(), "done")
+        finally:
+            with self.committed() as env:
+                env["hc.message"].browse(message_id).unlink()
+                env["hc.flow"].search([("backend_id.code", "like", "crash_")]).unlink()
+                env["hc.backend"].search([("code", "like", "crash_")]).unlink()
 
 
 class TestOrderedReplay(HcCase):
