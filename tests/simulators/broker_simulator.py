@@ -19,7 +19,6 @@ import html
 import json
 import logging
 import os
-import signal
 import sys
 import threading
 import time
@@ -327,14 +326,7 @@ def main(argv=None):
     except OSError as exc:
         _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
         return 1
-    stopped = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_args: stopped.set())
-    sim.start()
-    print(f"broker simulator {sim.name} listening on {sim.url}", flush=True)
-    stopped.wait()
-    sim.stop()
-    return 0
+    return base.serve_until_signalled(sim, "broker simulator")
 
 
 if __name__ == "__main__":

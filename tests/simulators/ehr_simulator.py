@@ -277,16 +277,7 @@ def main(argv=None):
         format="%(asctime)s ehr-sim %(levelname)s %(message)s",
     )
     sim = EhrSimulator(args.host, args.port, args.name, args.webhook_secret)
-    stopped = threading.Event()
-    for signum in (ps.signal.SIGINT, ps.signal.SIGTERM):
-        ps.signal.signal(signum, lambda *_args: stopped.set())
-    sim.start()
-    if args.state_file:
-        ps.write_state_file(args.state_file, sim)
-    print(f"EHR simulator {sim.name} listening on {sim.url}", flush=True)
-    stopped.wait()
-    sim.stop()
-    return 0
+    return ps.serve_until_signalled(sim, "EHR simulator", args.state_file)
 
 
 if __name__ == "__main__":

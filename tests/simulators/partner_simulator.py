@@ -1011,6 +1011,25 @@ def write_state_file(path, sim):
     os.replace(temporary, path)
 
 
+def serve_until_signalled(sim, label, state_file=None, page=""):
+    """Start ``sim``, say where it listens, serve until SIGINT or SIGTERM,
+    stop it; the exit status. Every simulator's ``main`` ends with it, e.g.::
+
+        return serve_until_signalled(EamSimulator(...), "EAM simulator")
+    """
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_args: stopped.set())
+    sim.start()
+    if state_file:
+        write_state_file(state_file, sim)
+    print(f"{label} {sim.name} listening on {sim.url}{page}", flush=True)
+    stopped.wait()
+    _logger.info("stopping")
+    sim.stop()
+    return 0
+
+
 def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(
@@ -1023,20 +1042,11 @@ def main(argv=None):
     except OSError as exc:
         _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
         return 1
-    stopped = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_args: stopped.set())
-    sim.start()
-    if args.state_file:
-        write_state_file(args.state_file, sim)
-    print(f"partner simulator {sim.name} listening on {sim.url}", flush=True)
-    stopped.wait()
-    _logger.info("stopping")
-    sim.stop()
+    status = serve_until_signalled(sim, "partner simulator", args.state_file)
     if args.state_file:
         with suppress(FileNotFoundError):
             os.remove(args.state_file)
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import io
 import json
 import logging
 import os
-import signal
 import sys
 import threading
 from decimal import ROUND_HALF_UP, Decimal
@@ -558,14 +557,7 @@ def main(argv=None):
         _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
         return 1
     sim.set_feed(HR_FEED, [], page_size=50)
-    stopped = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_args: stopped.set())
-    sim.start()
-    print(f"payroll simulator {sim.name} listening on {sim.url}", flush=True)
-    stopped.wait()
-    sim.stop()
-    return 0
+    return base.serve_until_signalled(sim, "payroll simulator")
 
 
 if __name__ == "__main__":

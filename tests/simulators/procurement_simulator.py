@@ -403,13 +403,7 @@ def main(argv=None):
         args.port = DEMO_PORT
     base.logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
     sim = start(args.host, args.port, args.name, args.webhook_secret)
-    print(f"procurement simulator {sim.name} listening on {sim.url}{PAGE}", flush=True)
-    stopped = base.threading.Event()
-    for signum in (base.signal.SIGINT, base.signal.SIGTERM):
-        base.signal.signal(signum, lambda *_args: stopped.set())
-    stopped.wait()
-    sim.stop()
-    return 0
+    return base.serve_until_signalled(sim, "procurement simulator", page=PAGE)
 
 
 if __name__ == "__main__":
