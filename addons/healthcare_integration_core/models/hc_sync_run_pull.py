@@ -70,7 +70,10 @@ class HcSyncRunPull(models.AbstractModel):
                 return self._page_failed(exc)
             chunk = self._create_chunk(page, handler if record_only else None)
             if not record_only:
-                self._apply_chunk(chunk)
+                # processed here as its own job would (in a savepoint, its
+                # outcome on its message): a queue job per page would cost
+                # more than most pages' processing
+                chunk._run_job()
             fetched += 1
             cursor = page.next_cursor
             if not cursor:
@@ -81,16 +84,6 @@ class HcSyncRunPull(models.AbstractModel):
         self._progress()
         self._enqueue_pull()
         return f"{fetched} pages, more to come"
-
-    def _apply_chunk(self, chunk):
-        """Process a page in the pull's job, as its own job would: in a
-        savepoint, its outcome (done, failed, retried later) on its message.
-
-        A job per page would cost more than most pages' processing (queue_job
-        dispatches jobs of a channel one after another).
-        """
-        traced = chunk.with_context(hc_trace=chunk.traceparent)
-        return traced.env["hc.inbound"]._process(traced)
 
     def _records_only(self, handler):
         """Whether the flow's pages are only recorded: a handler that neither
