@@ -116,7 +116,7 @@ class HcBackendFile(models.AbstractModel):
             "flow": flow.code if flow else "",
         }
         if flow:
-            values.update(flow._handler().file_name_values(message) or {})
+            values.update(flow._handler().file_name_values(message.sudo()) or {})
         return filetransport.render_name(pattern, values)
 
     # ------------------------------------------------------------------ inbound

@@ -120,7 +120,7 @@ class HcDelivery(models.AbstractModel):
         """(method, path, headers) of the call, with the handler's additions."""
         flow = message.flow_id
         handler = flow._handler() if flow else self.env["hc.handler"]
-        extra = handler.prepare_request(message) or {}
+        extra = handler.prepare_request(message.sudo()) or {}
         method = extra.get("method") or message.http_method or "POST"
         path = extra.get("path") or message.endpoint or "/"
         if (method, path) != (message.http_method, message.endpoint):
@@ -280,7 +280,7 @@ class HcDelivery(models.AbstractModel):
         )
         try:
             with self.env.cr.savepoint():
-                handler.on_delivered(message, reply)
+                handler.on_delivered(message.sudo(), reply)
         except (UserError, ValidationError, schema.PayloadValidationError) as exc:
             message.sudo().error_text = _(
                 "Delivered; the answer was not understood: %s", exc

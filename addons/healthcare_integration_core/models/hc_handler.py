@@ -89,6 +89,11 @@ class HcHandler(models.AbstractModel):
     def prepare_request(self, message):
         """Method, path and extra headers of one outbound message.
 
+        The outbound hooks (this one, ``on_delivered``, ``file_name_values``)
+        run in the delivery job, as the integration processor, and get the
+        message in sudo: what they read or note on its linked record is the
+        integration's bookkeeping, whoever sent the message.
+
         Returns a dict with any of ``method``, ``path`` and ``headers``; what is
         missing comes from the flow. E.g. a FHIR update of the linked record::
 

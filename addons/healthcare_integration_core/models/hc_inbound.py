@@ -247,7 +247,7 @@ class HcInbound(models.AbstractModel):
     @api.model
     def _record(self, message, attempt, outcome):
         self.env["hc.message.attempt"]._record(
-            message, attempt.number, attempt.started_at, outcome, announced=False
+            message, attempt.number, attempt.started_at, outcome
         )
 
     @api.model

@@ -194,7 +194,16 @@ class HcMessage(models.Model):
         for vals in vals_list:
             vals.setdefault("correlation_id", new_id())
             self._check_key_lengths(vals)
-        messages = super().create(vals_list)
+        # a message is its own log: no "created" line in its chatter and no
+        # follower subscription for whoever sent it (a query and a row each)
+        messages = (
+            super(
+                HcMessage,
+                self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True),
+            )
+            .create(vals_list)
+            .with_env(self.env)
+        )
         for message in messages.filtered(lambda m: m.name == "/"):
             message.name = message._reference()
         unplaced = messages.filtered(lambda m: m.ordering_key and not m.key_position)

@@ -18,7 +18,9 @@ class HcMessageAttempt(models.Model):
     recovery turns the announcement into an "interrupted" attempt, so the log
     shows every call the partner may have seen. The journal is a plain table
     without foreign keys, so that announcing never waits on the message row
-    that the job holds.
+    that the job holds. The job cannot remove its own announcement (its
+    snapshot was taken before the announcement committed): the recovery cron
+    sweeps the journal, dropping announcements whose attempt was recorded.
     """
 
     _name = "hc.message.attempt"
@@ -69,55 +71,58 @@ class HcMessageAttempt(models.Model):
             )
 
     @api.model
-    def _record(self, message, number, started_at, outcome, announced=True):
+    def _record(self, message, number, started_at, outcome):
         """The attempt as it ended (a retry.Outcome), in the job's transaction."""
         now = fields.Datetime.now()
         if outcome.ok:
             result = st.ATTEMPT_DONE
         else:
             result = st.ATTEMPT_RETRY if outcome.retryable else st.ATTEMPT_FAILED
-        attempt = self.sudo().create(
-            {
-                "message_id": message.id,
-                # the related values, given, spare an update after the insert
-                "backend_id": message.backend_id.id,
-                "company_id": message.company_id.id,
-                "direction": message.direction,
-                "number": number,
-                "started_at": started_at,
-                "ended_at": now,
-                "duration_ms": int((now - started_at).total_seconds() * 1000),
-                "outcome": result,
-                "http_status": outcome.status or 0,
-                "error_class": outcome.error_class or False,
-                "error_text": False if outcome.ok else outcome.reason,
-            }
-        )
-        if announced:
-            self.env.cr.execute(
-                "DELETE FROM hc_attempt_journal WHERE message_id = %s AND number = %s",
-                (message.id, number),
+        # in the message's company: the environment need not read the user's
+        attempt = (
+            self.sudo()
+            .with_company(message.company_id)
+            .create(
+                {
+                    "message_id": message.id,
+                    # the related values, given, spare an update after the insert
+                    "backend_id": message.backend_id.id,
+                    "company_id": message.company_id.id,
+                    "direction": message.direction,
+                    "number": number,
+                    "started_at": started_at,
+                    "ended_at": now,
+                    "duration_ms": int((now - started_at).total_seconds() * 1000),
+                    "outcome": result,
+                    "http_status": outcome.status or 0,
+                    "error_class": outcome.error_class or False,
+                    "error_text": False if outcome.ok else outcome.reason,
+                }
             )
+        )
         return attempt
 
     @api.model
     def _recover_interrupted(self, older_than):
-        """Turn announcements left by dead workers into "interrupted" attempts."""
+        """Sweep the journal: announcements whose attempt was recorded go, and
+        those older than ``older_than`` without one become "interrupted"."""
         cr = self.env.cr
+        self.flush_model(["message_id", "number"])
         cr.execute(
             """
-            DELETE FROM hc_attempt_journal j
-             WHERE started_at <= %s
-         RETURNING message_id, number, started_at
+            DELETE FROM hc_attempt_journal j USING hc_message_attempt a
+             WHERE a.message_id = j.message_id AND a.number = j.number
+            """
+        )
+        cr.execute(
+            """
+            WITH stale AS (
+                DELETE FROM hc_attempt_journal WHERE started_at <= %s
+                RETURNING message_id, number, started_at
+            )
+            SELECT stale.* FROM stale JOIN hc_message m ON m.id = stale.message_id
             """,
             (fields.Datetime.now() - older_than,),
-        )
-        rows = cr.fetchall()
-        messages = self.env["hc.message"].browse({r[0] for r in rows}).exists()
-        known = set(
-            self.search([("message_id", "in", messages.ids)]).mapped(
-                lambda a: (a.message_id.id, a.number)
-            )
         )
         vals = [
             {
@@ -127,8 +132,7 @@ class HcMessageAttempt(models.Model):
                 "outcome": st.ATTEMPT_INTERRUPTED,
                 "error_text": _("The worker stopped during this attempt."),
             }
-            for message_id, number, started_at in rows
-            if message_id in messages.ids and (message_id, number) not in known
+            for message_id, number, started_at in cr.fetchall()
         ]
         interrupted = self.sudo().create(vals)
         for attempt in interrupted:

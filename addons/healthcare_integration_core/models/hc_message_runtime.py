@@ -50,12 +50,16 @@ class HcMessageRuntime(models.AbstractModel):
             )
 
     def _job_spec(self, delay=None):
-        """The queue job of this message: where and as whom it runs."""
+        """The queue job of this message: where and as whom it runs.
+
+        Every job runs as the integration processor, whoever sent or received
+        the message: queue_job runs a job as the user it stores, without
+        superuser rights, and the buyer whose order queued a message need not
+        have any right on messages, flows or backends.
+        """
         self.ensure_one()
         flow = self.flow_id
-        runner = self.with_company(self.company_id)
-        if self.direction == "inbound":
-            runner = runner.with_user(self._processing_user())
+        runner = self.with_company(self.company_id).with_user(self._processing_user())
         return {
             "record": runner,
             "method": "_run_job",

@@ -64,6 +64,36 @@ class TestPayloadStorage(HcCase):
         self.assertIn("does not match its checksum", message.error_text)
 
 
+class TestMessageCost(HcCase):
+    def test_a_sent_message_gets_no_chatter_line_and_no_follower(self):
+        admin = self.env.ref("base.user_admin")
+        with self.jobs():
+            flow = self.flow_out.with_user(admin).with_context(tracking_disable=False)
+            message = flow._send({"order": "PO-C1"})
+        self.assertFalse(message.message_ids, "no 'created' line per message")
+        self.assertFalse(message.message_follower_ids, "the sender is not subscribed")
+
+
+class TestDeliveryUser(HcCase):
+    def test_a_message_sent_for_a_user_without_integration_rights_is_delivered(self):
+        """queue_job runs a job as the user it stored, without superuser
+        rights: a buyer's order must not fail its delivery on the rights to
+        the message, its flow or its backend."""
+        buyer = self.env["res.users"].create(
+            {
+                "name": "Buyer",
+                "login": "buyer_without_integration_rights",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+        with self.jobs():
+            message = self.flow_out.with_user(buyer).sudo()._send({"order": "PO-U1"})
+        runner = message._job_spec()["record"]
+        as_queue_job_runs_it = runner.with_env(runner.env(su=False))
+        self.assertEqual(as_queue_job_runs_it._run_job(), "done")
+        self.assertEqual(len(self.received()), 1)
+
+
 class TestHeaderBounds(HcCase):
     def test_outbound_keys_are_bounded(self):
         with self.assertRaisesRegex(ValidationError, "255"):
@@ -131,11 +161,12 @@ class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
         with self.registry.cursor() as cr:
             yield api.Environment(cr, SUPERUSER_ID, {})
 
-    def test_attempt_in_flight_at_a_crash_is_recorded_as_interrupted(self):
+    def committed_message(self, name):
+        """The id of a queued outbound message, committed with its backend."""
         with self.committed() as env, trap_jobs():
             backend = env["hc.backend"].create(
                 {
-                    "name": "Crash",
+                    "name": name,
                     "code": f"crash_{uuid.uuid4().hex[:8]}",
                     "base_url": self.sim.url,
                 }
@@ -145,13 +176,30 @@ class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
                     "flow_type_id": env.ref(
                         "healthcare_integration_core.flow_type_send"
                     ).id,
-                    "name": "Crash out",
+                    "name": f"{name} out",
                     "code": "crash_out",
                     "backend_id": backend.id,
                     "endpoint": "/api/orders",
                 }
             )
-            message_id = flow._send({"order": "CRASH-1"}).id
+            return flow._send({"order": f"{name}-1"}).id
+
+    def remove(self, message_id):
+        with self.committed() as env:
+            env["hc.message"].browse(message_id).unlink()
+            env["hc.flow"].search([("backend_id.code", "like", "crash_")]).unlink()
+            env["hc.backend"].search([("code", "like", "crash_")]).unlink()
+
+    @staticmethod
+    def announcements(env, message_id):
+        env.cr.execute(
+            "SELECT count(*) FROM hc_attempt_journal WHERE message_id = %s",
+            (message_id,),
+        )
+        return env.cr.fetchone()[0]
+
+    def test_attempt_in_flight_at_a_crash_is_recorded_as_interrupted(self):
+        message_id = self.committed_message("Crash")
         try:
             self.patch(transport, "send", self.killed_during_the_call)
             with self.assertRaises(KeyboardInterrupt), self.committed() as env:
@@ -162,39 +210,35 @@ class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
                 self.assertEqual(message.attempt_ids.mapped("outcome"), ["interrupted"])
                 self.assertEqual(message.attempt_count, 1)
                 self.assertIn("stopped during", message.attempt_ids.error_text)
+                self.assertEqual(self.announcements(env, message_id), 0)
         finally:
-            with self.committed() as env:
-                env["hc.message"].browse(message_id).unlink()
-                env["hc.flow"].search([("backend_id.code", "like", "crash_")]).unlink()
-                env["hc.backend"].search([("code", "like", "crash_")]).unlink()
+            self.remove(message_id)
 
     @staticmethod
     def killed_during_the_call(*_args, **_kwargs):
         raise KeyboardInterrupt("worker killed during the call")
 
+    def test_announcement_of_a_recorded_attempt_is_swept_not_interrupted(self):
+        """The job's snapshot predates its announcement, so the job cannot
+        remove it; the sweep does, at once, without an interrupted attempt."""
+        message_id = self.committed_message("Swept")
+        try:
+            with self.committed() as env:
+                message = env["hc.message"].browse(message_id)
+                self.assertEqual(message._run_job(), "done")
+            with self.committed() as env:
+                self.assertEqual(self.announcements(env, message_id), 1)
+                env["hc.message.attempt"]._recover_interrupted(timedelta(hours=1))
+                self.assertEqual(self.announcements(env, message_id), 0)
+                message = env["hc.message"].browse(message_id)
+                self.assertEqual(message.attempt_ids.mapped("outcome"), ["done"])
+        finally:
+            self.remove(message_id)
+
     def test_a_job_that_finds_its_message_locked_runs_again(self):
         """Returning would leave the message queued with no job (an ordered
         key stalled behind it): the job is retried instead."""
-        with self.committed() as env, trap_jobs():
-            backend = env["hc.backend"].create(
-                {
-                    "name": "Locked",
-                    "code": f"crash_{uuid.uuid4().hex[:8]}",
-                    "base_url": self.sim.url,
-                }
-            )
-            flow = env["hc.flow"].create(
-                {
-                    "flow_type_id": env.ref(
-                        "healthcare_integration_core.flow_type_send"
-                    ).id,
-                    "name": "Locked out",
-                    "code": "locked_out",
-                    "backend_id": backend.id,
-                    "endpoint": "/api/orders",
-                }
-            )
-            message_id = flow._send({"order": "LOCKED-1"}).id
+        message_id = self.committed_message("Locked")
         try:
             with self.registry.cursor() as holder:
                 holder.execute(
@@ -212,10 +256,7 @@ class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
                 self.assertEqual(message.state, "queued")
                 self.assertEqual(message._run_job(), "done")
         finally:
-            with self.committed() as env:
-                env["hc.message"].browse(message_id).unlink()
-                env["hc.flow"].search([("backend_id.code", "like", "crash_")]).unlink()
-                env["hc.backend"].search([("code", "like", "crash_")]).unlink()
+            self.remove(message_id)
 
 
 class TestOrderedReplay(HcCase):
