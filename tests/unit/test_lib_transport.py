@@ -502,7 +502,11 @@ class KeepAliveHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.server.seen.append(
-            {"port": self.client_address[1], "cookie": self.headers.get("Cookie")}
+            {
+                "port": self.client_address[1],
+                "cookie": self.headers.get("Cookie"),
+                "path": self.path,
+            }
         )
         self.send_response(200)
         self.send_header("Set-Cookie", "session=partner-state; Path=/")
@@ -546,3 +550,20 @@ def test_pooled_session_is_per_partner_and_never_shared_with_certificates():
     assert transport.pooled_session(_cfg(plain.base_url, ca_bundle_pem="x")) is None
     assert transport.pooled_session(_cfg(plain.base_url, client_cert_pem="x")) is None
     transport.close_pooled_sessions()
+
+
+def test_pooled_session_takes_the_proxy_environment_once(keep_alive_url, monkeypatch):
+    server, proxy_url = keep_alive_url
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    monkeypatch.setenv("NO_PROXY", "direct.example")
+    cfg = _cfg("http://partner.example/")
+    session = transport.pooled_session(cfg)
+    direct = transport.pooled_session(_cfg("http://direct.example/"))
+    monkeypatch.delenv("HTTP_PROXY")
+    result = transport.send(cfg, "POST", "/orders", b"{}", session=session)
+    assert result.status == 200
+    assert server.seen[-1]["path"] == "http://partner.example/orders"
+    assert not session.trust_env
+    assert "http" not in direct.proxies

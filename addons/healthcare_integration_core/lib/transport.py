@@ -160,7 +160,10 @@ def pooled_session(cfg: TransportConfig) -> requests.Session | None:
     certificate gets None (a session per call): requests 2.31 keys its
     connection pools by host only, so a connection opened with one backend's
     certificate could serve another's. The session keeps no cookies, so no
-    state passes from one call (or one backend) to the next, e.g.::
+    state passes from one call (or one backend) to the next. It reads the
+    proxy environment (``HTTPS_PROXY``, ``NO_PROXY``...) for its base URL once,
+    when it is made, instead of on every call, and never a ``.netrc`` file
+    (credentials come from the backend's secrets), e.g.::
 
         send(cfg, "POST", "/orders", body, session=pooled_session(cfg))
     """
@@ -174,6 +177,8 @@ def pooled_session(cfg: TransportConfig) -> requests.Session | None:
             close_pooled_sessions()
         session = requests.Session()
         session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        session.proxies = requests.utils.get_environ_proxies(cfg.base_url)
+        session.trust_env = False
         sessions[key] = session
     return session
 

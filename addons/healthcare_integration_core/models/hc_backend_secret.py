@@ -127,10 +127,13 @@ class HcBackendSecret(models.Model):
     @api.model
     def _ciphertexts(self, backend):
         """{slot: ciphertext} of a backend, in one query."""
-        rows = self.sudo().search_read(
-            [("backend_id", "=", backend.id)], ["slot", "ciphertext"]
+        # read on every delivery: one plain query, not an ORM search and read
+        self.flush_model(["backend_id", "slot", "ciphertext"])
+        self.env.cr.execute(
+            "SELECT slot, ciphertext FROM hc_backend_secret WHERE backend_id = %s",
+            (backend.id,),
         )
-        return {row["slot"]: row["ciphertext"] for row in rows}
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _rotate_all(self):
