@@ -78,28 +78,40 @@ class HcMessageAttempt(models.Model):
             result = st.ATTEMPT_DONE
         else:
             result = st.ATTEMPT_RETRY if outcome.retryable else st.ATTEMPT_FAILED
-        # in the message's company: the environment need not read the user's
-        attempt = (
-            self.sudo()
-            .with_company(message.company_id)
-            .create(
-                {
-                    "message_id": message.id,
-                    # the related values, given, spare an update after the insert
-                    "backend_id": message.backend_id.id,
-                    "company_id": message.company_id.id,
-                    "direction": message.direction,
-                    "number": number,
-                    "started_at": started_at,
-                    "ended_at": now,
-                    "duration_ms": int((now - started_at).total_seconds() * 1000),
-                    "outcome": result,
-                    "http_status": outcome.status or 0,
-                    "error_class": outcome.error_class or False,
-                    "error_text": False if outcome.ok else outcome.reason,
-                }
-            )
+        # one insert, without the ORM's defaults and computations: on every
+        # delivery (the related values are the message's, given)
+        self.env.cr.execute(
+            """
+            INSERT INTO hc_message_attempt (
+                message_id, backend_id, company_id, direction, number,
+                started_at, ended_at, duration_ms, outcome, http_status,
+                error_class, error_text,
+                create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
+                    %s, %s, %s, %s)
+            RETURNING id
+            """,
+            (
+                message.id,
+                message.backend_id.id or None,
+                message.company_id.id or None,
+                message.direction,
+                number,
+                started_at,
+                now,
+                int((now - started_at).total_seconds() * 1000),
+                result,
+                outcome.status or 0,
+                outcome.error_class or None,
+                None if outcome.ok else outcome.reason,
+                self.env.uid,
+                now,
+                self.env.uid,
+                now,
+            ),
         )
+        attempt = self.browse(self.env.cr.fetchone()[0])
+        message.invalidate_recordset(["attempt_ids"])
         return attempt
 
     @api.model

@@ -107,7 +107,9 @@ class HcMessageRuntime(models.AbstractModel):
             return f"nothing to do: message is {self.state}"
         traced = self.with_context(hc_trace=self.traceparent)
         if self.direction == "outbound":
-            result = traced.env["hc.delivery"]._deliver(traced)
+            # the processor may read all a delivery reads, once past the check
+            # above: in sudo, no access rule is evaluated on each of its reads
+            result = traced.env["hc.delivery"]._deliver(traced.sudo())
         else:
             result = traced.env["hc.inbound"]._process(traced)
         _logger.info("%s: %s [trace %s]", self.name, result, self.trace_id or "-")
