@@ -407,11 +407,13 @@ def outbound_measure(client, flows, count, log_path, rounds=8):
     return {
         "messages_per_round": count,
         "rounds": rounds_out,
-        "noop_jobs_per_s": statistics.median(r["noop_jobs_per_s"] for r in rounds_out),
-        "deliveries_per_s": statistics.median(
-            r["deliveries_per_s"] for r in rounds_out
+        **{
+            key: round(statistics.median(r[key] for r in rounds_out), 2)
+            for key in ("noop_jobs_per_s", "deliveries_per_s")
+        },
+        "ratio_to_noop_job": round(
+            statistics.median(r["ratio"] for r in rounds_out), 3
         ),
-        "ratio_to_noop_job": statistics.median(r["ratio"] for r in rounds_out),
         "queries_per_job": queries_per_job(log_path, flows["send"]),
     }
 
