@@ -444,13 +444,8 @@ def jobs_rate(mark, method, count, timeout=900):
     """Jobs per second of the ``count`` jobs queued after job id ``mark``,
     once all are done, from the first one's start to the last one's end."""
     where = f"id > {mark} AND method_name = '{method}'"
-    wait_until(
-        lambda: pending_count(
-            f"SELECT count(*) FROM queue_job WHERE {where} " "AND state = 'done'"
-        )
-        >= count,
-        timeout,
-    )
+    done = f"SELECT count(*) FROM queue_job WHERE {where} AND state = 'done'"
+    wait_until(lambda: poll_value(done) >= count, timeout)
     seconds = poll_value(
         "SELECT extract(epoch FROM max(date_done) - min(date_started)) "
         f"FROM queue_job WHERE {where}"

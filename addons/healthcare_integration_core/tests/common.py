@@ -178,3 +178,19 @@ class HcCase(HcTestMixin, SimulatorMixin, TransactionCase):
 
     def received(self, path="/api/orders"):
         return self.sim.requests(path=path)
+
+    def pull_flow(self, feed, **vals):
+        """A record-only pull flow of the test backend, on the simulator's
+        feed named ``feed``."""
+        return self.env["hc.flow"].create(
+            {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive_pull"
+                ).id,
+                "name": f"{feed.capitalize()} feed",
+                "code": f"{feed}_feed",
+                "backend_id": self.backend.id,
+                "endpoint": f"/feeds/{feed}",
+                **vals,
+            }
+        )

@@ -187,18 +187,7 @@ class TestBatch(HcCase):
         self.assertEqual(self.flow_batch.watermark, "2026-11-05T00:00:00Z")
 
     def test_record_only_pull_needs_no_job_per_page(self):
-        flow = self.env["hc.flow"].create(
-            {
-                "flow_type_id": self.env.ref(
-                    "healthcare_integration_core.flow_type_receive_pull"
-                ).id,
-                "name": "Recorded feed",
-                "code": "recorded_feed",
-                "backend_id": self.backend.id,
-                "endpoint": "/feeds/recorded",
-                "batch_page_size": 2,
-            }
-        )
+        flow = self.pull_flow("recorded", batch_page_size=2)
         self.sim.set_feed(
             "recorded",
             [{"id": str(n), "updated_at": f"2026-11-0{n}"} for n in range(1, 6)],
@@ -242,18 +231,7 @@ class TestPushBatch(HcCase):
         self.assertEqual((run.count_created, run.count_failed), (2, 1))
 
     def test_interrupted_pull_is_resumed_by_recovery(self):
-        flow = self.env["hc.flow"].create(
-            {
-                "flow_type_id": self.env.ref(
-                    "healthcare_integration_core.flow_type_receive_pull"
-                ).id,
-                "name": "Resumed feed",
-                "code": "resumed_feed",
-                "backend_id": self.backend.id,
-                "endpoint": "/feeds/resumed",
-                "batch_page_size": 2,
-            }
-        )
+        flow = self.pull_flow("resumed", batch_page_size=2)
         self.sim.set_feed(
             "resumed",
             [{"id": str(n), "updated_at": f"2026-11-0{n}"} for n in range(1, 4)],

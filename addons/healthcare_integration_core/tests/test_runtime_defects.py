@@ -304,17 +304,7 @@ class TestRpcSend(HcCase):
 
 class TestScheduledRun(HcCase):
     def test_scheduled_run_works_as_the_least_privilege_processor(self):
-        flow = self.env["hc.flow"].create(
-            {
-                "flow_type_id": self.env.ref(
-                    "healthcare_integration_core.flow_type_receive_pull"
-                ).id,
-                "name": "Scheduled feed",
-                "code": "scheduled_feed",
-                "backend_id": self.backend.id,
-                "endpoint": "/feeds/scheduled",
-            }
-        )
+        flow = self.pull_flow("scheduled")
         self.sim.set_feed("scheduled", [{"id": "1", "updated_at": "2026-11-01"}])
         cron = flow.cron_id
         self.assertEqual(
@@ -331,16 +321,7 @@ class TestScheduledRun(HcCase):
         self.assertEqual((run.origin, run.state), ("schedule", "done"))
 
     def test_a_run_that_cannot_start_is_a_failed_run(self):
-        flow = self.env["hc.flow"].create(
-            {
-                "flow_type_id": self.env.ref(
-                    "healthcare_integration_core.flow_type_receive_pull"
-                ).id,
-                "name": "Broken schedule",
-                "code": "broken_schedule",
-                "backend_id": self.backend.id,
-            }
-        )
+        flow = self.pull_flow("broken")
 
         def broken(*_args, **_kwargs):
             raise RuntimeError("cannot start")
