@@ -52,7 +52,6 @@ VACUUMED = (
     "hc_message",
     "hc_message_payload",
     "hc_message_attempt",
-    "hc_attempt_journal",
 )
 
 

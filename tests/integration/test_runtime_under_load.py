@@ -109,6 +109,14 @@ def test_two_workers_with_an_expired_token_fetch_it_once(odoo, sim, backend):
     records = wait_all_final(odoo, [("flow_id", "=", backend["out"])], 6)
     assert {r["state"] for r in records} == {"done"}
     assert sim.tokens_issued == 1
+    attempts = odoo.execute(
+        "hc.message.attempt",
+        "search_read",
+        [("message_id", "in", [r["id"] for r in records])],
+        ["outcome"],
+    )
+    # a run that waited for another worker's token made no call
+    assert [a["outcome"] for a in attempts] == ["done"] * 6
 
 
 def test_send_over_xmlrpc_answers_its_reference(odoo, sim, backend):

@@ -2,6 +2,7 @@ from . import hc_audit_log
 from . import hc_audit_mixin
 from . import hc_message_counter_mixin
 from . import hc_backend_secret
+from . import hc_backend_transport
 from . import hc_backend_file
 from . import hc_backend_resilience
 from . import hc_backend

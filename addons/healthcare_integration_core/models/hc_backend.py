@@ -1,12 +1,30 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import time
-
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import config
 
-from ..lib import transport
+JOB_FIELDS = (
+    "name",
+    "code",
+    "active",
+    "paused",
+    "company_id",
+    "environment",
+    "transport",
+    "base_url",
+    "auth_type",
+    "api_key_header",
+    "username",
+    "token_url",
+    "oauth_scope",
+    "verify_tls",
+    "client_cert_pem",
+    "connect_timeout",
+    "read_timeout",
+    "rate_limit_per_minute",
+    "breaker_threshold",
+    "breaker_cooldown",
+)
 
 SYSTEM_TYPES = [
     ("ehr", "EHR"),
@@ -34,7 +52,6 @@ SECRET_FIELDS = {
     "client_key_pem": "tls_key",
     "ssh_key_pem": "ssh_key",
 }
-TOKEN_MARGIN = 60  # seconds before expiry at which an OAuth2 token is renewed
 
 
 class HcBackend(models.Model):
@@ -44,6 +61,7 @@ class HcBackend(models.Model):
         "mail.thread",
         "hc.audit.mixin",
         "hc.message.counter.mixin",
+        "hc.backend.transport",
         "hc.backend.file",
         "hc.backend.resilience",
     ]
@@ -216,112 +234,16 @@ class HcBackend(models.Model):
         ciphertexts = store._ciphertexts(self)
         return {slot: store._reveal(self, slot, ciphertexts) for slot in slots}
 
-    # ------------------------------------------------------------------ transport
-
-    def _transport_config(self):
-        self.ensure_one()
-        if not self.base_url:
-            raise UserError(_("Backend %s has no base URL.", self.display_name))
-        secrets = self._secrets("credential", "tls_key")
-        return transport.TransportConfig(
-            base_url=self.base_url,
-            auth_type=self.auth_type,
-            api_key_header=self.api_key_header or "X-API-Key",
-            username=self.username,
-            client_id=self.username,
-            secret=secrets["credential"],
-            token_url=self.token_url,
-            scope=self.oauth_scope,
-            verify_tls=self.verify_tls,
-            client_cert_pem=self.client_cert_pem or None,
-            client_key_pem=secrets["tls_key"],
-            connect_timeout=self.connect_timeout or 5.0,
-            read_timeout=self.read_timeout or 30.0,
-        )
-
-    def _oauth_token(self, cfg, now=None):
-        """The cached OAuth2 token; one worker fetches a new one once it expires.
-
-        The token's row is locked while a new token is fetched: a second worker
-        whose token also expired waits, and then (its snapshot being older than
-        the new token) fails with a serialization error that queue_job retries,
-        this time finding the fresh token.
-        """
-        self.ensure_one()
-        now = now or time.time()
-        secrets = self.env["hc.backend.secret"].sudo()
-        cached = secrets._locked_slot(self, "oauth_token")
-        if cached.expires_at - TOKEN_MARGIN > now:
-            token = secrets._reveal(self, "oauth_token")
-        else:
-            token, expires_in = transport.fetch_oauth2_token(cfg)
-            secrets._store(self, "oauth_token", token, expires_at=now + expires_in)
-        return token
-
-    def _prepare_transport(self):
-        """Get what a call needs before it is announced (an OAuth2 token).
-
-        A token being fetched by another worker makes this raise a
-        serialization error, which queue_job retries: before the attempt is
-        announced, so no attempt is recorded for a call never made. The call
-        itself finds the token locked by this transaction already.
-        """
-        self.ensure_one()
-        if self.transport == "http" and self.auth_type == "oauth2":
-            self._oauth_token(self._transport_config())
-
-    def _transport_send(self, method, path, body, headers, message=None):
-        """Send one request (or file, or event) with this backend's transport.
-
-        ``message`` is the message being delivered, when there is one; file and
-        broker transports name files and set properties from it.
-        """
-        self.ensure_one()
-        if self._is_file_transport():
-            return self._file_send(body, message)
-        return self._http_send(method, path, body, headers)
-
-    def _http_send(self, method, path, body, headers):
-        """Send one request with this backend's transport and credentials."""
-        self.ensure_one()
-        self._check_environment()
-        cfg = self._transport_config()
-        token = self._oauth_token(cfg) if self.auth_type == "oauth2" else None
-        return transport.send(
-            cfg,
-            method,
-            path,
-            body,
-            headers=headers,
-            token=token,
-            session=transport.pooled_session(cfg),
-        )
-
-    def _check_environment(self):
-        """Refuse to call a production backend from a non-production database."""
-        self.ensure_one()
-        if self.environment == "production" and not self._is_production_database():
-            raise UserError(
-                _(
-                    "Blocked by environment: database %(db)s is not a production "
-                    "database (or was neutralized) and may not call production "
-                    "backend %(backend)s.",
-                    db=self.env.cr.dbname,
-                    backend=self.display_name,
-                )
-            )
-
     @api.model
-    def _is_production_database(self):
-        production = {
-            name.strip()
-            for name in (config.get("hc_production_databases") or "").split(",")
-            if name.strip()
-        }
-        neutralized = (
-            self.env["ir.config_parameter"].sudo().get_param("database.is_neutralized")
-        )
-        return self.env.cr.dbname in production and not neutralized
+    def _hc_job_fields(self):
+        """Fields of a backend that a message's job reads up front, in one
+        query (see ``hc.message._fetch_for_job``); a transport extends it::
+
+            @api.model
+            def _hc_job_fields(self):
+                return super()._hc_job_fields() + ["x_queue_name"]
+        """
+        return list(JOB_FIELDS)
 
     # ------------------------------------------------------------------ actions
 

@@ -77,6 +77,19 @@ class HcBackend(models.Model):
                 else False
             )
 
+    # EXTENDS hc.backend
+    @api.model
+    def _hc_job_fields(self):
+        return [
+            *super()._hc_job_fields(),
+            "amqp_host",
+            "amqp_port",
+            "amqp_virtual_host",
+            "amqp_use_tls",
+            "amqp_ca_pem",
+            "amqp_heartbeat",
+        ]
+
     @api.constrains("transport", "amqp_host", "auth_type", "amqp_port")
     def _check_amqp_transport(self):
         for backend in self.filtered(lambda b: b.transport == AMQP):

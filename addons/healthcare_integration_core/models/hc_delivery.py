@@ -21,9 +21,10 @@ class HcDelivery(models.AbstractModel):
 
     A delivery job checks, in order: pause, an earlier delivery of the same
     key (duplicate), ordering per key, the backend's circuit breaker and rate
-    limit; then announces the attempt (committed before the call), calls the
-    partner through the backend's transport, and records the outcome: done,
-    retry later (with backoff, capped by the flow), or dead.
+    limit; then calls the partner through the backend's transport and records
+    the outcome: done, retry later (with backoff, capped by the flow), or
+    dead. A run cut off during the call is recorded as an interrupted attempt
+    by the job's next run (``hc.message._lock``).
     """
 
     _name = "hc.delivery"
@@ -80,11 +81,10 @@ class HcDelivery(models.AbstractModel):
         number = message.attempt_count + 1
         not_ready = self._prepare(message)
         started_at = fields.Datetime.now()
-        attempts = self.env["hc.message.attempt"]
-        attempts._announce(message, number, started_at)
         # no "running" state written before the call: no other transaction
-        # could see it before this one commits
-        message.sudo().write(
+        # could see it before this one commits (queue_job committed the run's
+        # start: a run cut off is recorded by the next one, see _lock)
+        message._runtime_write(
             {
                 "attempt_count": number,
                 "started_at": message.started_at or started_at,
@@ -96,7 +96,7 @@ class HcDelivery(models.AbstractModel):
             result, outcome = None, not_ready
         else:
             result, outcome = self._call_backend(message)
-        attempts._record(message, number, started_at, outcome)
+        self.env["hc.message.attempt"]._record(message, number, started_at, outcome)
         self._record_exchange(message, result)
         return result, outcome
 
@@ -124,7 +124,7 @@ class HcDelivery(models.AbstractModel):
         method = extra.get("method") or message.http_method or "POST"
         path = extra.get("path") or message.endpoint or "/"
         if (method, path) != (message.http_method, message.endpoint):
-            message.sudo().write({"http_method": method, "endpoint": path})
+            message._runtime_write({"http_method": method, "endpoint": path})
         headers = {
             "Content-Type": message.content_type or "application/json",
             "Idempotency-Key": message.idempotency_key or "",
@@ -212,7 +212,7 @@ class HcDelivery(models.AbstractModel):
         if result is None:
             return
         sensitive = [message.backend_id.api_key_header or "X-API-Key"]
-        message.sudo().write(
+        message._runtime_write(
             {
                 "http_status": result.status,
                 "request_headers": json.dumps(
@@ -246,7 +246,7 @@ class HcDelivery(models.AbstractModel):
                     asked=f"{wait.asked:.0f}",
                     max=flow.backoff_max or 3600,
                 )
-            message.sudo().write(
+            message._runtime_write(
                 {
                     "state": st.RETRYING,
                     "error_class": outcome.error_class,

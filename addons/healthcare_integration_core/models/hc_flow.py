@@ -9,6 +9,30 @@ from odoo.exceptions import UserError, ValidationError
 from ..lib import formats, redact, schema
 from .hc_flow_type import SCHEMA_TYPES
 
+JOB_FIELDS = (
+    "name",
+    "code",
+    "active",
+    "paused",
+    "flow_type_id",
+    "backend_id",
+    "company_id",
+    "direction",
+    "payload_format",
+    "handler_model",
+    "endpoint",
+    "http_method",
+    "channel",
+    "priority",
+    "max_attempts",
+    "backoff_base",
+    "backoff_max",
+    "ordered_per_key",
+    "schema_type",
+    "schema",
+    "has_redaction",
+)
+
 _logger = logging.getLogger(__name__)
 
 
@@ -231,6 +255,12 @@ class HcFlow(models.Model):
             ],
             limit=1,
         )
+
+    @api.model
+    def _hc_job_fields(self):
+        """Fields of a flow that a message's job reads up front, in one query
+        (see ``hc.message._fetch_for_job``); extend it like the message's."""
+        return list(JOB_FIELDS)
 
     def _handler(self):
         """The handler model of the flow's type (checked when configured)."""

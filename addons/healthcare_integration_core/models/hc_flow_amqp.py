@@ -69,6 +69,19 @@ class HcFlow(models.Model):
         string="Dead-letter queue", compute="_compute_amqp_dead_letter_queue"
     )
 
+    # EXTENDS hc.flow
+    @api.model
+    def _hc_job_fields(self):
+        return [
+            *super()._hc_job_fields(),
+            "amqp_exchange",
+            "amqp_exchange_type",
+            "amqp_routing_key",
+            "amqp_queue",
+            "amqp_declare",
+            "amqp_mandatory",
+        ]
+
     @api.depends("amqp_queue", "code", "backend_id.code", "direction")
     def _compute_amqp_dead_letter_queue(self):
         for flow in self:

@@ -275,7 +275,7 @@ class HcInbound(models.AbstractModel):
             )
             return st.DEAD
         seconds = min(max(error.seconds, 1), message.flow_id.backoff_max or 3600)
-        message.sudo().write(
+        message._runtime_write(
             {
                 "state": st.RETRYING,
                 "error_class": retry.ERROR_TECHNICAL,

@@ -31,7 +31,6 @@ class HcMaintenance(models.AbstractModel):
     @api.model
     def _cron_recover(self):
         """Requeue what was left behind by lost jobs or dead workers."""
-        self.env["hc.message.attempt"]._recover_interrupted(STALE_RUNNING)
         recovered = self._recover_stuck_running()
         recovered |= self._recover_lost_jobs()
         recovered |= self.env["hc.ordering"]._release_stalled()

@@ -13,14 +13,11 @@ _logger = logging.getLogger(__name__)
 class HcMessageAttempt(models.Model):
     """One call to a partner (or one processing run) of a message.
 
-    An outbound attempt is announced in the attempt journal, in a transaction
-    of its own committed before the call: if the worker dies during the call,
-    recovery turns the announcement into an "interrupted" attempt, so the log
-    shows every call the partner may have seen. The journal is a plain table
-    without foreign keys, so that announcing never waits on the message row
-    that the job holds. The job cannot remove its own announcement (its
-    snapshot was taken before the announcement committed): the recovery cron
-    sweeps the journal, dropping announcements whose attempt was recorded.
+    An attempt is recorded in the transaction of the job that made it. A job
+    whose run stopped unfinished (its worker killed during the call, say) is
+    run again by queue_job, which committed the run's start and counts the
+    runs that did not end: the next run records an "interrupted" attempt for
+    each, so the log shows every call the partner may have seen.
     """
 
     _name = "hc.message.attempt"
@@ -43,32 +40,6 @@ class HcMessageAttempt(models.Model):
     http_status = fields.Integer()
     error_class = fields.Selection(ERROR_CLASSES)
     error_text = fields.Text()
-
-    def init(self):
-        self.env.cr.execute(
-            """
-            CREATE TABLE IF NOT EXISTS hc_attempt_journal (
-                message_id integer NOT NULL,
-                number integer NOT NULL,
-                started_at timestamp NOT NULL,
-                PRIMARY KEY (message_id, number)
-            )
-            """
-        )
-
-    # ------------------------------------------------------------------ journal
-
-    @api.model
-    def _announce(self, message, number, started_at):
-        """Commit, before the call, that attempt ``number`` is under way."""
-        with self.env.registry.cursor() as cr:
-            cr.execute(
-                """
-                INSERT INTO hc_attempt_journal (message_id, number, started_at)
-                VALUES (%s, %s, %s) ON CONFLICT DO NOTHING
-                """,
-                (message.id, number, started_at),
-            )
 
     @api.model
     def _record(self, message, number, started_at, outcome):
@@ -115,42 +86,41 @@ class HcMessageAttempt(models.Model):
         return attempt
 
     @api.model
-    def _recover_interrupted(self, older_than):
-        """Sweep the journal: announcements whose attempt was recorded go, and
-        those older than ``older_than`` without one become "interrupted"."""
-        cr = self.env.cr
-        self.flush_model(["message_id", "number"])
-        cr.execute(
+    def _record_interrupted(self, message, runs):
+        """``runs`` interrupted attempts of ``message``, numbered after its
+        last one, and counted on it."""
+        now = fields.Datetime.now()
+        first = message.attempt_count + 1
+        self.env.cr.execute(
             """
-            DELETE FROM hc_attempt_journal j USING hc_message_attempt a
-             WHERE a.message_id = j.message_id AND a.number = j.number
-            """
-        )
-        cr.execute(
-            """
-            WITH stale AS (
-                DELETE FROM hc_attempt_journal WHERE started_at <= %s
-                RETURNING message_id, number, started_at
-            )
-            SELECT stale.* FROM stale JOIN hc_message m ON m.id = stale.message_id
+            INSERT INTO hc_message_attempt (
+                message_id, backend_id, company_id, direction, number,
+                started_at, ended_at, duration_ms, outcome, http_status,
+                error_text, create_uid, create_date, write_uid, write_date)
+            SELECT %s, %s, %s, %s, n, %s, %s, 0, %s, 0, %s, %s, %s, %s, %s
+              FROM generate_series(%s, %s) AS n
             """,
-            (fields.Datetime.now() - older_than,),
+            (
+                message.id,
+                message.backend_id.id or None,
+                message.company_id.id or None,
+                message.direction,
+                now,
+                now,
+                st.ATTEMPT_INTERRUPTED,
+                _(
+                    "The job's run stopped before it ended (worker stopped or "
+                    "transaction rolled back); the partner may have received the "
+                    "call."
+                ),
+                self.env.uid,
+                now,
+                self.env.uid,
+                now,
+                first,
+                first + runs - 1,
+            ),
         )
-        vals = [
-            {
-                "message_id": message_id,
-                "number": number,
-                "started_at": started_at,
-                "outcome": st.ATTEMPT_INTERRUPTED,
-                "error_text": _("The worker stopped during this attempt."),
-            }
-            for message_id, number, started_at in cr.fetchall()
-        ]
-        interrupted = self.sudo().create(vals)
-        for attempt in interrupted:
-            message = attempt.message_id
-            if message.attempt_count < attempt.number:
-                message.sudo().attempt_count = attempt.number
-        if interrupted:
-            _logger.warning("%s interrupted attempt(s) recorded", len(interrupted))
-        return interrupted
+        message._runtime_write({"attempt_count": first + runs - 1})
+        message.invalidate_recordset(["attempt_ids"])
+        _logger.warning("%s: %s interrupted attempt(s) recorded", message.name, runs)

@@ -3,6 +3,8 @@
 import logging
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -11,6 +13,31 @@ from ..lib import states as st
 from .hc_payload import REQUEST
 
 _logger = logging.getLogger(__name__)
+
+JOB_FIELDS = (
+    "name",
+    "state",
+    "direction",
+    "flow_id",
+    "flow_type_id",
+    "backend_id",
+    "company_id",
+    "job_uuid",
+    "run_id",
+    "attempt_count",
+    "attempt_base",
+    "started_at",
+    "parent_relation",
+    "idempotency_key",
+    "correlation_id",
+    "ordering_key",
+    "trace_id",
+    "traceparent",
+    "content_type",
+    "http_method",
+    "endpoint",
+    "file_name",
+)
 
 
 class HcMessageRuntime(models.AbstractModel):
@@ -45,7 +72,7 @@ class HcMessageRuntime(models.AbstractModel):
         uuids = self.env["hc.job.store"]._store(specs)
         next_attempt_at = fields.Datetime.now() + timedelta(seconds=delay or 0)
         for message, job_uuid in zip(self, uuids, strict=True):
-            message.sudo().write(
+            message._runtime_write(
                 {"job_uuid": job_uuid, "next_attempt_at": next_attempt_at}
             )
 
@@ -78,33 +105,64 @@ class HcMessageRuntime(models.AbstractModel):
         }
 
     def _lock(self):
-        """Lock the message row; False when another job already holds it.
+        """Lock the message row for this job.
+
+        None when another transaction holds it; else how many earlier runs of
+        the job stopped unfinished. queue_job commits a job's start before
+        running it and requeues a started job whose worker died with its
+        retry count raised, so that count, read with the lock, says whether a
+        call may have been cut off (see ``_record_stopped_runs``).
 
         NO KEY UPDATE leaves attempts (whose foreign key takes a KEY SHARE
         lock) insertable from another transaction while the job runs.
         """
-        self.env.cr.execute(
-            "SELECT id FROM hc_message WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
-            (self.id,),
-        )
-        locked = bool(self.env.cr.fetchone())
+        try:
+            self.env.cr.execute(
+                """
+                SELECT COALESCE(j.retry, 0) FROM hc_message m
+                  LEFT JOIN queue_job j ON j.uuid = %s
+                 WHERE m.id = %s
+                   FOR NO KEY UPDATE OF m SKIP LOCKED
+                """,
+                (self.env.context.get("job_uuid"), self.id),
+                log_exceptions=False,
+            )
+        except psycopg2.errors.SerializationFailure as exc:
+            # changed since this transaction began: run again with a new
+            # snapshot, without counting a run that never got to the call
+            raise RetryableJobError(str(exc), seconds=1, ignore_retry=True) from exc
+        row = self.env.cr.fetchone()
         self.invalidate_recordset()
-        return locked
+        return None if row is None else row[0]
+
+    def _record_stopped_runs(self, runs):
+        """Record the calls that earlier runs of this job may have made.
+
+        A run that stopped after its start was committed (its worker killed,
+        its transaction rolled back) left no attempt: each becomes an
+        "interrupted" attempt, counted like the others, since the partner may
+        have received its call.
+        """
+        if runs and self.direction == "outbound":
+            self.env["hc.message.attempt"]._record_interrupted(self, runs)
 
     def _run_job(self):
         """queue_job entry point: one step of one message."""
         self.ensure_one()
-        if not self._lock():
+        stopped_runs = self._lock()
+        if stopped_runs is None:
             # the holder may be a transaction that is not this message's job
             # (a waker, a send): returning would leave the message without one
             raise RetryableJobError(
                 "message locked by another transaction", seconds=1, ignore_retry=True
             )
+        self._fetch_for_job()
         current = self.env.context.get("job_uuid")
         if current and self.job_uuid and current != self.job_uuid:
             return "superseded by a newer job"
         if self.state not in st.PENDING:
             return f"nothing to do: message is {self.state}"
+        self._record_stopped_runs(stopped_runs)
         traced = self.with_context(hc_trace=self.traceparent)
         if self.direction == "outbound":
             # the processor may read all a delivery reads, once past the check
@@ -115,11 +173,41 @@ class HcMessageRuntime(models.AbstractModel):
         _logger.info("%s: %s [trace %s]", self.name, result, self.trace_id or "-")
         return result
 
+    def _fetch_for_job(self):
+        """Read what a job reads of the message, its flow and its backend.
+
+        Reading a field reads every stored field of its record, seventy of a
+        message, fifty of a flow or a backend; a job uses a few. Fields left
+        out of the lists are still read when used, so the lists only decide
+        how much a job reads up front.
+        """
+        self.fetch(self._hc_job_fields())
+        settings = self.sudo()
+        settings.flow_id.fetch(self.env["hc.flow"]._hc_job_fields())
+        settings.backend_id.fetch(self.env["hc.backend"]._hc_job_fields())
+
+    @api.model
+    def _hc_job_fields(self):
+        """Fields of a message that its job reads up front, in one query.
+
+        Extend it with a field that a handler reads on every message::
+
+            @api.model
+            def _hc_job_fields(self):
+                return super()._hc_job_fields() + ["x_ward_code"]
+        """
+        return list(JOB_FIELDS)
+
+    def _runtime_write(self, vals):
+        """Write runtime columns of messages: in sudo, and without chatter
+        tracking (no message field is tracked; looking costs every write)."""
+        return self.sudo().with_context(tracking_disable=True).write(vals)
+
     # ------------------------------------------------------------------ states
 
     def _wait(self, reason, held_by=None):
         """Leave the message pending without a job; a wake-up requeues it."""
-        self.sudo().write(
+        self._runtime_write(
             {
                 "waiting_reason": reason,
                 "job_uuid": False,
@@ -130,7 +218,7 @@ class HcMessageRuntime(models.AbstractModel):
 
     def _defer(self, seconds, reason, held_by=None):
         """Try again later without spending an attempt."""
-        self.sudo().write(
+        self._runtime_write(
             {"waiting_reason": reason, "held_by_id": held_by.id if held_by else False}
         )
         self._enqueue(delay=max(1, seconds))
@@ -155,7 +243,7 @@ class HcMessageRuntime(models.AbstractModel):
             held_by_id=False,
             duration_ms=int((now - started).total_seconds() * 1000) if started else 0,
         )
-        self.sudo().write(vals)
+        self._runtime_write(vals)
         # a dead or cancelled message may be replayed: it keeps its payload whole
         if (
             self.direction == "outbound"

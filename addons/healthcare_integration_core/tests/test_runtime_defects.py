@@ -4,9 +4,10 @@
 
 import json
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from email.utils import format_datetime
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import ValidationError
@@ -72,6 +73,23 @@ class TestMessageCost(HcCase):
             message = flow._send({"order": "PO-C1"})
         self.assertFalse(message.message_ids, "no 'created' line per message")
         self.assertFalse(message.message_follower_ids, "the sender is not subscribed")
+
+    def test_a_delivery_reads_each_record_once_and_writes_each_once(self):
+        """The job's own statements, once the worker's caches are warm: the
+        lock, the message, flow and backend (each in one narrow read), the
+        payload, the secrets, the attempt, the partner's answer and the
+        message's update."""
+        with self.jobs():
+            warm_up, message = self.send({"order": "PO-C2"}), self.send({"order": "C3"})
+        for job in (warm_up, message):
+            runner = job._job_spec()["record"]
+            runner = runner.with_env(runner.env(su=False))
+            self.env.flush_all()
+            self.env.invalidate_all()
+            expected = 9 if job == message else None
+            with self.assertQueryCount(expected) if expected else nullcontext():
+                self.assertEqual(runner._run_job(), "done")
+                self.env.flush_all()
 
 
 class TestDeliveryUser(HcCase):
@@ -146,8 +164,8 @@ class TestRetryAfter(HcCase):
 
 class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
     """A worker killed during a call, with real transactions (nothing rolled back
-    by the test framework): the job's transaction is lost, the announcement of
-    its attempt is not. The test's own transaction writes nothing, so that it
+    by the test framework): the job's transaction is lost, queue_job's record of
+    its start is not. The test's own transaction writes nothing, so that it
     holds no lock the committed transactions would wait for."""
 
     @classmethod
@@ -184,56 +202,74 @@ class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
             )
             return flow._send({"order": f"{name}-1"}).id
 
-    def remove(self, message_id):
+    def remove(self, message_id, job_uuid=None):
         with self.committed() as env:
             env["hc.message"].browse(message_id).unlink()
+            env.cr.execute("DELETE FROM queue_job WHERE uuid = %s", (job_uuid,))
             env["hc.flow"].search([("backend_id.code", "like", "crash_")]).unlink()
             env["hc.backend"].search([("code", "like", "crash_")]).unlink()
 
-    @staticmethod
-    def announcements(env, message_id):
-        env.cr.execute(
-            "SELECT count(*) FROM hc_attempt_journal WHERE message_id = %s",
-            (message_id,),
-        )
-        return env.cr.fetchone()[0]
+    def queued_job(self, message_id):
+        """The uuid of a real queue_job row for the message's job."""
+        with self.committed() as env:
+            message = env["hc.message"].browse(message_id)
+            job = message.with_delay()._run_job()
+            message.job_uuid = job.uuid
+            return job.uuid
+
+    def run_as_the_runner(self, message_id, job_uuid):
+        """The message's job as queue_job's runner runs it: its uuid in the
+        context, in a transaction of its own."""
+        with self.committed() as env:
+            message = env["hc.message"].with_context(job_uuid=job_uuid)
+            return message.browse(message_id)._run_job()
+
+    def requeue_as_dead(self, job_uuid):
+        """What queue_job's runner does with a started job whose worker died
+        (``_query_requeue_dead_jobs``): pending again, one more retry."""
+        with self.committed() as env:
+            env.cr.execute(
+                "UPDATE queue_job SET state = 'pending', retry = retry + 1 "
+                "WHERE uuid = %s",
+                (job_uuid,),
+            )
 
     def test_attempt_in_flight_at_a_crash_is_recorded_as_interrupted(self):
         message_id = self.committed_message("Crash")
+        job_uuid = self.queued_job(message_id)
         try:
-            self.patch(transport, "send", self.killed_during_the_call)
-            with self.assertRaises(KeyboardInterrupt), self.committed() as env:
-                env["hc.delivery"]._deliver(env["hc.message"].browse(message_id))
+            with (
+                self.assertRaises(KeyboardInterrupt),
+                patch.object(transport, "send", self.killed_during_the_call),
+            ):
+                self.run_as_the_runner(message_id, job_uuid)
+            self.requeue_as_dead(job_uuid)
+            self.assertEqual(self.run_as_the_runner(message_id, job_uuid), "done")
             with self.committed() as env:
-                env["hc.message.attempt"]._recover_interrupted(timedelta(0))
                 message = env["hc.message"].browse(message_id)
-                self.assertEqual(message.attempt_ids.mapped("outcome"), ["interrupted"])
-                self.assertEqual(message.attempt_count, 1)
-                self.assertIn("stopped during", message.attempt_ids.error_text)
-                self.assertEqual(self.announcements(env, message_id), 0)
+                self.assertEqual(
+                    message.attempt_ids.mapped("outcome"), ["interrupted", "done"]
+                )
+                self.assertEqual(message.attempt_ids.mapped("number"), [1, 2])
+                self.assertEqual(message.attempt_count, 2)
+                self.assertIn("may have received", message.attempt_ids[0].error_text)
         finally:
-            self.remove(message_id)
+            self.remove(message_id, job_uuid)
 
     @staticmethod
     def killed_during_the_call(*_args, **_kwargs):
         raise KeyboardInterrupt("worker killed during the call")
 
-    def test_announcement_of_a_recorded_attempt_is_swept_not_interrupted(self):
-        """The job's snapshot predates its announcement, so the job cannot
-        remove it; the sweep does, at once, without an interrupted attempt."""
-        message_id = self.committed_message("Swept")
+    def test_a_first_run_records_no_interrupted_attempt(self):
+        message_id = self.committed_message("First")
+        job_uuid = self.queued_job(message_id)
         try:
+            self.assertEqual(self.run_as_the_runner(message_id, job_uuid), "done")
             with self.committed() as env:
-                message = env["hc.message"].browse(message_id)
-                self.assertEqual(message._run_job(), "done")
-            with self.committed() as env:
-                self.assertEqual(self.announcements(env, message_id), 1)
-                env["hc.message.attempt"]._recover_interrupted(timedelta(hours=1))
-                self.assertEqual(self.announcements(env, message_id), 0)
                 message = env["hc.message"].browse(message_id)
                 self.assertEqual(message.attempt_ids.mapped("outcome"), ["done"])
         finally:
-            self.remove(message_id)
+            self.remove(message_id, job_uuid)
 
     def test_a_job_that_finds_its_message_locked_runs_again(self):
         """Returning would leave the message queued with no job (an ordered
