@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "addons" / "healthcare_integration_core"))
 
-from lib import amqp  # noqa: E402
+from lib import amqp, amqp_publisher  # noqa: E402
 
 BROKER = amqp.BrokerConfig(
     host=os.environ.get("HC_AMQP_HOST", "127.0.0.1"),
@@ -396,7 +396,7 @@ def test_poison_event_is_dead_lettered_and_the_queue_goes_on(odoo, broker):
         ("garbled", None, b"{not json"),
         ("after", None, good + b"  "),
     ):
-        amqp.publish(
+        amqp_publisher.publish(
             BROKER,
             amqp.Event(
                 exchange,

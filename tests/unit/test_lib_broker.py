@@ -15,7 +15,7 @@ import uuid
 
 import pika
 import pytest
-from lib import amqp, amqp_consumer
+from lib import amqp, amqp_consumer, amqp_publisher
 from lib.amqp_consumer import ACK, REJECT, Consumer, StoreUnavailable
 from lib.transport import TransportError
 
@@ -45,7 +45,7 @@ def channel():
     connection = pika.BlockingConnection(amqp.connection_parameters(BROKER, "tests"))
     yield connection.channel()
     amqp.close_quietly(connection)
-    amqp.close_publishers()
+    amqp_publisher.close_publishers()
 
 
 @pytest.fixture()
@@ -143,7 +143,7 @@ def test_publish_is_persistent_and_confirmed_with_its_properties(channel, names)
         type="procurement.po_out",
         headers={"X-HC-Message": "HCM/0000001", "traceparent": "00-" + "a" * 32},
     )
-    assert amqp.publish(BROKER, event) >= 0
+    assert amqp_publisher.publish(BROKER, event) >= 0
     method, properties, body = channel.basic_get(queue, auto_ack=True)
     assert body == b'{"order": "PO-1"}'
     assert method.routing_key == "supply.order.confirmed"
@@ -162,9 +162,9 @@ def test_unroutable_event_fails_retryably_unless_dropping_is_allowed(names):
     event = amqp.Event(f"{prefix}.nobody", "a.b", b"{}")
     declared["exchanges"].add(event.exchange)
     with pytest.raises(TransportError, match="no queue is bound") as failure:
-        amqp.publish(BROKER, event, exchange_type="topic")
+        amqp_publisher.publish(BROKER, event, exchange_type="topic")
     assert failure.value.retryable
-    amqp.publish(BROKER, event, mandatory=False, exchange_type="topic")
+    amqp_publisher.publish(BROKER, event, mandatory=False, exchange_type="topic")
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_unroutable_event_fails_retryably_unless_dropping_is_allowed(names):
 )
 def test_broker_failures_are_classified(config, reason, retryable):
     with pytest.raises(TransportError, match=reason) as failure:
-        amqp.publish(config, amqp.Event("", "nowhere", b"{}"))
+        amqp_publisher.publish(config, amqp.Event("", "nowhere", b"{}"))
     assert failure.value.retryable is retryable
     assert "wrong" not in failure.value.reason
 
@@ -185,7 +185,7 @@ def test_broker_failures_are_classified(config, reason, retryable):
 def test_missing_exchange_is_not_retried():
     event = amqp.Event(f"hc.unit.{uuid.uuid4().hex}", "a", b"{}")
     with pytest.raises(TransportError, match="no exchange") as failure:
-        amqp.publish(BROKER, event)
+        amqp_publisher.publish(BROKER, event)
     assert not failure.value.retryable
 
 
@@ -223,14 +223,14 @@ def test_publisher_connection_is_reused_and_replaced_when_the_broker_drops_it(
     channel.exchange_declare(exchange, "fanout", durable=True)
     channel.queue_declare(queue, durable=True)
     channel.queue_bind(queue, exchange)
-    amqp.publish(BROKER, amqp.Event(exchange, "", b"1"))
-    first, _fresh = amqp._publisher(BROKER)
-    amqp.publish(BROKER, amqp.Event(exchange, "", b"2"))
-    assert amqp._publisher(BROKER)[0] is first, "one connection per thread"
+    amqp_publisher.publish(BROKER, amqp.Event(exchange, "", b"1"))
+    first, _fresh = amqp_publisher._publisher(BROKER)
+    amqp_publisher.publish(BROKER, amqp.Event(exchange, "", b"2"))
+    assert amqp_publisher._publisher(BROKER)[0] is first, "one connection per thread"
     assert _close_connections_named(f"odoo-hc publisher pid {os.getpid()}") == 1
     time.sleep(0.2)
-    amqp.publish(BROKER, amqp.Event(exchange, "", b"3"))
-    assert amqp._publisher(BROKER)[0] is not first
+    amqp_publisher.publish(BROKER, amqp.Event(exchange, "", b"3"))
+    assert amqp_publisher._publisher(BROKER)[0] is not first
     assert depth(channel, queue) == 3
 
 
@@ -250,7 +250,7 @@ def test_consumer_acknowledges_after_store_and_dead_letters_rejects(channel, nam
     thread.start()
     time.sleep(0.5)  # the consumer declared the queue and its dead-letter queue
     for body in (b"one", b"poison", b"two"):
-        amqp.publish(
+        amqp_publisher.publish(
             BROKER, amqp.Event(spec.exchange, "ward.3", body, message_id=body.decode())
         )
     deadline = time.monotonic() + 10
@@ -272,7 +272,9 @@ def test_consumer_acknowledges_after_store_and_dead_letters_rejects(channel, nam
 def test_nothing_is_acknowledged_when_store_fails_and_it_comes_again(channel, names):
     spec = spec_of(names)
     amqp.declare_queue(channel, spec)
-    amqp.publish(BROKER, amqp.Event(spec.exchange, "ward.1", b"e1", message_id="e1"))
+    amqp_publisher.publish(
+        BROKER, amqp.Event(spec.exchange, "ward.1", b"e1", message_id="e1")
+    )
     seen = []
 
     def store(batch):
@@ -305,12 +307,12 @@ def test_consumer_reconnects_when_the_broker_closes_its_connection(channel, name
     )
     thread = threading.Thread(target=consumer.run, daemon=True)
     thread.start()
-    amqp.publish(BROKER, amqp.Event(spec.exchange, "ward.1", b"before"))
+    amqp_publisher.publish(BROKER, amqp.Event(spec.exchange, "ward.1", b"before"))
     deadline = time.monotonic() + 10
     while not seen and time.monotonic() < deadline:
         time.sleep(0.02)
     assert _close_connections_named(spec.queue) == 1
-    amqp.publish(BROKER, amqp.Event(spec.exchange, "ward.1", b"after"))
+    amqp_publisher.publish(BROKER, amqp.Event(spec.exchange, "ward.1", b"after"))
     while len(seen) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     consumer.stop()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pika
 import pytest
 import requests
-from lib import amqp
+from lib import amqp, amqp_publisher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulators"))
 
@@ -46,7 +46,7 @@ def wait_for(condition, timeout=10):
 def test_receives_what_odoo_publishes_and_publishes_demand(sim):
     simulator, channel = sim
     wait_for(lambda: simulator.bus_status.startswith("connected"))
-    amqp.publish(
+    amqp_publisher.publish(
         amqp.BrokerConfig(host="127.0.0.1", username="guest", password="guest"),
         amqp.Event(
             simulator.exchange,

@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import amqp, transport
+from ..lib import amqp, amqp_publisher, transport
 
 APP_ID = "odoo-healthcare-integration"
 # request headers the delivery sets that travel as AMQP properties instead
@@ -180,7 +180,7 @@ class HcFlow(models.Model):
         self.ensure_one()
         cfg = self.backend_id._amqp_config()
         event = self._amqp_event(message, body, headers)
-        elapsed = amqp.publish(
+        elapsed = amqp_publisher.publish(
             cfg,
             event,
             mandatory=self.amqp_mandatory,

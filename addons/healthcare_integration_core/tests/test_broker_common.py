@@ -16,7 +16,11 @@ import uuid
 
 import pika
 
-from odoo.addons.healthcare_integration_core.lib import amqp, amqp_consumer
+from odoo.addons.healthcare_integration_core.lib import (
+    amqp,
+    amqp_consumer,
+    amqp_publisher,
+)
 
 from .common import HcCase
 
@@ -89,7 +93,7 @@ class BrokerCase(HcCase):
         for exchange in cls.exchanges:
             channel.exchange_delete(exchange)
         amqp.close_quietly(cls.connection)
-        amqp.close_publishers()
+        amqp_publisher.close_publishers()
 
     @classmethod
     def name(cls, suffix):
@@ -156,7 +160,7 @@ class BrokerCase(HcCase):
 
     def publish(self, exchange, body, routing_key="ward.3", **properties):
         """Publish one event as a partner would (persistent, confirmed)."""
-        amqp.publish(
+        amqp_publisher.publish(
             broker_config(),
             amqp.Event(exchange, routing_key, body, **properties),
         )
