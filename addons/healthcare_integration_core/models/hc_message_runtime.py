@@ -1,6 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import namedtuple
 from datetime import timedelta
 
 import psycopg2
@@ -14,6 +15,7 @@ from .hc_payload import REQUEST
 
 _logger = logging.getLogger(__name__)
 
+LockedRun = namedtuple("LockedRun", "stopped_runs flow_written backend_written")
 JOB_FIELDS = (
     "name",
     "state",
@@ -107,20 +109,27 @@ class HcMessageRuntime(models.AbstractModel):
     def _lock(self):
         """Lock the message row for this job.
 
-        None when another transaction holds it; else how many earlier runs of
-        the job stopped unfinished. queue_job commits a job's start before
-        running it and requeues a started job whose worker died with its
-        retry count raised, so that count, read with the lock, says whether a
-        call may have been cut off (see ``_record_stopped_runs``).
+        None when another transaction holds it; else a ``LockedRun``: how many
+        earlier runs of the job stopped unfinished, and when the message's
+        flow and backend were last written (see ``hc.job.settings``).
+        queue_job commits a job's start before running it and requeues a
+        started job whose worker died with its retry count raised, so that
+        count says whether a call may have been cut off
+        (see ``_record_stopped_runs``).
 
         NO KEY UPDATE leaves attempts (whose foreign key takes a KEY SHARE
         lock) insertable from another transaction while the job runs.
         """
+        # the write dates read must be this transaction's own, if it wrote
+        self.env.flush_all()
         try:
             self.env.cr.execute(
                 """
-                SELECT COALESCE(j.retry, 0) FROM hc_message m
+                SELECT COALESCE(j.retry, 0), f.write_date, b.write_date
+                  FROM hc_message m
                   LEFT JOIN queue_job j ON j.uuid = %s
+                  LEFT JOIN hc_flow f ON f.id = m.flow_id
+                  LEFT JOIN hc_backend b ON b.id = m.backend_id
                  WHERE m.id = %s
                    FOR NO KEY UPDATE OF m SKIP LOCKED
                 """,
@@ -133,7 +142,7 @@ class HcMessageRuntime(models.AbstractModel):
             raise RetryableJobError(str(exc), seconds=1, ignore_retry=True) from exc
         row = self.env.cr.fetchone()
         self.invalidate_recordset()
-        return None if row is None else row[0]
+        return None if row is None else LockedRun(*row)
 
     def _record_stopped_runs(self, runs):
         """Record the calls that earlier runs of this job may have made.
@@ -149,20 +158,20 @@ class HcMessageRuntime(models.AbstractModel):
     def _run_job(self):
         """queue_job entry point: one step of one message."""
         self.ensure_one()
-        stopped_runs = self._lock()
-        if stopped_runs is None:
+        locked = self._lock()
+        if locked is None:
             # the holder may be a transaction that is not this message's job
             # (a waker, a send): returning would leave the message without one
             raise RetryableJobError(
                 "message locked by another transaction", seconds=1, ignore_retry=True
             )
-        self._fetch_for_job()
+        self._fetch_for_job(locked)
         current = self.env.context.get("job_uuid")
         if current and self.job_uuid and current != self.job_uuid:
             return "superseded by a newer job"
         if self.state not in st.PENDING:
             return f"nothing to do: message is {self.state}"
-        self._record_stopped_runs(stopped_runs)
+        self._record_stopped_runs(locked.stopped_runs)
         traced = self.with_context(hc_trace=self.traceparent)
         if self.direction == "outbound":
             # the processor may read all a delivery reads, once past the check
@@ -173,18 +182,20 @@ class HcMessageRuntime(models.AbstractModel):
         _logger.info("%s: %s [trace %s]", self.name, result, self.trace_id or "-")
         return result
 
-    def _fetch_for_job(self):
+    def _fetch_for_job(self, locked):
         """Read what a job reads of the message, its flow and its backend.
 
         Reading a field reads every stored field of its record, seventy of a
         message, fifty of a flow or a backend; a job uses a few. Fields left
         out of the lists are still read when used, so the lists only decide
-        how much a job reads up front.
+        how much a job reads up front. The flow's and backend's come from the
+        worker's copy while their rows are unchanged (``hc.job.settings``).
         """
         self.fetch(self._hc_job_fields())
         settings = self.sudo()
-        settings.flow_id.fetch(self.env["hc.flow"]._hc_job_fields())
-        settings.backend_id.fetch(self.env["hc.backend"]._hc_job_fields())
+        kept = self.env["hc.job.settings"]
+        kept._fetch(settings.flow_id, locked.flow_written)
+        kept._fetch(settings.backend_id, locked.backend_written)
 
     @api.model
     def _hc_job_fields(self):

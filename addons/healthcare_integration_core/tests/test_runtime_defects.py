@@ -162,11 +162,11 @@ class TestRetryAfter(HcCase):
         self.assertEqual(message.attempt_count, self.flow_out.max_attempts)
 
 
-class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
-    """A worker killed during a call, with real transactions (nothing rolled back
-    by the test framework): the job's transaction is lost, queue_job's record of
-    its start is not. The test's own transaction writes nothing, so that it
-    holds no lock the committed transactions would wait for."""
+class CommittedRunsMixin(SimulatorMixin):
+    """Jobs run as queue_job's runner runs them, with real transactions
+    (nothing rolled back by the test framework). The test's own transaction
+    writes nothing, so that it holds no lock the committed ones would wait for.
+    """
 
     @classmethod
     def setUpClass(cls):
@@ -202,9 +202,16 @@ class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
             )
             return flow._send({"order": f"{name}-1"}).id
 
+    def another_message(self, message_id):
+        """The id of a second message on the same flow, committed."""
+        with self.committed() as env, trap_jobs():
+            flow = env["hc.message"].browse(message_id).flow_id
+            return flow._send({"order": f"{flow.name}-{uuid.uuid4().hex[:6]}"}).id
+
     def remove(self, message_id, job_uuid=None):
         with self.committed() as env:
-            env["hc.message"].browse(message_id).unlink()
+            flow = env["hc.message"].browse(message_id).flow_id
+            env["hc.message"].search([("flow_id", "=", flow.id)]).unlink()
             env.cr.execute("DELETE FROM queue_job WHERE uuid = %s", (job_uuid,))
             env["hc.flow"].search([("backend_id.code", "like", "crash_")]).unlink()
             env["hc.backend"].search([("code", "like", "crash_")]).unlink()
@@ -233,6 +240,11 @@ class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
                 "WHERE uuid = %s",
                 (job_uuid,),
             )
+
+
+class TestInterruptedAttempt(CommittedRunsMixin, TransactionCase):
+    """A worker killed during a call: the job's transaction is lost, queue_job's
+    record of its start is not."""
 
     def test_attempt_in_flight_at_a_crash_is_recorded_as_interrupted(self):
         message_id = self.committed_message("Crash")
@@ -293,6 +305,51 @@ class TestInterruptedAttempt(SimulatorMixin, TransactionCase):
                 self.assertEqual(message._run_job(), "done")
         finally:
             self.remove(message_id)
+
+
+class TestJobSettings(CommittedRunsMixin, TransactionCase):
+    """A worker keeps the flow and backend settings its jobs read, while the
+    rows are unchanged."""
+
+    def statements(self, message_id):
+        """(result, statements) of the message's job in its own transaction."""
+        with self.committed() as env:
+            before = env.cr.sql_log_count
+            result = env["hc.message"].browse(message_id)._run_job()
+            env.flush_all()
+            return result, env.cr.sql_log_count - before
+
+    def test_settings_are_read_once_then_again_after_a_write(self):
+        first = self.committed_message("Kept")
+        try:
+            self.assertEqual(self.statements(first)[0], "done")
+            self.env["hc.job.settings"]._forget()
+            result, reading = self.statements(self.another_message(first))
+            self.assertEqual(result, "done")
+            result, keeping = self.statements(self.another_message(first))
+            self.assertEqual(result, "done")
+            self.assertEqual(reading - keeping, 2, "the flow and backend not read")
+            with self.committed() as env:
+                env["hc.message"].browse(first).backend_id.action_pause()
+            result, _count = self.statements(self.another_message(first))
+            self.assertEqual(result, "waiting: flow or backend paused")
+        finally:
+            self.remove(first)
+
+    def test_a_row_written_by_the_running_transaction_is_not_kept(self):
+        first = self.committed_message("Unkept")
+        try:
+            self.env["hc.job.settings"]._forget()
+            with self.committed() as env:
+                message = env["hc.message"].browse(first)
+                message.flow_id.backoff_base = 45
+                self.assertEqual(message._run_job(), "done")
+                # a second write in this transaction keeps the write_date
+                message.flow_id.paused = True
+            result, _count = self.statements(self.another_message(first))
+            self.assertEqual(result, "waiting: flow or backend paused")
+        finally:
+            self.remove(first)
 
 
 class TestOrderedReplay(HcCase):
