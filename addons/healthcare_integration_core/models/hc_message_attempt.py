@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from psycopg2.extras import execute_values
+
 from odoo import _, api, fields, models
 
 from ..lib import states as st
@@ -44,83 +46,90 @@ class HcMessageAttempt(models.Model):
     @api.model
     def _record(self, message, number, started_at, outcome):
         """The attempt as it ended (a retry.Outcome), in the job's transaction."""
-        now = fields.Datetime.now()
         if outcome.ok:
             result = st.ATTEMPT_DONE
         else:
             result = st.ATTEMPT_RETRY if outcome.retryable else st.ATTEMPT_FAILED
-        # one insert, without the ORM's defaults and computations: on every
-        # delivery (the related values are the message's, given)
-        self.env.cr.execute(
-            """
-            INSERT INTO hc_message_attempt (
-                message_id, backend_id, company_id, direction, number,
-                started_at, ended_at, duration_ms, outcome, http_status,
-                error_class, error_text,
-                create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-                    %s, %s, %s, %s)
-            RETURNING id
-            """,
-            (
-                message.id,
-                message.backend_id.id or None,
-                message.company_id.id or None,
-                message.direction,
-                number,
-                started_at,
-                now,
-                int((now - started_at).total_seconds() * 1000),
-                result,
-                outcome.status or 0,
-                outcome.error_class or None,
-                None if outcome.ok else outcome.reason,
-                self.env.uid,
-                now,
-                self.env.uid,
-                now,
-            ),
+        now = fields.Datetime.now()
+        return self._insert(
+            message,
+            [
+                (
+                    number,
+                    started_at,
+                    now,
+                    result,
+                    outcome.status or 0,
+                    outcome.error_class or None,
+                    None if outcome.ok else outcome.reason,
+                )
+            ],
         )
-        attempt = self.browse(self.env.cr.fetchone()[0])
-        message.invalidate_recordset(["attempt_ids"])
-        return attempt
 
     @api.model
     def _record_interrupted(self, message, runs):
         """``runs`` interrupted attempts of ``message``, numbered after its
         last one, and counted on it."""
         now = fields.Datetime.now()
+        reason = _(
+            "The job's run stopped before it ended (worker stopped or "
+            "transaction rolled back); the partner may have received the call."
+        )
         first = message.attempt_count + 1
-        self.env.cr.execute(
-            """
-            INSERT INTO hc_message_attempt (
-                message_id, backend_id, company_id, direction, number,
-                started_at, ended_at, duration_ms, outcome, http_status,
-                error_text, create_uid, create_date, write_uid, write_date)
-            SELECT %s, %s, %s, %s, n, %s, %s, 0, %s, 0, %s, %s, %s, %s, %s
-              FROM generate_series(%s, %s) AS n
-            """,
+        numbers = range(first, first + runs)
+        attempts = self._insert(
+            message,
+            [(n, now, now, st.ATTEMPT_INTERRUPTED, 0, None, reason) for n in numbers],
+        )
+        message._runtime_write({"attempt_count": numbers[-1]})
+        _logger.warning("%s: %s interrupted attempt(s) recorded", message.name, runs)
+        return attempts
+
+    @api.model
+    def _insert(self, message, rows):
+        """Attempts of ``message`` in one INSERT, without the ORM's defaults
+        and computations (the related values are the message's, given).
+
+        A row is (number, started at, ended at, outcome, HTTP status, error
+        class, error text).
+        """
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        values = [
             (
                 message.id,
                 message.backend_id.id or None,
                 message.company_id.id or None,
                 message.direction,
+                number,
+                started,
+                ended,
+                int((ended - started).total_seconds() * 1000),
+                outcome,
+                status,
+                error_class,
+                text,
+                uid,
                 now,
+                uid,
                 now,
-                st.ATTEMPT_INTERRUPTED,
-                _(
-                    "The job's run stopped before it ended (worker stopped or "
-                    "transaction rolled back); the partner may have received the "
-                    "call."
-                ),
-                self.env.uid,
-                now,
-                self.env.uid,
-                now,
-                first,
-                first + runs - 1,
-            ),
+            )
+            for number, started, ended, outcome, status, error_class, text in rows
+        ]
+        ids = execute_values(
+            self.env.cr,
+            """
+            INSERT INTO hc_message_attempt (
+                message_id, backend_id, company_id, direction, number,
+                started_at, ended_at, duration_ms, outcome, http_status,
+                error_class, error_text,
+                create_uid, create_date, write_uid, write_date)
+            VALUES %s
+            RETURNING id
+            """,
+            values,
+            fetch=True,
         )
-        message._runtime_write({"attempt_count": first + runs - 1})
+        attempts = self.browse([row[0] for row in ids])
         message.invalidate_recordset(["attempt_ids"])
-        _logger.warning("%s: %s interrupted attempt(s) recorded", message.name, runs)
+        return attempts
