@@ -282,8 +282,8 @@ class HcDelivery(models.AbstractModel):
             with self.env.cr.savepoint():
                 handler.on_delivered(message.sudo(), reply)
         except (UserError, ValidationError, schema.PayloadValidationError) as exc:
-            message.sudo().error_text = _(
-                "Delivered; the answer was not understood: %s", exc
+            message._runtime_write(
+                {"error_text": _("Delivered; the answer was not understood: %s", exc)}
             )
 
     # ------------------------------------------------------------------ synchronous

@@ -263,7 +263,7 @@ class HcMessageRuntime(models.AbstractModel):
         ):
             self._store_payload(REQUEST, self.flow_id._redact(self._body()))
         if state == st.DONE and self.parent_relation == "replay":
-            self.parent_id.sudo().superseded_by_id = self
+            self.parent_id._runtime_write({"superseded_by_id": self.id})
         self.env["hc.ordering"]._release_after(self)
         if self.run_id:
             self.run_id._chunk_finished(self)
