@@ -25,6 +25,7 @@
         "security/hc_procurement_security.xml",
         "security/ir.model.access.csv",
         "data/hc_flow_type.xml",
+        "data/peppol_order_templates.xml",
         "views/hc_procurement_tolerance_views.xml",
         "views/hc_procurement_substitution_views.xml",
         "views/hc_procurement_asn_views.xml",

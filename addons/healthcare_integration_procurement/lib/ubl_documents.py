@@ -1,9 +1,10 @@
 """UBL 2.1 (Peppol BIS Ordering / Despatch Advice) documents that Odoo does
-not handle itself: the OrderResponse and DespatchAdvice a supplier sends, read
-into the shapes of ``documents``, and the OrderCancellation a buyer sends.
+not read itself: the OrderResponse and DespatchAdvice a supplier sends, read
+into the shapes of ``documents``.
 
-Orders themselves are written by Odoo's ``purchase_edi_ubl_bis3`` and invoices
-read by Odoo's ``account_edi_ubl_cii``; this module covers only the rest.
+Orders are written by Odoo's ``purchase_edi_ubl_bis3`` (changes and
+cancellations made from them in ``peppol_ordering``) and invoices read by
+Odoo's ``account_edi_ubl_cii``; this module covers only the rest.
 
 OrderResponse line status (``cbc:LineStatusCode``, UNCL 4343 subset of
 Peppol BIS Advanced Ordering): 5 accepted, 3 changed, 7 not accepted; a
@@ -14,8 +15,6 @@ accepted + backordered when the line gives ``cbc:BackorderQuantity``.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from lxml import etree
 
 from . import documents as docs
@@ -24,9 +23,6 @@ NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
-CANCELLATION_NS = "urn:oasis:names:specification:ubl:schema:xsd:OrderCancellation-2"
-CANCELLATION_CUSTOMIZATION = "urn:fdc:peppol.eu:poacc:trns:order_cancellation:3"
-PEPPOL_PROFILE = "urn:fdc:peppol.eu:poacc:bis:advanced_ordering:3"
 LINE_STATUS = {"5": docs.ACCEPTED, "3": docs.CHANGED, "7": docs.REJECTED}
 
 
@@ -218,32 +214,3 @@ def read_despatch_advice(tree) -> dict:
         "date": docs.date(_find(root, "cbc:IssueDate"), "DespatchAdvice date"),
         "orders": list(orders.values()),
     }
-
-
-def order_cancellation(
-    order_id: str, issue_date: dt.date, note: str, buyer: str, seller: str
-) -> bytes:
-    """A Peppol OrderCancellation of order ``order_id``."""
-    cac, cbc = NS["cac"], NS["cbc"]
-    root = etree.Element(
-        f"{{{CANCELLATION_NS}}}OrderCancellation",
-        nsmap={None: CANCELLATION_NS, "cac": cac, "cbc": cbc},
-    )
-
-    def add(parent, namespace, name, value=None):
-        node = etree.SubElement(parent, f"{{{namespace}}}{name}")
-        if value is not None:
-            node.text = str(value)
-        return node
-
-    add(root, cbc, "CustomizationID", CANCELLATION_CUSTOMIZATION)
-    add(root, cbc, "ProfileID", PEPPOL_PROFILE)
-    add(root, cbc, "ID", f"{order_id}-CANCEL")
-    add(root, cbc, "IssueDate", issue_date.isoformat())
-    add(root, cbc, "CancellationNote", note)
-    reference = add(root, cac, "OrderReference")
-    add(reference, cbc, "ID", order_id)
-    for role, name in (("BuyerCustomerParty", buyer), ("SellerSupplierParty", seller)):
-        party = add(add(root, cac, role), cac, "Party")
-        add(add(party, cac, "PartyName"), cbc, "Name", name)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

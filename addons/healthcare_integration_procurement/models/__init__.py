@@ -5,6 +5,7 @@ from . import res_partner
 from . import product_supplierinfo
 from . import purchase_order
 from . import purchase_order_line
+from . import purchase_edi_xml_ubl_bis3
 from . import stock_move
 from . import stock_picking
 from . import account_move
