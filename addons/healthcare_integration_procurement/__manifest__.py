@@ -34,6 +34,7 @@
         "views/product_supplierinfo_views.xml",
         "views/purchase_order_views.xml",
         "views/stock_picking_views.xml",
+        "views/stock_lot_views.xml",
         "views/account_move_views.xml",
         "views/hc_sync_run_views.xml",
         "views/hc_procurement_menus.xml",

@@ -135,3 +135,76 @@ def test_change_lists_each_line_with_its_action():
 def test_a_change_is_made_from_an_order_only():
     with pytest.raises(ValueError, match="Expected a UBL Order"):
         peppol.order_change(b"<Invoice/>", order_xml([(1, 1, 1.0)]), 1, "X")
+
+
+def simulator():
+    spec = importlib.util.spec_from_file_location(
+        "hc_procurement_peppol_sim",
+        ROOT / "tests/simulators/procurement_peppol.py",
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ubl = load("ubl_documents")
+docs = load("documents")
+
+
+def test_order_response_codes():
+    sim = simulator()
+    order = order_xml([(1, 20, 8.75), (2, 15, 14.2)])
+    accepted = ubl.read_order_response(parse(sim.order_response(order, "AP")))
+    assert (accepted["whole_order"], accepted["lines"]) == ("accepted", [])
+    rejected = ubl.read_order_response(parse(sim.order_response(order, "RE")))
+    assert rejected["whole_order"] == "rejected"
+    assert rejected["parties"]["seller"] == ("0088", "5400000000003")
+    changed = ubl.read_order_response(
+        parse(
+            sim.order_response(
+                order,
+                "CA",
+                [{"line": 1, "status": "5"}, {"line": 2, "status": "3", "price": 15}],
+            )
+        )
+    )
+    first, second = (line["acks"][0] for line in changed["lines"])
+    assert (first["status"], first["quantity"]) == ("accepted", None)
+    assert (second["status"], second["unit_price"]) == ("changed", 15)
+    with pytest.raises(docs.DocumentError, match="no cac:OrderLine"):
+        ubl.read_order_response(parse(sim.order_response(order, "CA")))
+    with pytest.raises(docs.DocumentError, match="UNCL 4343"):
+        ubl.read_order_response(parse(sim.order_response(order, "XX")))
+
+
+def test_despatch_advice_keeps_serial_and_lot_together():
+    sim = simulator()
+    advice = sim.despatch_advice(
+        order_xml([(1, 2, 1450.0)]),
+        "D1",
+        [
+            {
+                "line": 1,
+                "quantity": 2,
+                "serials": ["S1", "S2"],
+                "lot": "L9",
+                "expiry": dt.date(2031, 1, 31),
+                "manufactured": dt.date(2026, 1, 15),
+            }
+        ],
+    )
+    [shipped] = ubl.read_despatch_advice(parse(advice))["orders"]
+    [line] = shipped["lines"]
+    assert line["serials"] == ["S1", "S2"]
+    assert line["lots"] == [
+        {
+            "lot": "L9",
+            "quantity": 2,
+            "expiry": dt.date(2031, 1, 31),
+            "manufactured": dt.date(2026, 1, 15),
+        }
+    ]
+    assert {(i["serial"], i["lot"]) for i in line["instances"]} == {
+        ("S1", "L9"),
+        ("S2", "L9"),
+    }

@@ -7,6 +7,8 @@ from . import purchase_order
 from . import purchase_order_line
 from . import purchase_edi_xml_ubl_bis3
 from . import stock_move
+from . import stock_move_line
+from . import stock_lot
 from . import stock_picking
 from . import account_move
 from . import account_edi_common
