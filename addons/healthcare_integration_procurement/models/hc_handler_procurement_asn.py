@@ -45,6 +45,7 @@ class HcHandlerProcurementAsn(models.AbstractModel):
                 order = resolver._purchase_order(
                     message.backend_id, shipped["po_number"]
                 )
+                resolver._check_peppol_parties(order, asn.get("parties"))
                 # The processor is no stock user: the supplier's ship notice
                 # prefills a receipt of its own order (checked above).
                 pickings |= self._apply(message, order.sudo(), asn, shipped)

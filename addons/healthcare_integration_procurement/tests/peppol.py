@@ -16,7 +16,7 @@ NS = {
 ADVANCED_ORDERING = "urn:fdc:peppol.eu:poacc:bis:advanced_ordering:3"
 BUYER_GLN = "0860001000016"
 SELLER_GLN = "5400000000003"
-BUYER_VAT = "BE0477472701"
+BUYER_VAT = "BE0202239951"
 
 # UBL 2.1 element order (the schema's sequences) of what the product writes
 ORDER_HEADER = (

@@ -186,3 +186,15 @@ class TestPeppolAnswersIn(PeppolCase):
         receipt.button_validate()
         self.assertEqual(set(pumps.lot_id.mapped("hc_supplier_lot")), {"PUMP-LOT-9"})
         self.assertEqual(gauze.lot_id.hc_manufacture_date, dt.date(2026, 3, 1))
+
+    def test_despatch_advice_for_another_company_is_refused(self):
+        order, sent = self.sent_order(LINES[:1])
+        advice = self.peppol.despatch_advice(
+            sent.replace(b"0860001000016", b"0860009000018"),
+            "DESP-78",
+            [{"line": "1", "quantity": 20}],
+        )
+        message = self.receive_payload(self.flow("json", "asn_in_ubl"), advice)
+        self.assertEqual(message.exception_kind, "unknown_order")
+        self.assertIn("buyer", message.error_text)
+        self.assertFalse(order.picking_ids.move_ids.hc_asn_qty, "nothing prefilled")
