@@ -208,3 +208,16 @@ def test_despatch_advice_keeps_serial_and_lot_together():
         ("S1", "L9"),
         ("S2", "L9"),
     }
+
+
+def test_whole_order_answers_have_no_lines():
+    sim = simulator()
+    order = order_xml([(1, 20, 8.75)])
+    response = parse(sim.order_response(order, "CA", [{"line": 1, "status": "5"}]))
+    response.find("{*}OrderResponseCode").text = "AP"
+    rules = load("peppol_rules")
+    [problem] = rules.order_response(response)
+    assert problem.startswith("cac:OrderLine: an order response with code AP")
+    assert "PEPPOL-T116-R008" in problem
+    with pytest.raises(docs.DocumentError, match="breaks Peppol BIS 3"):
+        ubl.read_order_response(response)

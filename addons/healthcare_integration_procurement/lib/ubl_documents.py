@@ -19,6 +19,7 @@ from __future__ import annotations
 from lxml import etree
 
 from . import documents as docs
+from . import peppol_rules
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -61,6 +62,11 @@ def _endpoint(root, party: str) -> tuple[str, str] | None:
 def _parties(root, seller: str, buyer: str) -> dict:
     """The Peppol addresses (EAS, endpoint) of the document's seller and buyer."""
     return {"seller": _endpoint(root, seller), "buyer": _endpoint(root, buyer)}
+
+
+def _keep_rules(problems: list[str], name: str) -> None:
+    if problems:
+        raise docs.DocumentError(f"{name} breaks Peppol BIS 3: " + "; ".join(problems))
 
 
 def _expect(tree, name: str):
@@ -140,6 +146,7 @@ def read_order_response(tree) -> dict:
     keeps the ordered quantity (``quantity`` None).
     """
     root = _expect(tree, "OrderResponse")
+    _keep_rules(peppol_rules.order_response(root), "OrderResponse")
     po_number = _find(root, "cac:OrderReference/cbc:ID")
     if not po_number:
         raise docs.DocumentError("OrderResponse: cac:OrderReference/cbc:ID is missing")
@@ -238,6 +245,7 @@ def _lots(instances, quantity) -> list[dict]:
 
 def read_despatch_advice(tree) -> dict:
     root = _expect(tree, "DespatchAdvice")
+    _keep_rules(peppol_rules.despatch_advice(root), "DespatchAdvice")
     shipment_id = _find(root, "cbc:ID")
     if not shipment_id:
         raise docs.DocumentError("DespatchAdvice: cbc:ID is missing")

@@ -198,3 +198,18 @@ class TestPeppolAnswersIn(PeppolCase):
         self.assertEqual(message.exception_kind, "unknown_order")
         self.assertIn("buyer", message.error_text)
         self.assertFalse(order.picking_ids.move_ids.hc_asn_qty, "nothing prefilled")
+
+    def test_response_breaking_the_bis_names_element_and_rule(self):
+        order, sent = self.sent_order(LINES[:2])
+        response = self.peppol.order_response(
+            sent, "CA", [{"line": "1", "status": "5"}, {"line": "2", "status": "7"}]
+        ).replace(b"bis:advanced_ordering:3", b"bis:ordering:3")
+        message = self.respond_raw(response)
+        self.assertEqual((message.state, message.error_class), ("dead", "validation"))
+        self.assertIn("cbc:ProfileID", message.error_text)
+        self.assertIn("T116", message.error_text)
+        self.assertFalse(any(order.order_line.mapped("hc_ack_state")), "no partial")
+        self.assertEqual(order.order_line.mapped("product_qty"), [20, 15])
+
+    def respond_raw(self, body):
+        return self.receive_payload(self.flow("json", "ack_in_ubl"), body)
