@@ -28,6 +28,8 @@ ORDER_RESPONSES = {
     ),
     f"{TRNS}order_response:3": (f"{BIS}ordering:3", "T76", "PEPPOL-T76-R006"),
 }
+# response codes that answer for the whole order, without lines
+WHOLE_ORDER_RULES = {"AP": "R008", "RE": "R009", "AB": "R010"}
 DESPATCH_ADVICES = {
     f"{TRNS}despatch_advice:3": (
         f"{BIS}despatch_advice:3",
@@ -86,10 +88,16 @@ def order_response(root: etree._Element) -> list[str]:
     )
     code = _text(root, "cbc:OrderResponseCode")
     lines = root.findall("cac:OrderLine", NS)
-    if code in ("AP", "RE") and lines:
+    if code in WHOLE_ORDER_RULES and lines:
         problems.append(
             f"cac:OrderLine: an order response with code {code} answers for the "
-            f"whole order and has no lines (PEPPOL-{transaction}-R008/R009)"
+            f"whole order and has no lines "
+            f"(PEPPOL-{transaction}-{WHOLE_ORDER_RULES[code]})"
+        )
+    if code == "CA" and not lines:
+        problems.append(
+            "cac:OrderLine: an order response accepted with changes (CA) gives "
+            f"the lines that changed (PEPPOL-{transaction}-R007)"
         )
     if transaction == "T116":
         for line in lines:

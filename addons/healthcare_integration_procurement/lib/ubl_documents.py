@@ -185,11 +185,6 @@ def read_order_response(tree) -> dict:
                 "acks": _line_acks(order_line, item, status, where),
             }
         )
-    if not lines and document_code == "CA":
-        raise docs.DocumentError(
-            "OrderResponse: accepted with changes (CA) but no cac:OrderLine says "
-            "which"
-        )
     return {
         "po_number": po_number,
         "reference": _find(root, "cbc:SalesOrderID") or _find(root, "cbc:ID"),
