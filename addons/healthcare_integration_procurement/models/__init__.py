@@ -24,4 +24,5 @@ from . import hc_handler_procurement_ack
 from . import hc_handler_procurement_asn
 from . import hc_handler_procurement_receipt
 from . import hc_handler_procurement_invoice
+from . import hc_handler_procurement_invoice_response
 from . import hc_handler_procurement_payment

@@ -340,5 +340,8 @@ class HcHandlerProcurementInvoice(models.AbstractModel):
             self._link_lines(bill, order, tree)
             bill.invoice_origin = order.name
         bill.hc_invoice_flow_id = message.flow_id
+        if tree is not None:
+            # the invoice being read, for the Peppol invoice response
+            bill = bill.with_context(hc_received_invoice=tree)
         bill._hc_run_three_way_match(owner=message.flow_id._business_owner())
         return bill
