@@ -214,3 +214,106 @@ def despatch_advice(order_xml, advice_id, lines, issue_date=None):
                 if answer.get("expiry"):
                     _add(lot, CBC, "ExpiryDate", answer["expiry"].isoformat())
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+# ------------------------------------------------------------------ the supplier
+
+PEPPOL_BACKEND = "demo_helios_peppol"
+SERIAL_ITEMS = {"HMB-PUMP1", "NBP-3000"}
+ORDER_DOCUMENTS = ("Order", "OrderChange")
+
+
+def read_order(body):
+    """(order number, [(line id, quantity, seller's item code)]) of an Order or
+    Order Change, or None for any other document."""
+    try:
+        order = _parse(body)
+    except etree.XMLSyntaxError:
+        return None
+    if etree.QName(order).localname not in ORDER_DOCUMENTS:
+        return None
+    lines = [
+        (
+            _text(item, "cbc:ID"),
+            float(_text(item, "cbc:Quantity") or 0),
+            _text(item, "cac:Item/cac:SellersItemIdentification/cbc:ID"),
+        )
+        for item in order.iterfind("cac:OrderLine/cac:LineItem", NS)
+        if _text(item, "cbc:LineStatusCode") != "2"
+    ]
+    return _order_id(order), lines
+
+
+class PeppolSupplier:
+    """A Peppol supplier's side of the procurement simulator: the orders it
+    received and its answers, posted to Odoo's signed webhooks."""
+
+    def peppol_orders(self):
+        found = {}
+        for request in self.requests(method="POST"):
+            if not request["body"].startswith("<"):
+                continue
+            read = read_order(request["body"].encode())
+            if read:
+                po_number, lines = read
+                found[po_number] = {
+                    "format": "peppol",
+                    "lines": lines,
+                    "xml": request["body"].encode(),
+                }
+        return found
+
+    def post_peppol(self, flow_code, body):
+        backend = getattr(self, "peppol_backend", PEPPOL_BACKEND)
+        url = f"{self.odoo_url}/hc/webhook/{backend}/{flow_code}"
+        return self.call_webhook(url, body, headers={"Content-Type": "application/xml"})
+
+    def send_order_response(self, po_number):
+        """Accepted with changes: the second line halved and a week later."""
+        order = self._order(po_number)
+        later = dt.date.today() + dt.timedelta(days=7)
+        answers = [
+            {"line": line_id, "status": "5"}
+            if number != 1
+            else {
+                "line": line_id,
+                "status": "3",
+                "quantity": max(int(quantity // 2), 1),
+                "date": later,
+            }
+            for number, (line_id, quantity, _code) in enumerate(order["lines"])
+        ]
+        code = "CA" if len(answers) > 1 else "AP"
+        # what it will ship: what it confirmed
+        confirmed = {line_id: quantity for line_id, quantity, _code in order["lines"]}
+        confirmed.update(
+            {a["line"]: a["quantity"] for a in answers if a.get("quantity")}
+        )
+        self.__dict__.setdefault("peppol_confirmed", {})[po_number] = confirmed
+        body = order_response(order["xml"], code, answers if code == "CA" else ())
+        return self.post_peppol("procurement.ack_in_ubl", body)
+
+    def send_despatch_advice(self, po_number):
+        """Everything confirmed shipped: lots with expiry and manufacture
+        dates, serial numbers (with their lot) for the pumps."""
+        order = self._order(po_number)
+        today = dt.date.today()
+        shipped = []
+        confirmed = self.__dict__.get("peppol_confirmed", {}).get(po_number, {})
+        for line_id, ordered, code in order["lines"]:
+            quantity = confirmed.get(line_id, ordered)
+            line = {
+                "line": line_id,
+                "quantity": int(quantity),
+                "lot": f"{(code or 'LOT').split('-')[-1]}-{today:%y%m}",
+                "expiry": today.replace(year=today.year + 2),
+                "manufactured": today - dt.timedelta(days=30),
+            }
+            if code in SERIAL_ITEMS:
+                line["serials"] = [
+                    f"{code}-{po_number}-{n}".replace("/", "")
+                    for n in range(1, int(quantity) + 1)
+                ]
+            shipped.append(line)
+        body = despatch_advice(order["xml"], f"DESADV-{po_number}", shipped)
+        return self.post_peppol("procurement.asn_in_ubl", body)

@@ -7,7 +7,7 @@ from lxml import etree
 
 from odoo.addons.healthcare_integration_core.lib import schema
 
-from .common import ProcurementCase
+from .common import ProcurementCase, ProcurementHttpCase
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -52,7 +52,7 @@ ITEM = (
 ).split()
 
 
-class PeppolCase(ProcurementCase):
+class PeppolMixin:
     """The JSON distributor reached over Peppol: its Peppol address and the
     hospital's are set on the contacts (Accounting tab), the Peppol order flow
     is the active order flow of its backend."""
@@ -86,6 +86,7 @@ class PeppolCase(ProcurementCase):
         )
         cls.flow("json", "po_out").active = False
         cls.flow("json", "po_out_ubl").active = True
+        cls.sim.peppol_backend = cls.backend_json.code
 
     @classmethod
     def flow(cls, backend, name):
@@ -163,3 +164,11 @@ class PeppolCase(ProcurementCase):
         self.assertAlmostEqual(
             float(self.text(totals, "cbc:LineExtensionAmount")), total, places=2
         )
+
+
+class PeppolCase(PeppolMixin, ProcurementCase):
+    pass
+
+
+class PeppolHttpCase(PeppolMixin, ProcurementHttpCase):
+    pass
