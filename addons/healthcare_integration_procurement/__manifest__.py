@@ -25,6 +25,7 @@
         "security/hc_procurement_security.xml",
         "security/ir.model.access.csv",
         "data/hc_flow_type.xml",
+        "data/peppol_order_templates.xml",
         "views/hc_procurement_tolerance_views.xml",
         "views/hc_procurement_substitution_views.xml",
         "views/hc_procurement_asn_views.xml",
@@ -33,11 +34,15 @@
         "views/product_supplierinfo_views.xml",
         "views/purchase_order_views.xml",
         "views/stock_picking_views.xml",
+        "views/stock_lot_views.xml",
         "views/account_move_views.xml",
         "views/hc_sync_run_views.xml",
         "views/hc_procurement_menus.xml",
     ],
-    "demo": ["demo/hc_procurement_demo.xml"],
+    "demo": [
+        "demo/hc_procurement_demo.xml",
+        "demo/hc_procurement_peppol_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "healthcare_integration_procurement/static/tests/tours/*.js",

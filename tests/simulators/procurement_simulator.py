@@ -31,6 +31,7 @@ if str(ROOT / "addons" / "healthcare_integration_core") not in sys.path:
     sys.path.append(str(ROOT / "addons" / "healthcare_integration_core"))
 
 import partner_simulator as base  # noqa: E402
+import procurement_peppol as peppol  # noqa: E402
 
 # bin/start runs this simulator for the procurement demo backends on this port
 DEMO_PORT = 8081
@@ -64,8 +65,9 @@ def demo_catalog():
     return [dict(item, id=item.get("id") or item["item"]) for item in items]
 
 
-class ProcurementSimulator(base.PartnerSimulator):
-    """The partner simulator, answering orders with X12 and JSON documents."""
+class ProcurementSimulator(peppol.PeppolSupplier, base.PartnerSimulator):
+    """The partner simulator, answering orders with X12, JSON and Peppol
+    documents."""
 
     def __init__(self, *args, odoo_url=None, sftp_root=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +90,7 @@ class ProcurementSimulator(base.PartnerSimulator):
         Odoo wrote into its out folder count too.
         """
         found = self._file_orders()
+        found.update(self.peppol_orders())
         for request in self.requests(method="POST"):
             body = request["body"]
             if body.startswith("ISA"):
@@ -327,7 +330,13 @@ class Handler(base.Handler):
             form = parse_qs(body.decode("utf-8", errors="replace"))
             po_number = (form.get("po") or [""])[0]
             action = (form.get("action") or [""])[0]
-            senders = {"855": sim.send_855, "856": sim.send_856, "810": sim.send_810}
+            senders = {
+                "855": sim.send_855,
+                "856": sim.send_856,
+                "810": sim.send_810,
+                "OrderResponse": sim.send_order_response,
+                "DespatchAdvice": sim.send_despatch_advice,
+            }
             try:
                 status, answer = senders[action](po_number)
                 note = f"{action} for {po_number}: HTTP {status} {answer}"
@@ -342,12 +351,16 @@ class Handler(base.Handler):
 def procurement_page(sim, note=""):
     rows = []
     for po_number, order in sorted(sim.orders().items()):
+        answers = {
+            "x12": ("855", "856", "810"),
+            "x12-file": ("855", "856", "810"),
+            "peppol": ("OrderResponse", "DespatchAdvice"),
+        }.get(order["format"])
         buttons = (
             "".join(
-                f'<button name="action" value="{a}">Send {a}</button>'
-                for a in ("855", "856", "810")
+                f'<button name="action" value="{a}">Send {a}</button>' for a in answers
             )
-            if order["format"] in ("x12", "x12-file")
+            if answers
             else "(JSON order)"
         )
         rows.append(
@@ -361,8 +374,8 @@ def procurement_page(sim, note=""):
 <title>Procurement simulator</title></head><body style="font-family:sans-serif">
 <h1>Procurement simulator: {html.escape(sim.name)}</h1>
 <p>{html.escape(note)}</p>
-<p>Orders received; answer them as Northbay Medical Supply would (X12 to
-{html.escape(sim.odoo_url)}).</p>
+<p>Orders received; answer them as Northbay Medical Supply (X12) or Helios
+Medical Benelux (Peppol) would, to {html.escape(sim.odoo_url)}.</p>
 <table><tr><th>Order</th><th>Format</th><th>Lines</th><th></th></tr>{table}</table>
 <p><a href="/_sim/">Partner simulator controls</a></p></body></html>"""
 

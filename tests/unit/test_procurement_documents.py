@@ -197,10 +197,3 @@ def test_ubl_order_response_and_despatch_advice():
     assert order["lines"][1]["serials"] == ["NBP3K-900001"]
     with pytest.raises(docs.DocumentError, match="Expected a UBL"):
         ubl.read_order_response(etree.fromstring(text))  # noqa: S320
-
-
-def test_order_cancellation():
-    data = ubl.order_cancellation("P9", dt.date(2026, 3, 1), "cancelled", "H", "S")
-    root = etree.fromstring(data)  # noqa: S320
-    assert etree.QName(root).localname == "OrderCancellation"
-    assert root.findtext("{*}OrderReference/{*}ID") == "P9"

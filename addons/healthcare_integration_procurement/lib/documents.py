@@ -23,7 +23,10 @@ ship notice::
              "quantity": Decimal("20"), "uom": "BX",
              "lots": [{"lot": "GL24031A", "quantity": Decimal("20"),
                        "expiry": date | None}],
-             "serials": ["SN1", ...]}]}]}
+             "serials": ["SN1", ...],
+             "instances": [{"serial": "SN1" | None, "lot": "L1" | None,
+                            "expiry": date | None,
+                            "manufactured": date | None}]}]}]}  (UBL)
 
 invoice::
 

@@ -1,33 +1,34 @@
 """UBL 2.1 (Peppol BIS Ordering / Despatch Advice) documents that Odoo does
-not handle itself: the OrderResponse and DespatchAdvice a supplier sends, read
-into the shapes of ``documents``, and the OrderCancellation a buyer sends.
+not read itself: the OrderResponse and DespatchAdvice a supplier sends, read
+into the shapes of ``documents``.
 
-Orders themselves are written by Odoo's ``purchase_edi_ubl_bis3`` and invoices
-read by Odoo's ``account_edi_ubl_cii``; this module covers only the rest.
+Orders are written by Odoo's ``purchase_edi_ubl_bis3`` (changes and
+cancellations made from them in ``peppol_ordering``) and invoices read by
+Odoo's ``account_edi_ubl_cii``; this module covers only the rest.
 
-OrderResponse line status (``cbc:LineStatusCode``, UNCL 4343 subset of
-Peppol BIS Advanced Ordering): 5 accepted, 3 changed, 7 not accepted; a
-``cac:SellerSubstitutedLineItem`` is a substitution. A changed line whose
-``cac:Delivery`` carries a later period for part of the quantity is read as
-accepted + backordered when the line gives ``cbc:BackorderQuantity``.
+OrderResponse line status (``cbc:LineStatusCode``, UNCL 1229 subset of
+Peppol BIS Ordering): 5 accepted, 3 changed (quantity, date or price), 7
+not accepted; a ``cac:SellerSubstitutedLineItem`` is a substitution. A
+changed line whose ``cac:Delivery`` carries a later period for part of the
+quantity is read as accepted + backordered when the line gives
+``cbc:BackorderQuantity``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from lxml import etree
 
 from . import documents as docs
+from . import peppol_rules
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
-CANCELLATION_NS = "urn:oasis:names:specification:ubl:schema:xsd:OrderCancellation-2"
-CANCELLATION_CUSTOMIZATION = "urn:fdc:peppol.eu:poacc:trns:order_cancellation:3"
-PEPPOL_PROFILE = "urn:fdc:peppol.eu:poacc:bis:advanced_ordering:3"
 LINE_STATUS = {"5": docs.ACCEPTED, "3": docs.CHANGED, "7": docs.REJECTED}
+RESPONSE_CODES = ("AB", "AP", "RE", "CA")
+# a response without lines answers for the whole order
+WHOLE_ORDER = {"AP": docs.ACCEPTED, "RE": docs.REJECTED}
 
 
 def _root(tree):
@@ -51,6 +52,23 @@ def _item(node) -> tuple[str | None, str | None]:
     )
 
 
+def _endpoint(root, party: str) -> tuple[str, str] | None:
+    node = root.find(f"cac:{party}/cac:Party/cbc:EndpointID", NS)
+    if node is None or not (node.text or "").strip():
+        return None
+    return (node.get("schemeID") or "", node.text.strip())
+
+
+def _parties(root, seller: str, buyer: str) -> dict:
+    """The Peppol addresses (EAS, endpoint) of the document's seller and buyer."""
+    return {"seller": _endpoint(root, seller), "buyer": _endpoint(root, buyer)}
+
+
+def _keep_rules(problems: list[str], name: str) -> None:
+    if problems:
+        raise docs.DocumentError(f"{name} breaks Peppol BIS 3: " + "; ".join(problems))
+
+
 def _expect(tree, name: str):
     root = _root(tree)
     if _local(root) != name:
@@ -58,12 +76,86 @@ def _expect(tree, name: str):
     return root
 
 
+def _line_acks(order_line, item, status, where) -> list[dict]:
+    """The acks of one OrderResponse line (``quantity`` None: as ordered)."""
+    quantity = _find(item, "cbc:Quantity")
+    promised = _find(item, "cac:Delivery/cac:PromisedDeliveryPeriod/cbc:StartDate")
+    price = _find(item, "cac:Price/cbc:PriceAmount")
+    substitute = order_line.find("cac:SellerSubstitutedLineItem", NS)
+    if substitute is not None:
+        offered_code, offered_gtin = _item(substitute)
+        offered_price = _find(substitute, "cac:Price/cbc:PriceAmount")
+        return [
+            {
+                "status": docs.SUBSTITUTED,
+                "quantity": docs.decimal(
+                    _find(substitute, "cbc:Quantity") or quantity,
+                    f"{where} quantity",
+                ),
+                "date": docs.date(promised, f"{where} date"),
+                "substitute": {
+                    "item_code": offered_code,
+                    "gtin": offered_gtin,
+                    "description": _find(substitute, "cac:Item/cbc:Name"),
+                    "unit_price": docs.decimal(offered_price, f"{where} price")
+                    if offered_price
+                    else None,
+                },
+            }
+        ]
+    if status == docs.REJECTED:
+        return [
+            {
+                "status": status,
+                "quantity": docs.decimal(0, where),
+                "date": None,
+                "substitute": None,
+            }
+        ]
+    confirmed = docs.decimal(quantity, f"{where} cbc:Quantity") if quantity else None
+    ack = {
+        "status": status,
+        "quantity": confirmed,
+        "date": docs.date(promised, where),
+        "substitute": None,
+    }
+    if status == docs.CHANGED and price:
+        ack["unit_price"] = docs.decimal(price, f"{where} cac:Price/cbc:PriceAmount")
+    backorder = _find(item, "cbc:BackorderQuantity")
+    if not backorder:
+        return [ack]
+    later = _find(item, "cac:Delivery[2]/cac:PromisedDeliveryPeriod/cbc:StartDate")
+    return [
+        dict(ack, status=docs.ACCEPTED),
+        {
+            "status": docs.BACKORDERED,
+            "quantity": docs.decimal(backorder, f"{where} backorder"),
+            "date": docs.date(later, where),
+            "substitute": None,
+        },
+    ]
+
+
 def read_order_response(tree) -> dict:
+    """An OrderResponse (Peppol T76, or T116 of Advanced Ordering).
+
+    ``cbc:OrderResponseCode`` (UNCL 4343): ``AP`` the whole order accepted
+    and ``RE`` the whole order rejected, both without lines (``whole_order``
+    says so); ``CA`` accepted with changes, line by line; ``AB`` only says
+    the order arrived. An accepted or changed line without ``cbc:Quantity``
+    keeps the ordered quantity (``quantity`` None).
+    """
     root = _expect(tree, "OrderResponse")
+    _keep_rules(peppol_rules.order_response(root), "OrderResponse")
     po_number = _find(root, "cac:OrderReference/cbc:ID")
     if not po_number:
         raise docs.DocumentError("OrderResponse: cac:OrderReference/cbc:ID is missing")
     document_code = _find(root, "cbc:OrderResponseCode")
+    if document_code not in RESPONSE_CODES:
+        raise docs.DocumentError(
+            f"OrderResponse: cbc:OrderResponseCode {document_code!r} is none of "
+            "AB, AP, RE, CA (UNCL 4343)"
+        )
     lines = []
     for order_line in root.findall("cac:OrderLine", NS):
         item = order_line.find("cac:LineItem", NS)
@@ -80,91 +172,75 @@ def read_order_response(tree) -> dict:
         )
         status = LINE_STATUS.get(code)
         if status is None:
-            raise docs.DocumentError(f"{where}: LineStatusCode {code!r} unknown")
-        quantity = _find(item, "cbc:Quantity")
-        promised = _find(item, "cac:Delivery/cac:PromisedDeliveryPeriod/cbc:StartDate")
+            raise docs.DocumentError(
+                f"{where}: cbc:LineStatusCode {code!r} is none of 5 accepted, "
+                "3 changed, 7 not accepted (UNCL 1229)"
+            )
         item_code, gtin = _item(item)
-        acks = []
-        substitute = order_line.find("cac:SellerSubstitutedLineItem", NS)
-        if substitute is not None:
-            offered_code, offered_gtin = _item(substitute)
-            price = _find(substitute, "cac:Price/cbc:PriceAmount")
-            acks.append(
-                {
-                    "status": docs.SUBSTITUTED,
-                    "quantity": docs.decimal(
-                        _find(substitute, "cbc:Quantity") or quantity,
-                        f"{where} quantity",
-                    ),
-                    "date": docs.date(promised, f"{where} date"),
-                    "substitute": {
-                        "item_code": offered_code,
-                        "gtin": offered_gtin,
-                        "description": _find(substitute, "cac:Item/cbc:Name"),
-                        "unit_price": docs.decimal(price, f"{where} price")
-                        if price
-                        else None,
-                    },
-                }
-            )
-        elif status == docs.REJECTED:
-            acks.append(
-                {
-                    "status": status,
-                    "quantity": docs.decimal(0, where),
-                    "date": None,
-                    "substitute": None,
-                }
-            )
-        else:
-            confirmed = docs.decimal(quantity, f"{where} cbc:Quantity")
-            backorder = _find(item, "cbc:BackorderQuantity")
-            if backorder:
-                later = _find(
-                    item, "cac:Delivery[2]/cac:PromisedDeliveryPeriod/cbc:StartDate"
-                )
-                backordered = docs.decimal(backorder, f"{where} backorder")
-                acks.append(
-                    {
-                        "status": docs.ACCEPTED,
-                        "quantity": confirmed,
-                        "date": docs.date(promised, where),
-                        "substitute": None,
-                    }
-                )
-                acks.append(
-                    {
-                        "status": docs.BACKORDERED,
-                        "quantity": backordered,
-                        "date": docs.date(later, where),
-                        "substitute": None,
-                    }
-                )
-            else:
-                acks.append(
-                    {
-                        "status": status,
-                        "quantity": confirmed,
-                        "date": docs.date(promised, where),
-                        "substitute": None,
-                    }
-                )
         lines.append(
-            {"line_number": number, "item_code": item_code, "gtin": gtin, "acks": acks}
+            {
+                "line_number": number,
+                "item_code": item_code,
+                "gtin": gtin,
+                "acks": _line_acks(order_line, item, status, where),
+            }
         )
-    if not lines and document_code != "RE":
-        raise docs.DocumentError("OrderResponse: no OrderLine")
     return {
         "po_number": po_number,
         "reference": _find(root, "cbc:SalesOrderID") or _find(root, "cbc:ID"),
         "date": docs.date(_find(root, "cbc:IssueDate"), "OrderResponse date"),
         "ack_type": document_code,
+        "whole_order": WHOLE_ORDER.get(document_code) if not lines else None,
+        "parties": _parties(root, "SellerSupplierParty", "BuyerCustomerParty"),
         "lines": lines,
     }
 
 
+def _instances(line, where) -> list[dict]:
+    """Each ``cac:ItemInstance`` of a despatch line, its serial number and
+    its lot (with expiry and manufacture dates) kept together."""
+    found = []
+    for instance in line.findall("cac:Item/cac:ItemInstance", NS):
+        entry = {
+            "serial": _find(instance, "cbc:SerialID"),
+            "lot": _find(instance, "cac:LotIdentification/cbc:LotNumberID"),
+            "expiry": docs.date(
+                _find(instance, "cac:LotIdentification/cbc:ExpiryDate"), where
+            ),
+            "manufactured": docs.date(_find(instance, "cbc:ManufactureDate"), where),
+        }
+        if entry["serial"] or entry["lot"]:
+            found.append(entry)
+    return found
+
+
+def _lots(instances, quantity) -> list[dict]:
+    """The lots of a line: one lot alone has the line's quantity; lots of
+    serial numbers have as many units as serials."""
+    lots: dict[str, dict] = {}
+    for entry in instances:
+        if not entry["lot"]:
+            continue
+        lot = lots.setdefault(
+            entry["lot"],
+            {
+                "lot": entry["lot"],
+                "quantity": None,
+                "expiry": entry["expiry"],
+                "manufactured": entry["manufactured"],
+            },
+        )
+        if entry["serial"]:
+            lot["quantity"] = (lot["quantity"] or 0) + 1
+    found = list(lots.values())
+    if len(found) == 1:
+        found[0]["quantity"] = quantity
+    return found
+
+
 def read_despatch_advice(tree) -> dict:
     root = _expect(tree, "DespatchAdvice")
+    _keep_rules(peppol_rules.despatch_advice(root), "DespatchAdvice")
     shipment_id = _find(root, "cbc:ID")
     if not shipment_id:
         raise docs.DocumentError("DespatchAdvice: cbc:ID is missing")
@@ -183,19 +259,9 @@ def read_despatch_advice(tree) -> dict:
             raise docs.DocumentError(f"{where}: no order reference")
         quantity = docs.decimal(_find(line, "cbc:DeliveredQuantity"), where)
         item_code, gtin = _item(line)
-        lots, serials = [], []
-        for instance in line.findall("cac:Item/cac:ItemInstance", NS):
-            serial = _find(instance, "cbc:SerialID")
-            lot = _find(instance, "cac:LotIdentification/cbc:LotNumberID")
-            expiry = docs.date(
-                _find(instance, "cac:LotIdentification/cbc:ExpiryDate"), where
-            )
-            if serial:
-                serials.append(serial)
-            elif lot:
-                lots.append({"lot": lot, "quantity": None, "expiry": expiry})
-        if len(lots) == 1:
-            lots[0]["quantity"] = quantity
+        instances = _instances(line, where)
+        serials = [i["serial"] for i in instances if i["serial"]]
+        lots = _lots(instances, quantity)
         quantity_node = line.find("cbc:DeliveredQuantity", NS)
         orders.setdefault(po_number, {"po_number": po_number, "lines": []})[
             "lines"
@@ -208,6 +274,7 @@ def read_despatch_advice(tree) -> dict:
                 "uom": quantity_node.get("unitCode"),
                 "lots": lots,
                 "serials": serials,
+                "instances": instances,
                 "expiry": lots[0]["expiry"] if lots else None,
             }
         )
@@ -216,34 +283,6 @@ def read_despatch_advice(tree) -> dict:
     return {
         "shipment_id": shipment_id,
         "date": docs.date(_find(root, "cbc:IssueDate"), "DespatchAdvice date"),
+        "parties": _parties(root, "DespatchSupplierParty", "DeliveryCustomerParty"),
         "orders": list(orders.values()),
     }
-
-
-def order_cancellation(
-    order_id: str, issue_date: dt.date, note: str, buyer: str, seller: str
-) -> bytes:
-    """A Peppol OrderCancellation of order ``order_id``."""
-    cac, cbc = NS["cac"], NS["cbc"]
-    root = etree.Element(
-        f"{{{CANCELLATION_NS}}}OrderCancellation",
-        nsmap={None: CANCELLATION_NS, "cac": cac, "cbc": cbc},
-    )
-
-    def add(parent, namespace, name, value=None):
-        node = etree.SubElement(parent, f"{{{namespace}}}{name}")
-        if value is not None:
-            node.text = str(value)
-        return node
-
-    add(root, cbc, "CustomizationID", CANCELLATION_CUSTOMIZATION)
-    add(root, cbc, "ProfileID", PEPPOL_PROFILE)
-    add(root, cbc, "ID", f"{order_id}-CANCEL")
-    add(root, cbc, "IssueDate", issue_date.isoformat())
-    add(root, cbc, "CancellationNote", note)
-    reference = add(root, cac, "OrderReference")
-    add(reference, cbc, "ID", order_id)
-    for role, name in (("BuyerCustomerParty", buyer), ("SellerSupplierParty", seller)):
-        party = add(add(root, cac, role), cac, "Party")
-        add(add(party, cac, "PartyName"), cbc, "Name", name)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -5,7 +5,10 @@ from . import res_partner
 from . import product_supplierinfo
 from . import purchase_order
 from . import purchase_order_line
+from . import purchase_edi_xml_ubl_bis3
 from . import stock_move
+from . import stock_move_line
+from . import stock_lot
 from . import stock_picking
 from . import account_move
 from . import account_edi_common
@@ -21,4 +24,5 @@ from . import hc_handler_procurement_ack
 from . import hc_handler_procurement_asn
 from . import hc_handler_procurement_receipt
 from . import hc_handler_procurement_invoice
+from . import hc_handler_procurement_invoice_response
 from . import hc_handler_procurement_payment

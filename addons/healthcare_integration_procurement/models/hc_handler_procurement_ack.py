@@ -52,10 +52,13 @@ class HcHandlerProcurementAck(models.AbstractModel):
     def process(self, message, document):
         resolver = self.env["hc.procurement.resolver"]
         backend = message.backend_id
-        orders = [
-            (resolver._purchase_order(backend, ack["po_number"]), ack)
-            for ack in document
-        ]
+        orders = []
+        for ack in document:
+            order = resolver._purchase_order(backend, ack["po_number"])
+            resolver._check_peppol_parties(order, ack.get("parties"))
+            if ack.get("whole_order"):
+                ack = dict(ack, lines=self._whole_order_lines(order, ack))
+            orders.append((order, ack))
         offers = []
         for order, ack in orders:
             offers += self._undecided_offers(order, ack, backend)
@@ -67,6 +70,27 @@ class HcHandlerProcurementAck(models.AbstractModel):
             # applied to an order of this backend's supplier (checked above).
             touched |= self._apply(order.sudo(), ack, backend)
         return touched
+
+    def _whole_order_lines(self, order, ack):
+        """The lines of an answer for the whole order (accepted or rejected
+        without lines): every line sent, as ordered or with nothing."""
+        status = ack["whole_order"]
+        return [
+            {
+                "line_number": str(line.hc_line_number),
+                "item_code": None,
+                "gtin": None,
+                "acks": [
+                    {
+                        "status": status,
+                        "quantity": Decimal(0) if status == docs.REJECTED else None,
+                        "date": None,
+                        "substitute": None,
+                    }
+                ],
+            }
+            for line in order.order_line.filtered("hc_line_number")
+        ]
 
     # ------------------------------------------------------------------ offers
 
@@ -166,16 +190,21 @@ class HcHandlerProcurementAck(models.AbstractModel):
         )
         self.env["hc.procurement.resolver"]._note(order, body)
         if changed:
+            summary = (
+                _("The supplier rejected order %s", order.name)
+                if all_rejected
+                else _("The supplier changed order %s", order.name)
+            )
             order.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=order._hc_buyer().id,
-                summary=_("The supplier changed order %s", order.name),
+                summary=summary,
                 note=body,
             )
         return order
 
     def _apply_line(self, line, acks, backend):
-        totals, dates = {}, {}
+        totals, dates, prices = {}, {}, {}
         substituted = Decimal(0)
         for entry in acks:
             status = entry["status"]
@@ -190,9 +219,14 @@ class HcHandlerProcurementAck(models.AbstractModel):
                         totals.get(docs.REJECTED, 0) + entry["quantity"]
                     )
                 continue
-            totals[status] += entry["quantity"]
+            quantity = entry["quantity"]
+            if quantity is None:  # accepted or changed without a quantity
+                quantity = Decimal(str(line.product_qty))
+            totals[status] += quantity
             if entry["date"]:
                 dates.setdefault(status, entry["date"])
+            if entry.get("unit_price") is not None:
+                prices[status] = entry["unit_price"]
         confirmed = totals.get(docs.ACCEPTED, 0) + totals.get(docs.CHANGED, 0)
         backordered = totals.get(docs.BACKORDERED, Decimal(0))
         new_qty = float(confirmed + backordered)
@@ -219,6 +253,10 @@ class HcHandlerProcurementAck(models.AbstractModel):
         state = self._line_state(line, totals, substituted, new_qty)
         if float_compare(new_qty, line.product_qty, precision_rounding=rounding) < 0:
             line.product_qty = new_qty
+        # after the quantity: a new quantity recomputes the price from the catalog
+        price = prices.get(docs.CHANGED)
+        if price is not None:
+            line.price_unit = float(price)
         when = dates.get(docs.ACCEPTED) or dates.get(docs.CHANGED)
         if when:
             line.date_planned = _noon(when)
@@ -240,6 +278,8 @@ class HcHandlerProcurementAck(models.AbstractModel):
         text += _(", confirmed %(qty)s", qty=float(confirmed))
         if when:
             text += _(" for %s", when)
+        if price is not None:
+            text += _(", price %s", float(price))
         if backordered:
             text += _(
                 ", %(qty)s backordered to %(date)s",

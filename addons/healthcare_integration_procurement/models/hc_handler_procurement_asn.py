@@ -45,6 +45,7 @@ class HcHandlerProcurementAsn(models.AbstractModel):
                 order = resolver._purchase_order(
                     message.backend_id, shipped["po_number"]
                 )
+                resolver._check_peppol_parties(order, asn.get("parties"))
                 # The processor is no stock user: the supplier's ship notice
                 # prefills a receipt of its own order (checked above).
                 pickings |= self._apply(message, order.sudo(), asn, shipped)
@@ -153,7 +154,29 @@ class HcHandlerProcurementAsn(models.AbstractModel):
             # more shipped than expected: the rest goes on the last receipt
             self._fill(moves[-1], parts)
             touched |= moves[-1].picking_id
+        self._keep_instances(moves, doc_line)
         return touched
+
+    def _keep_instances(self, moves, doc_line):
+        """Each unit's or lot's own data (UBL item instances) on the receipt
+        lines that carry its number: the supplier's lot of a serial number,
+        the expiry and manufacture dates."""
+        product = moves.product_id
+        for entry in doc_line.get("instances") or ():
+            values = {}
+            if entry["serial"] and entry["lot"]:
+                values["hc_supplier_lot"] = entry["lot"]
+            if entry["manufactured"]:
+                values["hc_manufacture_date"] = entry["manufactured"]
+            if entry["expiry"] and product.use_expiration_date:
+                values["expiration_date"] = dt.datetime.combine(
+                    entry["expiry"], dt.time(12, 0)
+                )
+            name = entry["serial"] or entry["lot"]
+            if values:
+                moves.move_line_ids.filtered(
+                    lambda ml, name=name: ml.lot_name == name
+                ).write(values)
 
     def _parts(self, line, doc_line, quantity):
         """[(quantity, lot name or serial, expiry)] of a shipped line."""

@@ -1,13 +1,21 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from lxml import etree
 
 from odoo import Command, _, models
+from odoo.tools import html2plaintext
 
 from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
 from odoo.addons.healthcare_integration_core.lib import schema
 
 from ..lib import documents as docs
 from ..lib import x12_documents
+
+INVOICE_DOCUMENTS = ("Invoice", "CreditNote", "CrossIndustryInvoice")
+
+
+def _article(word):
+    return "An" if word[:1].upper() in "AEIOU" else "A"
 
 
 class HcHandlerProcurementInvoice(models.AbstractModel):
@@ -33,10 +41,23 @@ class HcHandlerProcurementInvoice(models.AbstractModel):
             if fmt == "x12":
                 return x12_documents.read_810(body)
             if fmt == "xml":
-                return [schema.parse_xml(body)]
+                return [self._invoice_tree(schema.parse_xml(body))]
             return [docs.read_invoice_json(schema.load_json(body))]
         except docs.DocumentError as exc:
             raise schema.PayloadValidationError([str(exc)]) from None
+
+    @staticmethod
+    def _invoice_tree(tree):
+        """The tree of a UBL Invoice or CreditNote or a CII invoice; any other
+        document (an Order posted to the invoice flow) is refused by name."""
+        kind = etree.QName(tree.getroot()).localname
+        if kind not in INVOICE_DOCUMENTS:
+            raise docs.DocumentError(
+                f"{_article(kind)} {kind} is not an invoice: this flow reads UBL "
+                "Invoice and CreditNote (Peppol BIS Billing 3) and CII "
+                "CrossIndustryInvoice documents"
+            )
+        return tree
 
     def process(self, message, document):
         bills = self.env["account.move"]
@@ -201,7 +222,12 @@ class HcHandlerProcurementInvoice(models.AbstractModel):
         bill._extend_with_attachments(attachment, new=True)
         if not bill.invoice_line_ids:
             raise HcBusinessError(
-                _("Odoo's UBL/CII importer could not read invoice %s.", number),
+                _(
+                    "Odoo's UBL/CII importer could not read invoice %(number)s; "
+                    "it said: %(said)s",
+                    number=number,
+                    said=self._importer_said(bill) or _("nothing"),
+                ),
                 kind="unreadable_invoice",
             )
         self.env["hc.procurement.resolver"]._note(
@@ -209,6 +235,17 @@ class HcHandlerProcurementInvoice(models.AbstractModel):
         )
         order_ref = root.findtext("{*}OrderReference/{*}ID")
         return self._after_import(message, bill, supplier, order_ref, tree=root)
+
+    @staticmethod
+    def _importer_said(bill):
+        """What Odoo's importer wrote on the bill while reading it (its errors
+        and remarks are posted in the chatter), oldest first."""
+        notes = [
+            " ".join(html2plaintext(note.body).split())
+            for note in bill.sudo().message_ids.sorted("id")
+            if note.body
+        ]
+        return " / ".join(notes)[:2000]
 
     @staticmethod
     def _ubl_supplier(root):
@@ -303,5 +340,8 @@ class HcHandlerProcurementInvoice(models.AbstractModel):
             self._link_lines(bill, order, tree)
             bill.invoice_origin = order.name
         bill.hc_invoice_flow_id = message.flow_id
+        if tree is not None:
+            # the invoice being read, for the Peppol invoice response
+            bill = bill.with_context(hc_received_invoice=tree)
         bill._hc_run_three_way_match(owner=message.flow_id._business_owner())
         return bill

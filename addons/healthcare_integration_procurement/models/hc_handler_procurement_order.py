@@ -3,12 +3,15 @@
 import re
 from decimal import Decimal
 
+from lxml import etree
+
 from odoo import fields, models
 
 from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
+from odoo.addons.healthcare_integration_core.lib import schema
 
 from ..lib import documents as docs
-from ..lib import ubl_documents, x12_documents
+from ..lib import peppol_ordering, x12_documents
 
 # characters X12 cannot carry in a value (delimiters, line breaks)
 _X12_UNSAFE = re.compile(r"[*~:^>|\r\n]+")
@@ -23,8 +26,9 @@ class HcHandlerProcurementOrder(models.AbstractModel):
 
     One flow type per format: ``procurement.po_out`` (JSON),
     ``procurement.po_out_x12`` (X12 850, 004010 or 005010 as set on the
-    backend) and ``procurement.po_out_ubl`` (Peppol BIS order built by Odoo's
-    ``purchase_edi_ubl_bis3``). An order goes out through the bindings on its
+    backend) and ``procurement.po_out_ubl`` (Peppol BIS Advanced Ordering:
+    the order built by Odoo's ``purchase_edi_ubl_bis3``, then order changes
+    and the cancellation). An order goes out through the bindings on its
     supplier's backend only. Each revision is one message (key
     ``<order>/rev<n>``); a cancellation is ``<order>/rev<n>/cancel``.
     """
@@ -208,12 +212,50 @@ class HcHandlerProcurementOrder(models.AbstractModel):
     # ------------------------------------------------------------------ UBL
 
     def _build_ubl(self, order, flow, cancelled):
+        """Peppol BIS Advanced Ordering: the first revision is an Order (built
+        by Odoo), a later one an Order Change against the last order document
+        the supplier received, a cancellation an Order Cancellation."""
+        builder = self.env["purchase.edi.xml.ubl_bis3"]
+        builder._hc_check_peppol(order)
+        order_xml = builder._export_order(order)
         if cancelled:
-            return ubl_documents.order_cancellation(
-                order.name,
+            return peppol_ordering.order_cancellation(
+                order_xml,
                 fields.Date.context_today(order),
                 f"Order {order.name} cancelled by the buyer",
-                order.company_id.name,
-                order.partner_id.commercial_partner_id.name,
             )
-        return self.env["purchase.edi.xml.ubl_bis3"]._export_order(order)
+        previous = self._ubl_order_received(order, flow)
+        if previous is None:
+            return order_xml
+        return peppol_ordering.order_change(
+            order_xml,
+            previous,
+            sequence=max(order.hc_revision - 1, 1),
+            document_id=f"{order.name}-rev{order.hc_revision}",
+        )
+
+    def _ubl_order_received(self, order, flow):
+        """The last Order or Order Change of ``order`` delivered on ``flow``
+        (parsed), or None when the supplier has none (or it was cancelled)."""
+        if not flow:
+            return None
+        message = (
+            self.env["hc.message"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", order._name),
+                    ("res_id", "=", order.id),
+                    ("flow_id", "=", flow.id),
+                    ("state", "=", "done"),
+                ],
+                order="id desc",
+                limit=1,
+            )
+        )
+        if not message:
+            return None
+        root = schema.parse_xml(message._body()).getroot()
+        if etree.QName(root).localname not in ("Order", "OrderChange"):
+            return None
+        return root

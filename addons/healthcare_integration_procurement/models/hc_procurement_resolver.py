@@ -57,6 +57,34 @@ class HcProcurementResolver(models.AbstractModel):
         return suppliers
 
     @api.model
+    def _check_peppol_parties(self, order, parties):
+        """A Peppol document names its seller and buyer by Peppol address: they
+        must be the order's supplier and company (one access point may carry
+        the documents of many suppliers). ``parties`` is
+        ``{"seller": (eas, endpoint) | None, "buyer": ...}``, e.g. from
+        ``ubl_documents.read_order_response``."""
+        expected = {
+            "seller": order.partner_id.commercial_partner_id,
+            "buyer": order.company_id.partner_id,
+        }
+        for role, partner in expected.items():
+            named = (parties or {}).get(role)
+            ours = (partner.peppol_eas, partner.peppol_endpoint)
+            if named and partner.peppol_endpoint and tuple(named) != ours:
+                raise HcBusinessError(
+                    _(
+                        "The document's %(role)s %(named)s is not the %(role)s "
+                        "of order %(po)s (%(partner)s, %(ours)s).",
+                        role=role,
+                        named=":".join(named),
+                        po=order.name,
+                        partner=partner.display_name,
+                        ours=":".join(ours),
+                    ),
+                    kind="unknown_order",
+                    records=order,
+                )
+
     def _purchase_order(self, backend, po_number):
         """The confirmed order ``po_number`` of a supplier of ``backend``."""
         orders = (

@@ -222,6 +222,9 @@ class ProcurementMixin(HcTestMixin, SimulatorMixin):
         for key in (("x12", "po_out"), ("x12", "po_out_ubl"), ("json", "po_out_x12")):
             cls.flows[key].active = False
         cls.flows[("json", "po_out_ubl")].active = False
+        # Peppol invoice responses only where a test turns them on
+        for suffix in ("x12", "json"):
+            cls.flows[(suffix, "invoice_response_out")].active = False
 
     def setUp(self):
         super().setUp()

@@ -3,14 +3,10 @@
 import json
 from decimal import Decimal
 
-from lxml import etree
-
-from odoo.addons.healthcare_integration_core.lib import schema
 from odoo.addons.healthcare_integration_procurement.lib import x12_documents
 
 from .common import ProcurementCase
 
-CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 LINES = [("gloves", 20, 8.75), ("syringe", 15, 14.20), ("iv_set", 4, 212.16)]
 
 
@@ -72,16 +68,6 @@ class TestOrderOut(ProcurementCase):
             self.assertEqual(sellers[0]["id"], "0860002000015")
             self.assertEqual(request["body"][:106].split("*")[12], version[:5])  # ISA12
             self.assertEqual(po["totals"]["lines"], 3)
-
-    def test_peppol_order_is_built_by_odoo(self):
-        self.flow("json", "po_out_ubl").active = True
-        order = self.order(self.supplier_json, LINES[:2])
-        [request] = self.sim.requests(path="/ubl/orders")
-        root = schema.parse_xml(request["body"].encode()).getroot()
-        ns = {"cbc": CBC}
-        self.assertEqual(etree.QName(root).localname, "Order")
-        self.assertEqual(root.findtext("cbc:ID", namespaces=ns), order.name)
-        self.assertEqual(len(root.findall("{*}OrderLine")), 2)
 
     def test_cancellation_and_revisions(self):
         order = self.order(self.supplier_x12, LINES)
