@@ -1,0 +1,3 @@
+from . import test_requisition_in
+from . import test_requisition_pull
+from . import test_requisition_approval
