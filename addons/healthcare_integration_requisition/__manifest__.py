@@ -23,4 +23,9 @@
         "views/purchase_request_views.xml",
     ],
     "demo": ["demo/hc_requisition_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "healthcare_integration_requisition/static/tests/tours/*.js",
+        ],
+    },
 }

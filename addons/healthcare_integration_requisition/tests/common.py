@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import copy
 
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import HttpCase, TransactionCase
 
 from odoo.addons.healthcare_integration_core.tests.common import (
     HcTestMixin,
@@ -216,3 +216,18 @@ class RequisitionMixin(HcTestMixin, SimulatorMixin):
 
 class RequisitionCase(RequisitionMixin, TransactionCase):
     pass
+
+
+class RequisitionHttpCase(RequisitionMixin, HttpCase):
+    def setUp(self):
+        super().setUp()
+        self.sim.odoo_url = self.base_url()
+
+    def process(self, message_id):
+        """Run a message received over HTTP as its queue job does."""
+        message = self.env["hc.message"].browse(message_id)
+        bot = self.env.ref("healthcare_integration_core.user_integration_bot")
+        with self.jobs() as trap:
+            message.with_user(bot).with_company(message.company_id)._run_job()
+            self.run_jobs(trap)
+        return message.with_env(self.env)

@@ -1,0 +1,2 @@
+from . import hc_budget_position
+from . import purchase_request
