@@ -16,6 +16,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/tier_definition.xml",
+        "data/hc_flow_type.xml",
         "views/hc_budget_position_views.xml",
         "views/purchase_request_views.xml",
     ],

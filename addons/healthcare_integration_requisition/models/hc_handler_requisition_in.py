@@ -222,7 +222,7 @@ class HcHandlerRequisitionIn(models.AbstractModel):
         if missing:
             error = HcBusinessError(
                 _(
-                    "Requisition %(ref)s: unknown %(codes)s. Map them on backend "
+                    "Requisition %(ref)s: unknown %(codes)s. Map each code on backend "
                     "%(backend)s (Crosswalks), then replay the message.",
                     ref=requisition.ref,
                     codes="; ".join(f"{what} {code}" for what, code in missing),
