@@ -51,20 +51,9 @@ class TestBudgetCheck(BudgetCase):
         request = self.receive_payload(
             self.flow_in, gloves(30, "REQ-B-3")
         )._linked_record()
-        supplier = self.env["res.partner"].create({"name": "Test supplier"})
-        wizard = (
-            self.env["purchase.request.line.make.purchase.order"]
-            .with_context(
-                active_model="purchase.request.line", active_ids=request.line_ids.ids
-            )
-            .create({"supplier_id": supplier.id})
-        )
-        with self.jobs() as trap:
-            wizard.make_purchase_order()
-            order = request.line_ids.purchase_lines.order_id
-            order.order_line.price_unit = 9.0
-            order.button_confirm()
-            self.run_jobs(trap)
+        order = self.make_order(request)
+        order.order_line.price_unit = 9.0
+        self.confirm(order)
         position = self.position()
         self.assertEqual(
             (position.committed_requisitions, position.committed_orders),

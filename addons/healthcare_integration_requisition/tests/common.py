@@ -210,6 +210,28 @@ class RequisitionMixin(HcTestMixin, SimulatorMixin):
         request.invalidate_recordset()
         return request.with_user(self.env.user)
 
+    def make_order(self, request, supplier_name="Test supplier"):
+        """The RFQ OCA's wizard makes from the request's lines (jobs run)."""
+        supplier = self.env["res.partner"].create(
+            {"name": supplier_name, "is_company": True}
+        )
+        wizard = (
+            self.env["purchase.request.line.make.purchase.order"]
+            .with_context(
+                active_model="purchase.request.line", active_ids=request.line_ids.ids
+            )
+            .create({"supplier_id": supplier.id})
+        )
+        with self.jobs() as trap:
+            wizard.make_purchase_order()
+            self.run_jobs(trap)
+        return request.line_ids.purchase_lines.order_id
+
+    def confirm(self, order):
+        with self.jobs() as trap:
+            order.button_confirm()
+            self.run_jobs(trap)
+
     def statuses(self, ref):
         return [doc["status"] for doc in self.sim.statuses(ref)]
 

@@ -127,24 +127,9 @@ class TestRequisitionApproval(RequisitionCase):
 
     def test_order_numbers_go_back_to_the_platform(self):
         request = self.receive_payload(self.flow_in, requisition())._linked_record()
-        supplier = self.env["res.partner"].create(
-            {"name": "Test MedDistrib", "is_company": True}
-        )
-        wizard = (
-            self.env["purchase.request.line.make.purchase.order"]
-            .with_context(
-                active_model="purchase.request.line", active_ids=request.line_ids.ids
-            )
-            .create({"supplier_id": supplier.id})
-        )
-        with self.jobs() as trap:
-            wizard.make_purchase_order()
-            self.run_jobs(trap)
-        order = request.line_ids.purchase_lines.order_id
+        order = self.make_order(request, "Test MedDistrib")
         self.assertEqual(len(order), 1)
-        with self.jobs() as trap:
-            order.button_confirm()
-            self.run_jobs(trap)
+        self.confirm(order)
         documents = self.sim.statuses("REQ-T-1")
         self.assertEqual(
             [doc["status"] for doc in documents], ["approved", "ordered", "ordered"]

@@ -35,19 +35,8 @@ class TestRequisitionTour(RequisitionHttpCase):
         self.assertEqual(len(queued), 1)
         self.process(queued.id)
         self.assertEqual(request.state, "approved")
-        supplier = self.env["res.partner"].create({"name": "Test supplier"})
-        wizard = (
-            self.env["purchase.request.line.make.purchase.order"]
-            .with_context(
-                active_model="purchase.request.line", active_ids=request.line_ids.ids
-            )
-            .create({"supplier_id": supplier.id})
-        )
-        with self.jobs() as trap:
-            wizard.make_purchase_order()
-            order = request.line_ids.purchase_lines.order_id
-            order.button_confirm()
-            self.run_jobs(trap)
+        order = self.make_order(request)
+        self.confirm(order)
         documents = self.sim.statuses("REQ-T-TOUR")
         self.assertEqual(
             [doc["status"] for doc in documents],
