@@ -1,0 +1,1 @@
+"""Database-free budget rules (unit-tested in tests/unit)."""

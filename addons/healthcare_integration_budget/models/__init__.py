@@ -1,0 +1,3 @@
+from . import hc_budget_position
+from . import purchase_request
+from . import hc_handler_budget_line

@@ -1,0 +1,119 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models, tools
+
+from ..lib import budget as lib
+
+# One row per budget line of a cost centre (an analytic account) in a
+# confirmed or validated budget, with what is committed against it in its
+# period. Analytic distributions are read from their JSON in SQL: a list of
+# every commitment per cost centre is one query, not one per record.
+VIEW = """
+CREATE OR REPLACE VIEW hc_budget_position AS (
+    WITH requisitions AS (
+        SELECT d.key::int AS account_id, prl.date_start AS day,
+               prl.estimated_cost * (d.value #>> '{}')::numeric / 100 AS amount
+          FROM purchase_request_line prl
+         CROSS JOIN LATERAL jsonb_each(prl.analytic_distribution) d
+         WHERE prl.request_state IN ('approved', 'in_progress')
+           AND NOT coalesce(prl.cancelled, false)
+           AND d.key ~ '^[0-9]+$'
+           AND NOT EXISTS (
+                SELECT 1 FROM purchase_request_purchase_order_line_rel rel
+                 WHERE rel.purchase_request_line_id = prl.id)
+    ), orders AS (
+        SELECT d.key::int AS account_id, po.date_order::date AS day,
+               greatest(pol.product_qty - pol.qty_received, 0) * pol.price_unit
+                   * (d.value #>> '{}')::numeric / 100 AS ordered,
+               greatest(pol.qty_received - pol.qty_invoiced, 0) * pol.price_unit
+                   * (d.value #>> '{}')::numeric / 100 AS received
+          FROM purchase_order_line pol
+          JOIN purchase_order po ON po.id = pol.order_id
+         CROSS JOIN LATERAL jsonb_each(pol.analytic_distribution) d
+         WHERE po.state IN ('purchase', 'done') AND d.key ~ '^[0-9]+$'
+    )
+    SELECT bl.id, bl.id AS budget_line_id, bl.crossovered_budget_id AS budget_id,
+           bl.analytic_account_id, bl.company_id, bl.date_from, bl.date_to,
+           -bl.planned_amount AS budget,
+           coalesce((SELECT sum(r.amount) FROM requisitions r
+                      WHERE r.account_id = bl.analytic_account_id
+                        AND r.day BETWEEN bl.date_from AND bl.date_to), 0)
+               AS committed_requisitions,
+           coalesce((SELECT sum(o.ordered) FROM orders o
+                      WHERE o.account_id = bl.analytic_account_id
+                        AND o.day BETWEEN bl.date_from AND bl.date_to), 0)
+               AS committed_orders,
+           coalesce((SELECT sum(o.received) FROM orders o
+                      WHERE o.account_id = bl.analytic_account_id
+                        AND o.day BETWEEN bl.date_from AND bl.date_to), 0)
+               AS received_not_invoiced
+      FROM crossovered_budget_lines bl
+      JOIN crossovered_budget b ON b.id = bl.crossovered_budget_id
+     WHERE bl.analytic_account_id IS NOT NULL
+       AND b.state IN ('confirm', 'validate')
+)
+"""
+
+
+class HcBudgetPosition(models.Model):
+    """A cost centre's budget line: budget, spent, committed, available.
+
+    Committed: approved requisitions not yet ordered (their estimated cost),
+    confirmed orders not yet received, received not yet invoiced (at the
+    order price, without taxes), each charged to the cost centres of its
+    analytic distribution and counted in the budget line whose period holds
+    its date. Spent is the budget line's practical amount (account_budget_oca).
+    """
+
+    _name = "hc.budget.position"
+    _description = "Budget position of a cost centre"
+    _auto = False
+    _order = "analytic_account_id, date_from"
+
+    budget_line_id = fields.Many2one("crossovered.budget.lines", readonly=True)
+    budget_id = fields.Many2one("crossovered.budget", readonly=True)
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account", string="Cost centre", readonly=True
+    )
+    company_id = fields.Many2one("res.company", readonly=True)
+    date_from = fields.Date(readonly=True)
+    date_to = fields.Date(readonly=True)
+    budget = fields.Float(string="Budget amount", readonly=True)
+    committed_requisitions = fields.Float(string="Approved requisitions", readonly=True)
+    committed_orders = fields.Float(string="Ordered, not received", readonly=True)
+    received_not_invoiced = fields.Float(readonly=True)
+    committed = fields.Float(compute="_compute_amounts")
+    spent = fields.Float(compute="_compute_amounts")
+    available = fields.Float(compute="_compute_amounts")
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(VIEW)
+
+    def _compute_amounts(self):
+        for row in self:
+            committed = (
+                row.committed_requisitions
+                + row.committed_orders
+                + row.received_not_invoiced
+            )
+            position = lib.position(
+                row.budget_line_id.planned_amount,
+                row.budget_line_id.practical_amount,
+                committed,
+            )
+            row.committed = position.committed
+            row.spent = position.spent
+            row.available = position.available
+
+    @api.model
+    def _on(self, cost_centre, day):
+        """The positions of ``cost_centre`` whose period holds ``day``."""
+        self.env.flush_all()
+        return self.search(
+            [
+                ("analytic_account_id", "=", cost_centre.id),
+                ("date_from", "<=", day),
+                ("date_to", ">=", day),
+            ]
+        )

@@ -1,0 +1,2 @@
+from . import test_budget_check
+from . import test_budget_pull

@@ -1,0 +1,1 @@
+"""Database-free requisition formats and rules (unit-tested in tests/unit)."""

@@ -1,0 +1,25 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+
+class PurchaseOrder(models.Model):
+    _inherit = "purchase.order"
+
+    def _hc_platform_requests(self):
+        return self.order_line.purchase_request_lines.request_id.filtered(
+            "hc_backend_id"
+        )
+
+    def button_approve(self, force=False):
+        # EXTENDS purchase: the platform learns the order number once confirmed
+        res = super().button_approve(force=force)
+        self._hc_platform_requests()._hc_send_status()
+        return res
+
+    def button_cancel(self):
+        # EXTENDS purchase: and that it was cancelled
+        requests = self._hc_platform_requests()
+        res = super().button_cancel()
+        requests._hc_send_status()
+        return res

@@ -1,0 +1,155 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from ..lib import requisitions as lib
+
+STATUS_FLOW = "requisition.status_out"
+
+
+class PurchaseRequest(models.Model):
+    """A requisition of the eProcurement platform, approved in Odoo.
+
+    The platform owns what it sends (requester, cost centre, lines); Odoo owns
+    the approval decisions, made through the tiers of OCA
+    ``purchase_request_tier_validation``. Every change of the decision (a tier
+    approved or rejected, the request approved, ordered, done) goes back to
+    the platform once, as ``requisition.status_out``.
+    """
+
+    _name = "purchase.request"
+    _inherit = ["purchase.request", "hc.consumer.mixin"]
+
+    hc_backend_id = fields.Many2one(
+        "hc.backend",
+        string="eProcurement platform",
+        readonly=True,
+        copy=False,
+        index=True,
+        ondelete="restrict",
+    )
+    hc_platform_ref = fields.Char(
+        string="Platform requisition", readonly=True, copy=False, index=True
+    )
+    hc_content_digest = fields.Char(
+        readonly=True,
+        copy=False,
+        help="SHA-256 of what the platform owns in its last copy: a copy with "
+        "the same digest changes nothing.",
+    )
+    hc_cost_centre_id = fields.Many2one(
+        "account.analytic.account",
+        string="Cost centre",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The analytic account of the platform's cost centre; every line is "
+        "charged to it.",
+    )
+
+    _sql_constraints = [
+        (
+            "hc_platform_ref_unique",
+            "unique(hc_backend_id, hc_platform_ref)",
+            "A platform requisition is imported once per platform.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ decisions
+
+    def write(self, vals):
+        # EXTENDS purchase_request: a new state is a new status for the platform
+        res = super().write(vals)
+        if "state" in vals:
+            self.filtered("hc_backend_id")._hc_send_status()
+        return res
+
+    def _validate_tier(self, tiers=False):
+        # EXTENDS tier.validation: a platform requisition whose last tier is
+        # approved is approved (its requester is not in Odoo to press Approve)
+        res = super()._validate_tier(tiers)
+        if self.hc_backend_id:
+            if self.state == "draft" and self.validation_status == "validated":
+                self.button_approved()
+            self._hc_send_status()
+        return res
+
+    def _rejected_tier(self, tiers=False):
+        # EXTENDS tier.validation: the platform hears of the rejection
+        res = super()._rejected_tier(tiers)
+        self.filtered("hc_backend_id")._hc_send_status()
+        return res
+
+    def _hc_route_for_approval(self):
+        """Start the tiers that apply; with none, the requisition is approved.
+
+        Tiers are OCA ``tier.definition`` records on *Purchase Request*, per
+        company, e.g. the domain ``[("estimated_cost", ">=", 5000)]`` for a
+        department head and ``>= 50000`` for the finance director. A
+        requisition under every threshold needs no decision.
+        """
+        for request in self:
+            if request.need_validation:
+                request.request_validation()
+                request._hc_send_status()
+            elif not request.review_ids:
+                request.button_approved()
+
+    # ------------------------------------------------------------------ status out
+
+    def _hc_status_document(self):
+        """What the platform is told: status, approvals, orders."""
+        self.ensure_one()
+        reviews = self.review_ids.sorted("sequence")
+        orders = self.line_ids.purchase_lines.order_id.sorted("id")
+        return {
+            "requisition_id": self.hc_platform_ref,
+            "odoo_reference": self.name,
+            "status": lib.platform_status(self.state, self.validation_status),
+            "approvals": [
+                {
+                    "tier": review.sequence,
+                    "name": review.name,
+                    "status": review.status,
+                    "by": review.done_by.name or None,
+                    "at": fields.Datetime.to_string(review.reviewed_date) or None,
+                    "comment": review.comment or None,
+                }
+                for review in reviews
+            ],
+            "purchase_orders": [
+                {
+                    "po_number": order.name,
+                    "state": order.state,
+                    "supplier": order.partner_id.commercial_partner_id.name,
+                    "lines": [
+                        {
+                            "line": request_line.hc_line_number,
+                            "quantity": po_line.product_qty,
+                        }
+                        for po_line in order.order_line
+                        for request_line in po_line.purchase_request_lines
+                        if request_line.request_id == self
+                    ],
+                }
+                for order in orders
+            ],
+        }
+
+    def _hc_send_status(self):
+        """Queue the status out, once per different status document.
+
+        A no-op under the context key ``hc_status_deferred`` (a handler
+        sending once the whole document it applies is in)."""
+        messages = self.env["hc.message"]
+        if self.env.context.get("hc_status_deferred"):
+            return messages
+        for request in self.sudo().filtered("hc_backend_id"):
+            document = request._hc_status_document()
+            messages |= request._hc_send(
+                STATUS_FLOW,
+                payload=document,
+                idempotency_key=lib.status_key(request.hc_platform_ref, document),
+                ordering_key=request.hc_platform_ref,
+            )
+        return messages

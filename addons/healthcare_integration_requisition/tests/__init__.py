@@ -1,0 +1,4 @@
+from . import test_requisition_in
+from . import test_requisition_pull
+from . import test_requisition_approval
+from . import test_tour

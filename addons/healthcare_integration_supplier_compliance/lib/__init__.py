@@ -1,0 +1,1 @@
+"""Database-free supplier compliance rules (unit-tested in tests/unit)."""

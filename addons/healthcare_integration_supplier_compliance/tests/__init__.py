@@ -1,0 +1,3 @@
+from . import test_compliance_documents
+from . import test_compliance_block
+from . import test_compliance_sync

@@ -1,0 +1,231 @@
+"""The eProcurement platform of the requisition demo and tests, on HTTP.
+
+It pushes requisitions to Odoo's signed webhook (``requisition.requisition_in``)
+or serves them as a paged feed (``/feeds/requisitions``, for
+``requisition.requisition_pull``), and records the statuses Odoo sends back
+(``POST /requisitions/status``): the approval decision, who took it, and the
+purchase order numbers. Drive it from Python (``EprocurementSimulator.
+send_requisition(document)``), from its page ``GET /_sim/eprocurement``, or
+run it::
+
+    python tests/simulators/eprocurement_simulator.py --port 8088 --name demo
+"""
+
+import copy
+import html
+import json
+import os
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import partner_simulator as base  # noqa: E402
+
+# bin/start runs this simulator for the requisition demo backend on this port
+DEMO_PORT = 8088
+BACKEND = "demo_eprocurement"
+ODOO_URL = os.environ.get("HC_ODOO_URL") or "http://127.0.0.1:8069"
+FEED = "requisitions"
+STATUS_PATH = "/requisitions/status"
+PAGE = "/_sim/eprocurement"
+
+
+def demo_requisitions():
+    """Three requisitions of Riverside General: a small restock (under every
+    threshold), a ward's pumps (two approval tiers) and one naming a cost
+    centre Odoo does not know yet (a mapping exception)."""
+    return [
+        {
+            "id": "REQ-2026-0101",
+            "requisition_id": "REQ-2026-0101",
+            "updated_at": "2026-12-01T08:00:00",
+            "requester": "demo",
+            "cost_centre": "CC-4100",
+            "description": "Ward 4 weekly restock",
+            "date_required": "2026-12-10",
+            "lines": [
+                {
+                    "line": 1,
+                    "item": "100234",
+                    "quantity": 20,
+                    "uom": "BX",
+                    "unit_price": 8.75,
+                    "description": "Nitrile gloves M",
+                },
+                {
+                    "line": 2,
+                    "item": "100871",
+                    "quantity": 10,
+                    "uom": "BX",
+                    "unit_price": 14.20,
+                    "description": "Syringes 10 ml",
+                },
+            ],
+        },
+        {
+            "id": "REQ-2026-0102",
+            "requisition_id": "REQ-2026-0102",
+            "updated_at": "2026-12-01T09:00:00",
+            "requester": "demo",
+            "cost_centre": "CC-4100",
+            "description": "Infusion pumps for the new oncology day unit",
+            "date_required": "2027-01-15",
+            "lines": [
+                {
+                    "line": 1,
+                    "item": "300001",
+                    "quantity": 6,
+                    "uom": "EA",
+                    "unit_price": 1450.0,
+                    "description": "Infusion pump",
+                },
+            ],
+        },
+        {
+            "id": "REQ-2026-0103",
+            "requisition_id": "REQ-2026-0103",
+            "updated_at": "2026-12-01T10:00:00",
+            "requester": "demo",
+            "cost_centre": "CC-9999",
+            "description": "Dressings for the burns unit",
+            "lines": [
+                {
+                    "line": 1,
+                    "item": "100530",
+                    "quantity": 40,
+                    "uom": "BX",
+                    "unit_price": 5.10,
+                    "description": "Gauze sponges 4x4",
+                },
+            ],
+        },
+    ]
+
+
+class EprocurementSimulator(base.PartnerSimulator):
+    """The partner simulator, as the hospital group's eProcurement platform."""
+
+    def __init__(self, *args, odoo_url=None, backend=BACKEND, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.odoo_url = odoo_url or ODOO_URL
+        self.backend = backend
+        self.requisitions = {}
+
+    def load(self, requisitions, page_size=50):
+        """Publish requisitions on the platform (and its feed)."""
+        for item in requisitions:
+            item = copy.deepcopy(item)
+            item.setdefault("id", item["requisition_id"])
+            self.requisitions[item["requisition_id"]] = item
+        self.set_feed(FEED, list(self.requisitions.values()), page_size)
+
+    def statuses(self, ref=None):
+        """The status documents Odoo sent, oldest first (of ``ref``)."""
+        found = []
+        for request in self.requests(path=STATUS_PATH, method="POST"):
+            try:
+                document = json.loads(request["body"])
+            except ValueError:
+                continue
+            if ref is None or document.get("requisition_id") == ref:
+                found.append(document)
+        return found
+
+    def send_requisition(self, ref_or_document, key=None):
+        """POST a requisition to Odoo's webhook; (status, answer)."""
+        document = ref_or_document
+        if isinstance(ref_or_document, str):
+            document = self.requisitions[ref_or_document]
+        url = f"{self.odoo_url}/hc/webhook/{self.backend}/requisition.requisition_in"
+        return self.call_webhook(url, document, idempotency_key=key)
+
+
+class Handler(base.Handler):
+    """The partner simulator's handler, with the platform's control page."""
+
+    def control(self, url, body):
+        if url.path != PAGE:
+            return super().control(url, body)
+        sim = self.sim
+        note = ""
+        if self.command == "POST":
+            form = parse_qs(body.decode("utf-8", errors="replace"))
+            ref = (form.get("ref") or [""])[0]
+            try:
+                status, answer = sim.send_requisition(ref)
+                note = f"{ref}: HTTP {status} {answer}"
+            except (KeyError, ValueError, OSError) as exc:
+                note = f"{ref} not sent: {exc}"
+        return self.reply(200, platform_page(sim, note), content_type="text/html")
+
+
+def platform_page(sim, note=""):
+    rows = []
+    for ref, item in sorted(sim.requisitions.items()):
+        statuses = sim.statuses(ref)
+        last = statuses[-1] if statuses else {}
+        orders = ", ".join(o["po_number"] for o in last.get("purchase_orders", []))
+        rows.append(
+            f"<tr><td>{html.escape(ref)}</td><td>{html.escape(item['cost_centre'])}"
+            f"</td><td>{len(item['lines'])}</td>"
+            f"<td>{html.escape(last.get('status', '-'))}</td>"
+            f"<td>{html.escape(orders or '-')}</td><td><form method='post'>"
+            f"<input type='hidden' name='ref' value='{html.escape(ref)}'>"
+            f"<button>Send to Odoo</button></form></td></tr>"
+        )
+    table = "".join(rows) or "<tr><td colspan='6'>No requisition.</td></tr>"
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<title>eProcurement simulator</title></head><body style="font-family:sans-serif">
+<h1>eProcurement platform: {html.escape(sim.name)}</h1>
+<p>{html.escape(note)}</p>
+<p>Requisitions of the platform, sent to {html.escape(sim.odoo_url)}; the
+status is the last one Odoo sent back.</p>
+<table><tr><th>Requisition</th><th>Cost centre</th><th>Lines</th><th>Status</th>
+<th>Orders</th><th></th></tr>{table}</table>
+<p><a href="/_sim/">Partner simulator controls</a></p></body></html>"""
+
+
+class _Server(EprocurementSimulator):
+    def __init__(self, host="127.0.0.1", port=0, **kwargs):
+        super().__init__(host=host, port=port, **kwargs)
+        address = self.httpd.server_address
+        self.httpd.server_close()
+        self.httpd = base.SimulatorServer(address, Handler, self)
+
+
+def start(
+    host="127.0.0.1",
+    port=0,
+    name="eprocurement",
+    webhook_secret=None,
+    odoo_url=None,
+    backend=BACKEND,
+    demo=True,
+):
+    """A running simulator (tests: port 0), the demo requisitions loaded."""
+    sim = _Server(
+        host=host,
+        port=port,
+        name=name,
+        webhook_secret=webhook_secret,
+        odoo_url=odoo_url,
+        backend=backend,
+    )
+    sim.load(demo_requisitions() if demo else [])
+    return sim.start()
+
+
+def main(argv=None):
+    args = base.parse_args(argv)
+    if not any(arg.startswith("--port") for arg in (argv or sys.argv[1:])):
+        args.port = DEMO_PORT
+    base.logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    sim = start(args.host, args.port, args.name, args.webhook_secret)
+    return base.serve_until_signalled(sim, "eProcurement simulator", page=PAGE)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
