@@ -133,7 +133,7 @@ SETS = st.lists(st.tuples(st.sampled_from(["850", "856", "810"]), SEGMENTS), max
         ]
     ),
     st.datetimes(
-        min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 12, 31)
+        min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2049, 12, 31)
     ),
 )
 def test_generated_interchanges_round_trip(sets, delimiters, when):

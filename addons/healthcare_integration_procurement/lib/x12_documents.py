@@ -185,10 +185,33 @@ def _serials_of(item: Mapping) -> list[str]:
     return serials
 
 
+def _asn_line(node: Mapping) -> dict:
+    expiry = (node.get("dates") or {}).get("036")
+    item_code, gtin = _item_ids(node.get("ids") or {})
+    if not node.get("line_number"):
+        raise docs.DocumentError(
+            f"856: item HL {node.get('id')} has no LIN01 line number"
+        )
+    if node.get("quantity") is None:
+        raise docs.DocumentError(f"856: item HL {node.get('id')} has no SN102 quantity")
+    return {
+        "line_number": node["line_number"],
+        "item_code": item_code,
+        "gtin": gtin,
+        "quantity": node["quantity"],
+        "uom": node.get("uom"),
+        "lots": _lots_of(node, expiry),
+        "serials": _serials_of(node),
+        "expiry": expiry,
+    }
+
+
 def _asn(record: Mapping) -> dict:
     orders: list[dict] = []
-
-    def visit(node, order):
+    # an explicit stack, not recursion: the depth of an HL tree is the sender's
+    stack = [(root, None) for root in reversed(record.get("hierarchy") or ())]
+    while stack:
+        node, order = stack.pop()
         if node.get("level") == "O":
             order = {"po_number": node.get("po_number"), "lines": []}
             orders.append(order)
@@ -197,33 +220,9 @@ def _asn(record: Mapping) -> dict:
                 raise docs.DocumentError(
                     f"856: item HL {node.get('id')} is under no order (HL O) level"
                 )
-            expiry = (node.get("dates") or {}).get("036")
-            item_code, gtin = _item_ids(node.get("ids") or {})
-            if not node.get("line_number"):
-                raise docs.DocumentError(
-                    f"856: item HL {node.get('id')} has no LIN01 line number"
-                )
-            if node.get("quantity") is None:
-                raise docs.DocumentError(
-                    f"856: item HL {node.get('id')} has no SN102 quantity"
-                )
-            order["lines"].append(
-                {
-                    "line_number": node["line_number"],
-                    "item_code": item_code,
-                    "gtin": gtin,
-                    "quantity": node["quantity"],
-                    "uom": node.get("uom"),
-                    "lots": _lots_of(node, expiry),
-                    "serials": _serials_of(node),
-                    "expiry": expiry,
-                }
-            )
-        for child in node.get("children") or ():
-            visit(child, order)
-
-    for root in record.get("hierarchy") or ():
-        visit(root, None)
+            order["lines"].append(_asn_line(node))
+        children = node.get("children") or ()
+        stack.extend((child, order) for child in reversed(children))
     for order in orders:
         if not order["po_number"]:
             raise docs.DocumentError("856: an order level has no PRF01 PO number")

@@ -41,7 +41,7 @@ from .ack import (
     read_acks,
     validate_group,
 )
-from .codec import parse
+from .codec import Received, parse, parse_each
 from .documents import (
     SPECS,
     build_850,
@@ -77,6 +77,7 @@ __all__ = [
     "Envelope",
     "FunctionalGroup",
     "Interchange",
+    "Received",
     "Repetition",
     "Segment",
     "SetResult",
@@ -96,6 +97,7 @@ __all__ = [
     "map_856",
     "next_control",
     "parse",
+    "parse_each",
     "read_ack",
     "read_acks",
     "read_document",

@@ -350,8 +350,10 @@ def flatten_856(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Per order (HL O, PRF): its item lines with lots, serials, expiry (DTM
     036) and the SSCC of the pack (MAN GM) holding them."""
     orders: list[dict[str, Any]] = []
-
-    def visit(node: Mapping, order: dict | None, pack: Mapping | None) -> None:
+    # an explicit stack, not recursion: the depth of an HL tree is the sender's
+    stack = [(root, None, None) for root in reversed(document.get("hierarchy", ()))]
+    while stack:
+        node, order, pack = stack.pop()
         level = node.get("level")
         if level == "O":
             order = {"po_number": node.get("po_number"), "lines": []}
@@ -363,28 +365,23 @@ def flatten_856(document: Mapping[str, Any]) -> list[dict[str, Any]]:
                 order = {"po_number": None, "lines": []}
                 orders.append(order)
             order["lines"].append(_item_line(node, pack))
-        for child in node.get("children", ()):
-            visit(child, order, pack)
-
-    for root in document.get("hierarchy", ()):
-        visit(root, None, None)
+        children = node.get("children", ())
+        stack.extend((child, order, pack) for child in reversed(children))
     return orders
 
 
 def _levels(roots: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The tree of map_856 back to HL levels, numbering levels without an id."""
     levels: list[dict[str, Any]] = []
-
-    def visit(node: Mapping, parent: str | None) -> None:
+    stack: list[tuple[Mapping, str | None]] = [(root, None) for root in reversed(roots)]
+    while stack:
+        node, parent = stack.pop()
         level = {k: v for k, v in node.items() if k != "children"}
         level["id"] = str(level.get("id") or len(levels) + 1)
         level["parent"] = parent
         levels.append(level)
-        for child in node.get("children", ()):
-            visit(child, level["id"])
-
-    for root in roots:
-        visit(root, None)
+        children = node.get("children", ())
+        stack.extend((child, level["id"]) for child in reversed(children))
     return levels
 
 
