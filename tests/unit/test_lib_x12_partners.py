@@ -175,7 +175,7 @@ def test_st03_holding_a_separator_rejects_the_set_not_the_interchange():
     (transaction_set,) = found.groups[0].transaction_sets
     assert "ST03" in str(transaction_set.errors[0])
     results = x12.validate_group(found.groups[0])
-    assert results["0001"] == (False, ("5",))
+    assert results["0001"][:2] == (False, ("5",))
     x12.serialize(found)  # what was read can be written
 
 

@@ -8,6 +8,8 @@ directions use the same declarative specs.
 Set codes (AK502/IK502): 1 not supported, 2 trailer missing, 3 ST02/SE02
 differ, 4 SE01 count wrong, 5 segments in error, 23 duplicate control number.
 Group codes (AK905): 3 GE missing, 4 GS06/GE02 differ, 5 GE01 count wrong.
+A set breaking its implementation guide (``guide_check``) is rejected with
+code 5 and one AK3/IK3 per segment in error, AK4/IK4 per element.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from .envelope import ControlNumbers, Envelope, build_interchange
+from .guide_check import SegmentError, check_set
 from .mapping import Append, Codes, Document, Loop, Merge, read, write
 from .mapping import Field as F
 from .model import (
@@ -42,6 +45,7 @@ VERSION_999 = "005010X231A1"
 class SetResult(NamedTuple):
     accepted: bool
     codes: tuple[str, ...] = ()
+    segment_errors: tuple[SegmentError, ...] = ()
 
 
 def _ack_spec(set_id: str, prefix: str) -> Document:
@@ -94,10 +98,13 @@ def _unique(codes: Iterable[str]) -> tuple[str, ...]:
 
 
 def validate_group(
-    group: FunctionalGroup, supported: Collection[str] | None = None
+    group: FunctionalGroup,
+    supported: Collection[str] | None = None,
+    guides: bool = True,
 ) -> dict[str, SetResult]:
     """Results per set control number from the problems the parser recorded,
-    and set ids outside ``supported`` (when given)."""
+    set ids outside ``supported`` (when given) and, with ``guides``, the
+    implementation guide of each set (``guide_check.check_set``)."""
     seen = Counter(ts.control_number for ts in group.transaction_sets)
     results = {}
     for transaction_set in group.transaction_sets:
@@ -108,9 +115,42 @@ def validate_group(
             codes.append(SET_CODES.get(error.kind, SET_SEGMENTS_IN_ERROR))
         if seen[transaction_set.control_number] > 1:
             codes.append(SET_DUPLICATE_CONTROL)
+        segment_errors = ()
+        if guides:
+            segment_errors = tuple(check_set(transaction_set, group.version))
+            if segment_errors:
+                codes.append(SET_SEGMENTS_IN_ERROR)
         found = _unique(codes)[:5]
-        results[transaction_set.control_number] = SetResult(not found, found)
+        results[transaction_set.control_number] = SetResult(
+            not found, found, segment_errors
+        )
     return results
+
+
+def describe_result(result: SetResult) -> list[str]:
+    """One line per segment in error, naming it and its elements."""
+    return [error.describe() for error in result.segment_errors]
+
+
+def _segment_notes(errors: Sequence[SegmentError]) -> list[dict[str, Any]]:
+    return [
+        {
+            "segment_id": error.segment_id,
+            "position": error.position,
+            "loop": None,
+            "code": error.code,
+            "element_errors": [
+                {
+                    "element": element.position,
+                    "reference": element.reference or None,
+                    "element_code": element.code,
+                    "value": element.value or None,
+                }
+                for element in error.elements
+            ],
+        }
+        for error in errors
+    ]
 
 
 def group_codes(group: FunctionalGroup) -> tuple[str, ...]:
@@ -142,14 +182,14 @@ def ack_record(
     sets missing from ``results`` are accepted."""
     sets = []
     for transaction_set in group.transaction_sets:
-        accepted, codes = results.get(transaction_set.control_number, (True, ()))
-        codes = _unique(codes)[:5]
+        result = SetResult(*results.get(transaction_set.control_number, (True, ())))
+        accepted, codes = result.accepted, _unique(result.codes)[:5]
         sets.append(
             {
                 "set_id": transaction_set.id,
                 "control_number": transaction_set.control_number,
                 "convention": transaction_set.convention if with_versions else None,
-                "segment_errors": [],
+                "segment_errors": _segment_notes(result.segment_errors),
                 "status": _set_status(accepted, codes),
                 "codes": list(codes),
             }

@@ -1,0 +1,204 @@
+"""Implementation guides of the sets the product reads (850, 855, 856, 810,
+997, 999) in 004010 and 005010, declared as data; ``guide_check`` applies them.
+
+Elements of a segment are written one token each, in position order::
+
+    <M|O><type><min>-<max>[@<data element reference number>]
+
+``M`` mandatory, ``O`` optional (conditional); types ``AN`` string, ``ID``
+code, ``DT`` date, ``TM`` time, ``R`` decimal, ``N0``/``N2`` whole numbers
+(``N2``: two implied decimals), ``C`` a composite (presence only). Lengths
+count characters, or digits for numeric types (sign and point excluded).
+
+A set's structure lists its segments in the standard's order::
+
+    BEG!1        mandatory segment, at most once
+    CUR:1        optional segment, at most once
+    REF>1        optional, repeated without limit
+    N1:200[...]  a loop of up to 200 whose first segment is N1 (``!`` for a
+                 mandatory loop); inside the brackets the loop's other segments
+
+Relations between elements (the standard's syntax notes) are ``P0607``
+(paired: both or neither), ``R0203`` (at least one), ``C0405`` (if the first,
+then the others), ``E0203`` (not more than one). ``CODES`` lists the code
+values the product relies on; other codes of those elements are refused.
+"""
+
+from __future__ import annotations
+
+# ------------------------------------------------------------------ elements
+
+_ID_PAIRS = " ".join("OID2-2@235 OAN1-48@234" for _ in range(10))
+_PAIRED_IDS = " ".join(f"P{n:02d}{n + 1:02d}" for n in range(6, 25, 2))
+_LINE = "OAN1-20@350 OR1-15@330 OID2-2@355 OR1-17@212 OID2-2@639 " + _ID_PAIRS
+
+SEGMENTS = {
+    "BEG": "MID2-2@353 MID2-2@92 MAN1-22@324 OAN1-30@328 MDT8-8@373 OAN1-30@367 "
+    "OID2-2@587 OID3-3@1019 OID2-2@1166 OID2-2@1232 OID2-2@786 OID2-2@640",
+    "CUR": "MID2-3@98 MID3-3@100 OR4-10@280",
+    "REF": "MID2-3@128 OAN1-50@127 OAN1-80@352 OC",
+    "PER": "MID2-2@366 OAN1-60@93 OID2-2@365 OAN1-256@364 OID2-2@365 "
+    "OAN1-256@364 OID2-2@365 OAN1-256@364 OAN1-20@443",
+    "DTM": "MID3-3@374 ODT8-8@373 OTM4-8@337 OID2-2@623 OID2-3@1250 OAN1-35@1251",
+    "FOB": "MID2-2@146 OID2-2@309 OAN1-80@352 OID2-2@334 OID3-3@335 OID2-2@309 "
+    "OAN1-80@352",
+    "CSH": "OID1-2@563 OID2-2@306 OR1-15@610 OAN1-30@508",
+    "SAC": "MID1-1@248 OID4-4@1300 OID2-2@559 OAN1-10@1301 ON21-15@610 "
+    "OID1-1@378 OR1-6@332 OR1-9@118 OID2-2@355 OR1-15@380 OR1-15@380 "
+    "OID2-2@331 OAN1-50@127 OAN1-20@770 OAN1-80@352 OID2-3@819",
+    "ITD": "OID2-2@336 OID1-2@333 OR1-6@338 ODT8-8@370 ON01-3@351 ODT8-8@446 "
+    "ON01-3@386 ON21-10@362 ODT8-8@388 ON21-10@389 OR1-5@342 OAN1-80@352 "
+    "ON01-2@765 OID1-2@107 OR1-10@954",
+    "TD5": "OID1-2@133 OID1-2@66 OAN2-80@67 OID1-2@91 OAN1-35@387 OID2-2@368 "
+    "OID1-2@309 OAN1-30@310 OID2-2@731 OID2-2@732 OR1-4@733 OID2-2@284",
+    "TD1": "OAN3-5@103 ON01-7@80 OID1-1@23 OAN1-30@22 OAN1-50@79 OID1-2@187 "
+    "OR1-10@81 OID2-2@355 OR1-8@183 OID2-2@355",
+    "TXI": "MID2-2@963 OR1-18@782 OR1-10@954 OID2-2@955 OAN1-10@956 OID1-1@441 "
+    "OID1-1@662 OR1-9@828 OAN1-20@325 OAN1-20@325",
+    "N9": "MID2-3@128 OAN1-50@127 OAN1-45@369 ODT8-8@373 OTM4-8@337 OID2-2@623 OC",
+    "MSG": "MAN1-264@933 OID2-2@934 ON01-9@1470",
+    "N1": "MID2-3@98 OAN1-60@93 OID1-2@66 OAN2-80@67 OID2-2@706 OID2-3@98",
+    "N2": "MAN1-60@93 OAN1-60@93",
+    "N3": "MAN1-55@166 OAN1-55@166",
+    "N4": "OAN2-30@19 OID2-2@156 OID3-15@116 OID2-3@26 OID1-2@309 OAN1-30@310 "
+    "OID1-3@1715",
+    "PO1": _LINE,
+    "CTP": "OID2-2@687 OID3-3@236 OR1-17@212 OR1-15@380 OC OID3-3@648 OR1-10@649 "
+    "OR1-18@782 OID2-2@639 OAN1-10@499 OR1-2@289",
+    "PID": "MID1-1@349 OID2-3@750 OID2-2@559 OAN1-12@751 OAN1-80@352 "
+    "OID2-2@752 OAN1-15@822 OID1-1@1073 OID2-3@819",
+    "PO4": "ON01-6@356 OR1-8@357 OID2-2@355 OID3-5@103 OID1-2@187 OR1-9@384 "
+    "OID2-2@355 OR1-9@385 OID2-2@355 OR1-8@82 OR1-8@189 OR1-8@65 OID2-2@355 "
+    "OR1-6@810 OID2-2@752 OAN1-20@350 OAN1-20@350 ON01-9@1470",
+    "SDQ": "MID2-2@355 OID1-2@66 "
+    + " ".join(["MAN2-80@67 MR1-15@380"] + ["OAN2-80@67 OR1-15@380"] * 9)
+    + " OAN1-30@310",
+    "SCH": "MR1-15@380 MID2-2@355 OID2-3@98 OAN1-60@93 MID3-3@374 MDT8-8@373 "
+    "OTM4-8@337 OID3-3@374 ODT8-8@373 OTM4-8@337 OAN1-45@326 OAN1-20@350",
+    "AMT": "MID1-3@522 MR1-18@782 OID1-1@478",
+    "CTT": "MN01-6@354 OR1-10@347 OR1-10@81 OID2-2@355 OR1-8@183 OID2-2@355 "
+    "OAN1-80@352",
+    "BAK": "MID2-2@353 MID2-2@587 MAN1-22@324 MDT8-8@373 OAN1-30@328 "
+    "OAN1-45@326 OAN1-30@367 OAN1-50@127 ODT8-8@373 OID2-2@640",
+    "ACK": "MID2-2@668 OR1-15@380 OID2-2@355 OID3-3@374 ODT8-8@373 "
+    "OAN1-45@326 "
+    + " ".join(["OID2-2@235 OAN1-48@234"] * 11)
+    + " OID1-2@559 OAN1-15@822",
+    "BSN": "MID2-2@353 MAN2-30@396 MDT8-8@373 MTM4-8@337 OID4-4@1005 "
+    "OID2-2@640 OID3-3@641",
+    "HL": "MAN1-12@628 OAN1-12@734 MID1-2@735 OID1-1@736",
+    "LIN": "OAN1-20@350 MID2-2@235 MAN1-48@234 "
+    + " ".join(["OID2-2@235 OAN1-48@234"] * 14),
+    "SN1": "OAN1-20@350 MR1-10@382 MID2-2@355 OR1-15@646 OR1-15@330 OID2-2@355 "
+    "OID1-2@728 OID2-2@668",
+    "SLN": "MAN1-20@350 OAN1-20@350 MID1-1@662 OR1-15@380 OC OR1-17@212 "
+    "OID2-2@639 OID1-1@662 " + " ".join(["OID2-2@235 OAN1-48@234"] * 10),
+    "PRF": "MAN1-22@324 OAN1-30@328 OAN1-8@327 ODT8-8@373 OAN1-20@350 "
+    "OAN1-30@367 OID2-2@92",
+    "MAN": "MID1-2@88 MAN1-48@87 OAN1-48@87 OID1-2@88 OAN1-48@87 OAN1-48@87",
+    "BIG": "MDT8-8@373 MAN1-22@76 ODT8-8@373 OAN1-22@324 OAN1-30@328 "
+    "OAN1-8@327 OID2-2@640 OID2-2@353 OID1-2@306 OAN1-22@76 OID4-4@1897",
+    "IT1": _LINE.replace("OR1-15@330", "OR1-15@358", 1),
+    "TDS": "MN21-15@610 ON21-15@610 ON21-15@610 ON21-15@610",
+    "ISS": "OR1-7@382 OID2-2@355 OR1-10@81 OID2-2@355 OR1-8@183 OID2-2@355",
+    "AK1": "MID2-2@479 MN01-9@28 OAN1-12@480",
+    "AK2": "MID3-3@143 MAN4-9@329 OAN1-35@1705",
+    "AK3": "MID2-3@721 MN01-10@719 OAN1-4@447 OID1-3@720",
+    "AK4": "MC OR1-4@725 MID1-3@723 OAN1-99@724",
+    "AK5": "MID1-1@717 OID1-3@718 OID1-3@718 OID1-3@718 OID1-3@718 OID1-3@718",
+    "AK9": "MID1-1@715 MN01-6@97 MN01-6@123 MN01-6@2 OID1-3@716 OID1-3@716 "
+    "OID1-3@716 OID1-3@716 OID1-3@716",
+    "IK3": "MID2-3@721 MN01-10@719 OAN1-4@447 OID1-3@620",
+    "IK4": "MC OR1-4@725 MID1-3@621 OAN1-99@724",
+    "IK5": "MID1-1@717 OID1-3@618 OID1-3@618 OID1-3@618 OID1-3@618 OID1-3@618",
+    "CTX": "MC OID2-3@721 OR1-10@719 OAN1-4@447 OC OC",
+}
+
+# 004010 lengths where 005010 widened them
+SEGMENTS_004010 = {
+    "REF": "MID2-3@128 OAN1-30@127 OAN1-80@352 OC",
+    "PER": "MID2-2@366 OAN1-60@93 OID2-2@365 OAN1-80@364 OID2-2@365 "
+    "OAN1-80@364 OID2-2@365 OAN1-80@364 OAN1-20@443",
+    "N9": "MID2-3@128 OAN1-30@127 OAN1-45@369 ODT8-8@373 OTM4-8@337 OID2-2@623 OC",
+    "BAK": "MID2-2@353 MID2-2@587 MAN1-22@324 MDT8-8@373 OAN1-30@328 "
+    "OAN1-45@326 OAN1-30@367 OAN1-30@127 ODT8-8@373 OID2-2@640",
+    "IT1": _LINE.replace("OR1-15@330", "OR1-10@358", 1),
+    "BIG": "MDT8-8@373 MAN1-22@76 ODT8-8@373 OAN1-22@324 OAN1-30@328 "
+    "OAN1-8@327 OID2-2@640 OID2-2@353 OID1-2@306 OAN1-22@76",
+    "AK1": "MID2-2@479 MN01-9@28",
+    "AK2": "MID3-3@143 MAN4-9@329",
+    "AK3": "MID2-3@721 MN01-6@719 OAN1-6@447 OID1-3@720",
+    "N4": "OAN2-30@19 OID2-2@156 OID3-15@116 OID2-3@26 OID1-2@309 OAN1-30@310",
+}
+
+RELATIONS = {
+    "PO1": "C0302 C0504 " + _PAIRED_IDS,
+    "IT1": "P020304 " + _PAIRED_IDS,
+    "LIN": " ".join(f"P{n:02d}{n + 1:02d}" for n in range(4, 31, 2)),
+    "SLN": "P0405 C0605 " + " ".join(f"P{n:02d}{n + 1:02d}" for n in range(9, 28, 2)),
+    "ACK": "P0203 C0405 " + " ".join(f"P{n:02d}{n + 1:02d}" for n in range(7, 28, 2)),
+    "N1": "R0203 P0304",
+    "REF": "R0203",
+    "PER": "P0304 P0506 P0708",
+    "DTM": "R020305 C0403 P0506",
+    "N9": "R0203 C0605",
+    "SN1": "P0506",
+    "SAC": "R0203 P0910 C0607 C1413",
+    "TXI": "R020306 P0405 C0803",
+    "CUR": "C0807 C1110 C1413",
+    "PO4": "P0203 C0506 C0607 P0809 P1013 C1113 C1213 P1617",
+    "CTP": "P0405 C0607 C0902",
+    "SDQ": "P0506 P0708 P0910 P1112 P1314 P1516 P1718 P1920 P2122",
+    "SCH": "L080910 C0803 C0908",
+}
+
+CODES = {
+    ("BEG", 1): "00 01 04 05 06 07 10 18 22 27",
+    ("BAK", 1): "00 01 04 05 06 07 18 19",
+    ("BAK", 2): "AC AD AE AH AK AP AT NA RD RF RJ RN RO RV ZZ",
+    ("ACK", 1): "AC AR BP CP DR IA IB IC ID IE IF IH IP IQ IR IS IW R1 R2 R3 R4 "
+    "R5 R6 R7 R8 SP",
+    ("BSN", 1): "00 01 02 03 04 05 06 07 10 14 18 22",
+    ("BSN", 5): "0001 0002 0003 0004 0005",
+    ("HL", 4): "0 1",
+    ("PID", 1): "F S X",
+    ("AK5", 1): "A E M R W X",
+    ("IK5", 1): "A E M R W X",
+    ("AK9", 1): "A E M P R W X",
+}
+
+# ------------------------------------------------------------------ structures
+
+_PARTIES = "N1:200[N2:2 N3:2 N4>1 REF:12 PER>1 FOB:1 TD5:12]"
+_NOTES = "N9:1000[DTM>1 MSG:1000]"
+
+STRUCTURES = {
+    "850": "BEG!1 CUR:1 REF>1 PER:3 FOB>1 CTP>1 CSH:5 SAC:25 ITD>1 DTM:10 "
+    "PID:200 TD1:2 TD5:12 MAN:10 TXI>1 AMT>1[REF>1 DTM:1] "
+    + _NOTES
+    + " "
+    + _PARTIES
+    + " PO1!100000[LIN>1 CUR:1 CTP>1 PID:1000 PO4>1 REF>1 PER:3 SAC:25 "
+    "ITD:2 FOB>1 SDQ:500 DTM:10 TD1:1 TD5:12 MAN:10 MSG>1 TXI>1 "
+    "SCH:200[TD5:12 REF>1] " + _NOTES + " N1:200[N2:2 N3:2 N4:1 REF:12 PER:3 "
+    "DTM:1 FOB:1 SCH:200 TD5:12] AMT>1[REF:1]] CTT:1[AMT:1]",
+    "855": "BAK!1 CUR:1 REF>1 PER:3 FOB>1 CTP>1 CSH:1 SAC:25 ITD:5 DTM:10 "
+    "PID:200 TD1:2 TD5:12 MAN:10 TXI>1 "
+    + _NOTES
+    + " "
+    + _PARTIES
+    + " PO1:100000[LIN>1 CUR:1 CTP>1 PID:1000 PO4>1 REF>1 PER:3 SAC:25 "
+    "ITD:2 FOB>1 SDQ:500 DTM:10 TD1:1 TD5:12 ACK:104[DTM:1] MAN:10 AMT:1 "
+    "TXI>1 SCH:200[TD5:12 REF>1] " + _NOTES + " N1:200[N2:2 N3:2 N4:1 REF:12 "
+    "PER:3 DTM:1 FOB:1 SCH:200 TD5:12]] CTT:1[AMT:1]",
+    "856": "BSN!1 DTM:10 HL!200000[LIN:1 SN1:1 SLN:1000 PRF:1 PO4:1 PID:200 "
+    "TD1:20 TD5:12 REF>1 PER:3 MAN>1 DTM:10 FOB:1 N1:200[N2:2 N3:2 N4:1 REF:12 "
+    "PER:3 FOB:1] SDQ:50 CUR:1 SAC>1] CTT:1",
+    "810": "BIG!1 CUR:1 REF:12 PER:3 N1:200[N2:2 N3:2 N4:1 REF:12 PER:3] ITD>1 "
+    "DTM:10 FOB:1 PID:200 IT1:200000[QTY:5 CUR:1 TXI:10 CTP:25 PID:1000 PO4:1 "
+    "ITD:2 REF>1 PER:5 SDQ:500 DTM:10 SAC:25[TXI:10] SLN:1000[DTM:1 REF>1 "
+    "PID:1000 SAC:25 TXI:10] N1:200[N2:2 N3:2 N4:1 REF:12 PER:3]] TDS!1 TXI:10 "
+    "AMT>1 SAC:25[TXI:10] ISS>1 CTT:1",
+    "997": "AK1!1 AK2>1[AK3>1[AK4:99] AK5!1] AK9!1",
+    "999": "AK1!1 AK2>1[IK3>1[CTX:10 IK4>1[CTX:10]] IK5!1] AK9!1",
+}
