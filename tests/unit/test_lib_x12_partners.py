@@ -128,6 +128,17 @@ def test_mailbag_broken_interchange_fails_alone():
         x12.parse(data)
 
 
+def test_broken_interchange_is_answered_with_a_ta1():
+    broken = interchange(2, 2, trailer="IEA*1*000000999~")
+    (entry,) = x12.parse_each(broken)
+    ta1 = x12.build_ta1(entry.header, entry.error, itertools.count(40))
+    text = x12.serialize(ta1, entry.header.delimiters).decode()
+    assert text[:106].split("*")[6].strip() == "HOSPITALGRP", "back to its sender"
+    assert "~TA1*000000002*240521*1230*R*001~IEA*0*000000040~" in text
+    (read_back,) = x12.parse(text)
+    assert read_back.segments[0].elements[3:] == ("R", "001")
+
+
 def test_mailbag_interchange_without_iea_fails_alone():
     no_trailer = interchange(2, 2, trailer="")
     first, second, third = x12.parse_each(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from odoo import fields, models
 
 from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
+from odoo.addons.healthcare_integration_core.lib import x12
 
 from ..lib import documents as docs
 from ..lib import ubl_documents, x12_documents
@@ -163,10 +164,13 @@ class HcHandlerProcurementOrder(models.AbstractModel):
                 ids["VP"] = _x12_text(line._hc_vendor_code(), 48)
             if line.product_id.default_code:
                 ids["IN"] = _x12_text(line.product_id.default_code, 48)
-            if line.product_id.barcode:
-                ids["UP" if len(line.product_id.barcode) == 12 else "EN"] = (
-                    line.product_id.barcode
-                )
+            try:
+                # UP (UPC-A), EN (EAN-13) or UK (GTIN-14) by the code's length
+                qualifier, gtin = x12.gtin_id(line.product_id.barcode or "")
+            except x12.X12Error:
+                pass  # not a GTIN: the vendor and buyer part numbers name the item
+            else:
+                ids[qualifier] = gtin
             lines.append(
                 {
                     "line_number": str(line.hc_line_number),

@@ -27,9 +27,13 @@ from .mapping import Field as F
 from .model import (
     KIND_CONTROL,
     KIND_COUNT,
+    KIND_ISA,
     KIND_MISSING_TRAILER,
+    KIND_OUTSIDE,
+    KIND_TERMINATOR,
     FunctionalGroup,
     Interchange,
+    Segment,
     TransactionSet,
     X12Error,
 )
@@ -40,6 +44,16 @@ SET_DUPLICATE_CONTROL = "23"
 SET_CODES = {KIND_MISSING_TRAILER: "2", KIND_CONTROL: "3", KIND_COUNT: "4"}
 GROUP_CODES = {KIND_MISSING_TRAILER: "3", KIND_CONTROL: "4", KIND_COUNT: "5"}
 VERSION_999 = "005010X231A1"
+# TA105 note codes of an interchange that could not be read
+TA1_CODES = {
+    KIND_CONTROL: "001",
+    KIND_TERMINATOR: "004",
+    KIND_COUNT: "021",
+    KIND_ISA: "022",
+    KIND_MISSING_TRAILER: "023",
+    KIND_OUTSIDE: "024",
+}
+TA1_INVALID_CONTENT = "024"
 
 
 class SetResult(NamedTuple):
@@ -257,6 +271,33 @@ def build_999(
     return _build_ack(
         "999", interchange, group, results, control_numbers, envelope, when
     )
+
+
+def build_ta1(
+    header: Interchange,
+    error: X12Error | None,
+    control_numbers: ControlNumbers,
+    when: dt.datetime | None = None,
+) -> Interchange:
+    """A TA1 rejecting the interchange of ``header`` (its ISA, as
+    ``parse_each`` read it), noted with the code of ``error``'s kind."""
+    envelope = Envelope.reply_to(header)
+    if when is not None:
+        envelope = replace(envelope, when=when)
+    version = header.version if header.version.isdigit() else "00401"
+    reply = build_interchange(envelope, "FA", [], control_numbers, version + "0")
+    code = TA1_CODES.get(error.kind if error else "", TA1_INVALID_CONTENT)
+    ta1 = Segment(
+        "TA1",
+        (
+            header.control_number,
+            f"{header.date:%y%m%d}",
+            f"{header.time:%H%M}",
+            "R",
+            code,
+        ),
+    )
+    return replace(reply, groups=(), segments=(ta1,))
 
 
 def read_ack(transaction_set: TransactionSet) -> dict[str, Any]:
