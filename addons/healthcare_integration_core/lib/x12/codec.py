@@ -241,7 +241,8 @@ class _Parser(IsaReader, EnvelopeReader):
                 handlers[segment_id](parts)
             elif self.set is None and self.group is None and not self.groups:
                 # between ISA and the first GS: a TA1 (interchange acknowledgement)
-                self.leading.append(Segment(segment_id, tuple(parts[1:])))
+                elements = (_element(p, component, repetition) for p in parts[1:])
+                self.leading.append(Segment(segment_id, tuple(elements)))
             elif self.set is None:
                 raise self.error(
                     f"{segment_id} is outside a transaction set (no ST before it)",

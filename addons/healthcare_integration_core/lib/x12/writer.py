@@ -54,7 +54,7 @@ def _check_delimiters(delimiters: Delimiters, repetition: str | None) -> None:
         raise X12Error(f"suffix {delimiters.suffix!r} may only hold line breaks")
 
 
-_REPETITION_CHOICES = "^{}|!`"
+_REPETITION_CHOICES = "^{}|!`\\@#$%&+;<=?"
 
 
 def _fixed(value: str, width: int, name: str) -> str:
@@ -63,12 +63,28 @@ def _fixed(value: str, width: int, name: str) -> str:
     return value.ljust(width)
 
 
-def _free_repetition(delimiters: Delimiters) -> str:
+def _values(interchange: Interchange):
+    yield from (interchange.sender_id, interchange.receiver_id)
+    yield from (interchange.authorization, interchange.security)
+    segments = list(interchange.segments)
+    for group in interchange.groups:
+        yield from (group.sender, group.receiver, group.version)
+        for transaction_set in group.transaction_sets:
+            yield transaction_set.convention or ""
+            segments.extend(transaction_set.segments)
+    for segment in segments:
+        for element in segment.elements:
+            yield element if isinstance(element, str) else "".join(map(str, element))
+
+
+def _free_repetition(delimiters: Delimiters, interchange: Interchange) -> str:
     """A repetition separator for an 00402+ ISA when the delimiters in use
-    have none (a 999 answering a 004010 partner): the first not taken."""
+    have none (a 999 answering a 004010 partner): the first character that
+    is neither a delimiter nor in a value."""
     taken = {delimiters.element, delimiters.component, delimiters.segment}
+    used = set().union(*map(set, _values(interchange)))
     for char in _REPETITION_CHOICES:
-        if char not in taken:
+        if char not in taken and char not in used:
             return char
     raise X12Error("no free character for the ISA11 repetition separator")
 
@@ -78,7 +94,7 @@ class _Writer:
         # ISA11 is a code ("U") before 00402: no repetition separator to use
         self.repetition = None if interchange.standards_id else delimiters.repetition
         if not interchange.standards_id and self.repetition is None:
-            self.repetition = _free_repetition(delimiters)
+            self.repetition = _free_repetition(delimiters, interchange)
         _check_delimiters(delimiters, self.repetition)
         self.delimiters = delimiters
         forbidden = {delimiters.element, delimiters.component, delimiters.segment}
