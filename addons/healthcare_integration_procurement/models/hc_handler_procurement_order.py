@@ -11,6 +11,16 @@ from odoo.addons.healthcare_integration_core.lib import x12
 from ..lib import documents as docs
 from ..lib import ubl_documents, x12_documents
 
+
+def _gtin_pair(barcode):
+    """(UP|EN|UK, GTIN) of a barcode by its length, or None when it is no GTIN
+    (the vendor and buyer part numbers then name the item)."""
+    try:
+        return x12.gtin_id(barcode or "")
+    except x12.X12Error:
+        return None
+
+
 # characters X12 cannot carry in a value (delimiters, line breaks)
 _X12_UNSAFE = re.compile(r"[*~:^>|\r\n]+")
 
@@ -164,13 +174,9 @@ class HcHandlerProcurementOrder(models.AbstractModel):
                 ids["VP"] = _x12_text(line._hc_vendor_code(), 48)
             if line.product_id.default_code:
                 ids["IN"] = _x12_text(line.product_id.default_code, 48)
-            try:
-                # UP (UPC-A), EN (EAN-13) or UK (GTIN-14) by the code's length
-                qualifier, gtin = x12.gtin_id(line.product_id.barcode or "")
-            except x12.X12Error:
-                pass  # not a GTIN: the vendor and buyer part numbers name the item
-            else:
-                ids[qualifier] = gtin
+            gtin = _gtin_pair(line.product_id.barcode)
+            if gtin:
+                ids[gtin[0]] = gtin[1]
             lines.append(
                 {
                     "line_number": str(line.hc_line_number),
