@@ -174,3 +174,42 @@ def test_deep_hl_tree_is_checked_without_recursion():
     levels += "".join(f"HL*{n}*{n - 1}*P~" for n in range(3, 3000))
     body = "BSN*00*ASN-7*20240522*0930~" + levels + "CTT*2999~"
     assert checked("856", body) == []
+
+
+def test_fast_path_never_accepts_what_the_full_check_refuses():
+    """Every segment of the examples, its values mutated: when the compiled
+    pattern accepts one, checking element by element finds nothing either."""
+    import random
+
+    from lib.x12 import guide_check
+
+    rng = random.Random(7)
+    alphabet = "0123456789.-ABCZ *:"
+    segments = [
+        segment
+        for set_id in SETS
+        for segment in x12.parse(interchange(set_id))[0]
+        .groups[0]
+        .transaction_sets[0]
+        .segments
+    ]
+    accepted = 0
+    for _ in range(20_000):
+        segment = rng.choice(segments)
+        elements = list(segment.elements) + [""] * rng.randint(0, 2)
+        position = rng.randrange(len(elements))
+        size = rng.randint(0, 32)
+        elements[position] = "".join(rng.choice(alphabet) for _ in range(size))
+        mutated = x12.Segment(segment.id, tuple(elements))
+        for old in (True, False):
+            specs = guide_check._elements(segment.id, old)
+            pattern = guide_check._fast_path(segment.id, old)
+            relations = guide_check._relations(segment.id)
+            if (
+                pattern
+                and pattern.match(guide_check.SEPARATOR.join(elements))
+                and guide_check._relations_hold(tuple(elements), relations)
+            ):
+                accepted += 1
+                assert guide_check.full_check(mutated, specs) == [], mutated
+    assert accepted > 1000, "the fast path is used"

@@ -81,3 +81,33 @@ def test_997_written_in_ebcdic_for_a_mainframe_partner():
     ack = x12.build_997(received, group, x12.validate_group(group), itertools.count(9))
     written = x12.serialize(ack, received.delimiters, encoding=received.encoding)
     assert problems(written, "cp037") == []
+
+
+@pytest.mark.parametrize("version", ["004010", "005010"])
+def test_824_the_product_writes_for_a_business_rejection(version):
+    text = (DATA / SOURCES["855"]).read_text().replace("004010", version)
+    (received,) = x12.parse(text)
+    (group,) = received.groups
+    (transaction_set,) = group.transaction_sets
+    reasons = ["Order 4500018812 is unknown: no such purchase order*~ here"]
+    advice = x12.build_824(
+        received, group, transaction_set, "4500018812", reasons, itertools.count(70)
+    )
+    data = x12.serialize(advice, received.delimiters)
+    assert problems(data) == []
+    (written,) = x12.transaction_sets(x12.parse(data))
+    assert x12.check_set(written, version) == []
+    record = x12.read_824(written)
+    (oti,) = record["advices"]
+    assert (oti["status"], oti["reference_qualifier"], oti["reference"]) == (
+        "TR",
+        "PO",
+        "4500018812",
+    )
+    assert (oti["group_control_number"], oti["control_number"], oti["set_id"]) == (
+        918,
+        "0001",
+        "855",
+    )
+    assert oti["errors"][0]["message"].startswith("Order 4500018812 is unknown")
+    assert len(oti["errors"][0]["message"]) <= 60

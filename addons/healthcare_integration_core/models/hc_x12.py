@@ -77,15 +77,15 @@ class HcX12(models.AbstractModel):
             if entry.interchange is not None
             for group in entry.interchange.groups
         ]
+        # 997/999 received answer what this database sent: reconciled, not split
+        answers = [found for found in groups if found[1].functional_id == "FA"]
+        groups = [found for found in groups if found[1].functional_id != "FA"]
+        for _interchange, group, results in answers:
+            self._reconcile(message, group, results)
         sets = [
-            (
-                interchange,
-                group,
-                transaction_set,
-                results[transaction_set.control_number],
-            )
+            (interchange, group, found, results[found.control_number])
             for interchange, group, results in groups
-            for transaction_set in group.transaction_sets
+            for found in group.transaction_sets
         ]
         broken = [entry for entry in received if entry.interchange is None]
         if acknowledge:
@@ -94,7 +94,7 @@ class HcX12(models.AbstractModel):
             for interchange, group, results in groups:
                 self._acknowledge(message, interchange, group, results)
         clean = not broken and all(result.accepted for *_, result in sets)
-        if len(sets) == 1 and clean and not acknowledge:
+        if len(sets) == 1 and clean and not acknowledge and not answers:
             return None
         for entry in broken:
             self._broken_child(message, entry)
@@ -104,10 +104,12 @@ class HcX12(models.AbstractModel):
         return {
             "result_summary": _(
                 "%(n)s transaction set(s) split, %(bad)s rejected, "
-                "%(broken)s interchange(s) unreadable",
+                "%(broken)s interchange(s) unreadable, %(acks)s acknowledgement "
+                "group(s) reconciled",
                 n=len(sets),
                 bad=len(rejected),
                 broken=len(broken),
+                acks=len(answers),
             )
         }
 
@@ -169,6 +171,51 @@ class HcX12(models.AbstractModel):
             return None
         ta1 = x12.build_ta1(entry.header, entry.error, self._control_numbers())
         return self._queue_ack(message, ta1, entry.header)
+
+    def _reconcile(self, message, group, results):
+        """Note each 997/999 of ``group`` on the message that sent the group
+        it answers (same backend, GS06 = AK102); a 997/999 breaking its own
+        guide is not read."""
+        messages = self.env["hc.message"].sudo()
+        for transaction_set in group.transaction_sets:
+            if transaction_set.id not in ("997", "999"):
+                continue
+            if not results[transaction_set.control_number].accepted:
+                continue
+            record = x12.read_ack(transaction_set)
+            sent = messages.search(
+                [
+                    ("backend_id", "=", message.backend_id.id),
+                    ("direction", "=", "outbound"),
+                    ("x12_group_control", "=", record["group_control_number"]),
+                ],
+                order="id desc",
+                limit=1,
+            )
+            if sent:
+                answered = next(iter(record["sets"]), None)
+                sent._x12_acknowledged(record, answered)
+
+    def _advise(self, message, reason):
+        """Queue an 824 telling the sender why the set of ``message`` (a
+        single-set interchange) was not applied; None when it cannot be read
+        (its syntax was answered already)."""
+        try:
+            [interchange] = x12.parse(message._body())
+            [group] = interchange.groups
+            [transaction_set] = group.transaction_sets
+            reference = x12.document_reference(transaction_set)
+            advice = x12.build_824(
+                interchange,
+                group,
+                transaction_set,
+                reference or transaction_set.control_number,
+                str(reason).splitlines()[:5],
+                self._control_numbers(),
+            )
+        except (x12.X12Error, ValueError):
+            return None
+        return self._queue_ack(message, advice, interchange)
 
     def _queue_ack(self, message, ack, answered):
         body = x12.serialize(

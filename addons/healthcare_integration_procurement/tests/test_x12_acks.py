@@ -88,6 +88,64 @@ class TestX12Acks(ProcurementCase):
         self.assertEqual(record["sets"][0]["status"], "A", "the syntax was right")
         self.assertEqual(record["status"], "A")
 
+    def test_824_tells_why_an_855_for_an_unknown_order_was_not_applied(self):
+        flow = self.flow("x12", "ack_in_x12")
+        flow.x12_advice = True
+        body = self.data("855_po_ack.edi", **{"{PO}": "PO-UNKNOWN-2"})
+        message = self.receive("855", body, flow="ack_in_x12")
+        [part] = message.child_ids.filtered(lambda m: m.parent_relation == "split")
+        self.assertEqual((part.state, part.error_class), ("dead", "business"))
+        [(interchange, _body)] = self.acks(part)
+        [advice_set] = x12.transaction_sets([interchange])
+        self.assertEqual(advice_set.id, "824")
+        [advice] = x12.read_824(advice_set)["advices"]
+        self.assertEqual(
+            (advice["status"], advice["reference_qualifier"], advice["reference"]),
+            ("TR", "PO", "PO-UNKNOWN-2"),
+        )
+        self.assertEqual((advice["set_id"], advice["control_number"]), ("855", "0001"))
+        self.assertIn("PO-UNKNOWN-2", advice["errors"][0]["message"])
+        # the syntax was right: the 997 accepted the set all the same
+        _interchange, record = self.ack_record(message)
+        self.assertEqual(record["sets"][0]["status"], "A")
+
+    def supplier_answers_the_850(self, order, accepted, build=x12.build_997):
+        """The supplier's 997/999 to the 850 sent for ``order``, received."""
+        [request] = self.sim.requests(path="/northbay/edi/850")
+        [sent_interchange] = x12.parse(request["body"].encode())
+        [group] = sent_interchange.groups
+        [transaction_set] = group.transaction_sets
+        results = {
+            transaction_set.control_number: (True, ()) if accepted else (False, ("5",))
+        }
+        answer = build(sent_interchange, group, results, iter(range(700, 800)))
+        body = x12.serialize(answer, sent_interchange.delimiters)
+        self.receive("997", body, ack="997", flow="ack_in_x12")
+        return self.env["hc.message"].search(
+            [
+                ("direction", "=", "outbound"),
+                ("x12_group_control", "=", group.control_number),
+            ]
+        )
+
+    def test_rejected_850_is_an_exception_on_its_order(self):
+        order = self.order(self.supplier_x12, SAMPLE_LINES)
+        sent = self.supplier_answers_the_850(order, accepted=False)
+        self.assertEqual(sent.x12_ack_status, "rejected")
+        self.assertEqual(order.hc_exchange_state, "rejected")
+        self.assertTrue(
+            order.activity_ids.filtered(
+                lambda a: a.user_id == self.owner and "EDI rejected" in a.summary
+            ),
+            "the buyer is told",
+        )
+
+    def test_accepted_850_shows_on_its_message(self):
+        order = self.order(self.supplier_x12, SAMPLE_LINES)
+        sent = self.supplier_answers_the_850(order, accepted=True, build=x12.build_999)
+        self.assertEqual(sent.x12_ack_status, "accepted")
+        self.assertEqual(order.hc_exchange_state, "sent", "the 855 acknowledges")
+
     def test_999_answers_a_004010_partner(self):
         order = self.order(self.supplier_x12, SAMPLE_LINES)
         body = self.data("855_po_ack.edi", **{"{PO}": order.name})

@@ -9,7 +9,9 @@ Odoo. Layers, each usable alone:
   interchange, the segment position and the reason.
 - ``build_interchange`` and ``Envelope`` (``envelope``): ISA/GS/ST around
   segments with counts and control numbers drawn from the caller's sequence.
-- ``validate_group``, ``build_997``, ``build_999``, ``read_ack`` (``ack``).
+- ``validate_group``, ``build_997``, ``build_999``, ``build_ta1``,
+  ``read_ack`` (``ack``); ``check_set`` (``guide_check``: implementation
+  guides declared in ``guides``); ``build_824``/``read_824`` (``advice``).
 - ``map_850``/``map_855``/``map_856``/``map_810``, ``flatten_856``,
   ``build_850``/``build_document`` (``documents``): transaction sets to plain
   dicts and back, driven by declarative specs (``mapping``).
@@ -32,6 +34,7 @@ Usage::
             orders = [x12.map_850(ts) for ts in group.transaction_sets]
 """
 
+from .advice import build_824, document_reference, read_824
 from .ack import (
     SetResult,
     build_997,
@@ -90,6 +93,7 @@ __all__ = [
     "SetResult",
     "TransactionSet",
     "X12Error",
+    "build_824",
     "build_850",
     "build_997",
     "build_999",
@@ -99,6 +103,7 @@ __all__ = [
     "check_set",
     "decode",
     "describe_result",
+    "document_reference",
     "flatten_856",
     "group_codes",
     "gtin_id",
@@ -111,6 +116,7 @@ __all__ = [
     "next_control",
     "parse",
     "parse_each",
+    "read_824",
     "read_ack",
     "read_acks",
     "read_document",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from . import guides
+from .guide_fast import SEPARATOR, compile_definition
 from .model import Composite, Repetition, TransactionSet
 
 MISSING_SEGMENT = "3"
@@ -94,6 +95,8 @@ class _Node:
     maximum: int | None
     children: list[_Node] = field(default_factory=list)
     is_loop: bool = False
+    # segment id -> indexes of the children it starts, in order
+    positions: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _parse_structure(text: str) -> _Node:
@@ -114,6 +117,12 @@ def _parse_structure(text: str) -> _Node:
             loop.children.append(node)
             stack[-1].children[-1] = loop
             stack.append(loop)
+    nodes = [root]
+    while nodes:
+        node = nodes.pop()
+        for index, child in enumerate(node.children):
+            node.positions.setdefault(child.segment_id, []).append(index)
+            nodes.append(child)
     return root
 
 
@@ -221,11 +230,64 @@ def _valid_time(value: str) -> bool:
     return int(value[:2]) < 24 and int(value[2:4]) < 60 and int(value[4:6] or 0) < 60
 
 
+@cache
+def _fast_path(segment_id: str, old: bool):
+    specs = _elements(segment_id, old)
+    if specs is None:
+        return None
+    return compile_definition(specs)
+
+
+def _relations_hold(elements: tuple, relations: tuple) -> bool:
+    """Whether every syntax note holds (the details come from full_check);
+    a note on elements beyond the last one given holds unless it is R."""
+    size = len(elements)
+    for kind, positions in relations:
+        if positions[0] > size and kind != "R":
+            continue
+        filled = [p <= size and elements[p - 1] != "" for p in positions]
+        if kind == "P":
+            if any(filled) and not all(filled):
+                return False
+        elif kind == "R":
+            if not any(filled):
+                return False
+        elif kind == "C":
+            if filled[0] and not all(filled[1:]):
+                return False
+        elif kind == "L":
+            if filled[0] and not any(filled[1:]):
+                return False
+        elif sum(filled) > 1:
+            return False
+    return True
+
+
 def check_elements(segment, old: bool) -> list[ElementError]:
     """The element errors of ``segment`` (a ``Segment``) against its guide."""
     specs = _elements(segment.id, old)
     if specs is None:
         return []
+    elements = segment.elements
+    fast = _fast_path(segment.id, old)
+    if fast is not None:
+        try:
+            joined = SEPARATOR.join(elements)
+        except TypeError:
+            joined = None  # a composite or repeated element: the full check
+        if (
+            joined is not None
+            and joined.count(SEPARATOR) == len(elements) - 1
+            and fast.match(joined)
+            and _relations_hold(elements, _relations(segment.id))
+        ):
+            return []
+    return full_check(segment, specs)
+
+
+def full_check(segment, specs: tuple) -> list[ElementError]:
+    """Every element of ``segment`` checked one by one (``check_elements``
+    without its fast path)."""
     elements = segment.elements
     errors = []
     if len(elements) > len(specs):
@@ -287,10 +349,10 @@ class _Frame:
 
 
 def _find(frame: _Frame, segment_id: str) -> int | None:
-    children = frame.node.children
     # the first segment of a loop opens a new occurrence: searched in the parent
-    for index in range(max(frame.index, 1), len(children)):
-        if children[index].segment_id == segment_id:
+    start = frame.index or 1
+    for index in frame.node.positions.get(segment_id, ()):
+        if index >= start:
             return index
     return None
 

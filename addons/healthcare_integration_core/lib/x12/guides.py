@@ -1,5 +1,6 @@
-"""Implementation guides of the sets the product reads (850, 855, 856, 810,
-997, 999) in 004010 and 005010, declared as data; ``guide_check`` applies them.
+"""Implementation guides of the sets the product reads or writes (850, 855,
+856, 810, 997, 999, 824) in 004010 and 005010, declared as data;
+``guide_check`` applies them.
 
 Elements of a segment are written one token each, in position order::
 
@@ -112,6 +113,12 @@ SEGMENTS = {
     "IK4": "MC OR1-4@725 MID1-3@621 OAN1-99@724",
     "IK5": "MID1-1@717 OID1-3@618 OID1-3@618 OID1-3@618 OID1-3@618 OID1-3@618",
     "CTX": "MC OID2-3@721 OR1-10@719 OAN1-4@447 OC OC",
+    "BGN": "MID2-2@353 MAN1-50@127 MDT8-8@373 OTM4-8@337 OID2-2@623 OAN1-50@127 "
+    "OID2-2@640 OID1-2@306 OID2-2@786",
+    "OTI": "MID1-2@110 MID2-3@128 MAN1-50@127 OAN2-15@142 OAN2-15@124 ODT8-8@373 "
+    "OTM4-8@337 ON01-9@28 OAN4-9@329 OID3-3@143 OAN1-12@480 OID2-2@353 "
+    "OID2-2@640 OID2-2@346 OID1-2@306 OID1-2@305 OAN1-3@641",
+    "TED": "MID1-3@647 OAN1-60@3 OAN2-3@721 OR1-10@719 OC OC OAN1-99@724 OAN1-99@961",
 }
 
 # 004010 lengths where 005010 widened them
@@ -125,6 +132,13 @@ SEGMENTS_004010 = {
     "IT1": _LINE.replace("OR1-15@330", "OR1-10@358", 1),
     "BIG": "MDT8-8@373 MAN1-22@76 ODT8-8@373 OAN1-22@324 OAN1-30@328 "
     "OAN1-8@327 OID2-2@640 OID2-2@353 OID1-2@306 OAN1-22@76",
+    "BGN": "MID2-2@353 MAN1-30@127 MDT8-8@373 OTM4-8@337 OID2-2@623 OAN1-30@127 "
+    "OID2-2@640 OID1-2@306 OID2-2@786",
+    "OTI": "MID1-2@110 MID2-3@128 MAN1-30@127 OAN2-15@142 OAN2-15@124 ODT8-8@373 "
+    "OTM4-8@337 ON01-9@28 OAN4-9@329 OID3-3@143 OAN1-12@480 OID2-2@353 "
+    "OID2-2@640 OID2-2@346 OID1-2@306 OID1-2@305 OAN1-3@641",
+    "TED": "MID1-3@647 OAN1-60@3 OAN2-3@721 OR1-6@719 OR1-2@447 OR1-4@722 "
+    "OAN1-99@724 OAN1-99@961",
     "AK1": "MID2-2@479 MN01-9@28",
     "AK2": "MID3-3@143 MAN4-9@329",
     "AK3": "MID2-3@721 MN01-6@719 OAN1-6@447 OID1-3@720",
@@ -165,6 +179,7 @@ CODES = {
     ("AK5", 1): "A E M R W X",
     ("IK5", 1): "A E M R W X",
     ("AK9", 1): "A E M P R W X",
+    ("OTI", 1): "BP BR IA IE IR TA TC TE TP TR",
 }
 
 # ------------------------------------------------------------------ structures
@@ -201,4 +216,6 @@ STRUCTURES = {
     "AMT>1 SAC:25[TXI:10] ISS>1 CTT:1",
     "997": "AK1!1 AK2>1[AK3>1[AK4:99] AK5!1] AK9!1",
     "999": "AK1!1 AK2>1[IK3>1[CTX:10 IK4>1[CTX:10]] IK5!1] AK9!1",
+    "824": "BGN!1 N1>1[N2:2 N3:2 N4:1 REF:12 PER:3] OTI!>1[REF:12 DTM:2 PER:3 "
+    "AMT>1 QTY>1 TED>1[CTX:10 NTE:100]]",
 }
