@@ -269,3 +269,14 @@ def test_interchange_copy_keeps_what_was_read():
     (found,) = x12.parse(text.encode("cp500"))
     copy = dataclasses.replace(found, groups=found.groups)
     assert copy.encoding == "cp500"
+
+
+def test_999_repetition_separator_is_not_a_character_of_the_values():
+    # a 004010 partner whose receiver id holds "^": ISA11 of the 999 avoids it
+    text = interchange().replace("HOSPITALGRP    ", "HOSP^TALGRP    ")
+    (found,) = x12.parse(text)
+    (group,) = found.groups
+    ack = x12.build_999(found, group, {}, itertools.count(1))
+    data = x12.serialize(ack, found.delimiters).decode()
+    assert data[82] not in "^*>~"
+    assert x12.parse(data)[0].sender_id == "HOSP^TALGRP"

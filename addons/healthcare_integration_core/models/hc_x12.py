@@ -114,10 +114,15 @@ class HcX12(models.AbstractModel):
         }
 
     @staticmethod
-    def _problems(transaction_set, result):
-        """What the failed message of a set says: envelope then guide errors."""
+    def _problems(interchange, group, transaction_set, result):
+        """What the failed message of a set says: envelope then guide errors,
+        naming the interchange, group, set, segment and element."""
         lines = [f"X12: {error}" for error in transaction_set.errors]
-        where = f"{transaction_set.id} {transaction_set.control_number}"
+        where = (
+            f"interchange {interchange.control_number}, group "
+            f"{group.control_number}, set {transaction_set.id} "
+            f"{transaction_set.control_number}"
+        )
         lines += [f"X12 {where}: {text}" for text in x12.describe_result(result)]
         if not lines:
             lines.append(f"X12 {where}: rejected ({', '.join(result.codes)})")
@@ -136,7 +141,8 @@ class HcX12(models.AbstractModel):
         )
         child = self._child(message, body, key)
         if not result.accepted and child.state not in st.FINAL:
-            child._fail("validation", self._problems(transaction_set, result))
+            problems = self._problems(interchange, group, transaction_set, result)
+            child._fail("validation", problems)
         return child
 
     def _broken_child(self, message, entry):

@@ -59,6 +59,7 @@ class TestX12Acks(ProcurementCase):
         self.assertEqual(message.state, "done", "the file was read and answered")
         [part] = message.child_ids.filtered(lambda m: m.parent_relation == "split")
         self.assertEqual((part.state, part.error_class), ("dead", "validation"))
+        self.assertIn("interchange 000000944, group 944, set 856 0001", part.error_text)
         self.assertIn("BSN at position 2", part.error_text)
         self.assertIn("BSN04 (337): mandatory element missing", part.error_text)
         self.assertFalse(order.picking_ids.hc_asn_ids, "nothing half-applied")
