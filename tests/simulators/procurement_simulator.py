@@ -228,10 +228,13 @@ class ProcurementSimulator(peppol.PeppolSupplier, base.PartnerSimulator):
                 "children": [{"level": "O", "po_number": po_number, "children": items}],
             }
         ]
+        now = dt.datetime.now()
         record = {
             "purpose": "00",
             "shipment_id": f"ASN-{po_number}",
             "date": today,
+            # BSN04 is mandatory in 004010 and 005010
+            "time": dt.time(now.hour, now.minute),
             "structure": "0001",
             "hierarchy": hierarchy,
         }
@@ -242,10 +245,11 @@ class ProcurementSimulator(peppol.PeppolSupplier, base.PartnerSimulator):
     def build_810(self, po_number, price_factor="1.10"):
         """An invoice of the order, line 1 at ``price_factor`` times its price."""
         order = self._order(po_number)
-        lines = []
+        lines, total = [], Decimal(0)
         for index, (number, code, qty, uom, price) in enumerate(self._lines(order)):
             if index == 0:
                 price = (price * Decimal(price_factor)).quantize(Decimal("0.01"))
+            total += (qty * price).quantize(Decimal("0.01"))
             lines.append(
                 {
                     "line_number": number,
@@ -270,6 +274,8 @@ class ProcurementSimulator(peppol.PeppolSupplier, base.PartnerSimulator):
                 }
             ],
             "lines": lines,
+            # TDS01 (the invoice total, N2) is mandatory
+            "totals": {"amount": total},
         }
         return self._x12("810", record)
 

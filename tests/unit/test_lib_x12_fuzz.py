@@ -3,6 +3,8 @@ exception nor a hang; what parses and serializes parses back equal."""
 
 import datetime as dt
 import itertools
+import random
+import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -133,7 +135,7 @@ SETS = st.lists(st.tuples(st.sampled_from(["850", "856", "810"]), SEGMENTS), max
         ]
     ),
     st.datetimes(
-        min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 12, 31)
+        min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2049, 12, 31)
     ),
 )
 def test_generated_interchanges_round_trip(sets, delimiters, when):
@@ -142,3 +144,73 @@ def test_generated_interchanges_round_trip(sets, delimiters, when):
     data = x12.serialize(interchange, delimiters)
     assert x12.parse(data) == [interchange]
     assert x12.parse(data + data) == [interchange, interchange]
+
+
+# 10,000 mutations through the whole receive path ----------------------------
+
+MUTATIONS = 10_000
+SLOWEST_S = 2.0
+
+
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        position = rng.randrange(max(len(data), 1))
+        action = rng.choice(("truncate", "flip", "insert", "delete", "copy"))
+        if action == "truncate":
+            del data[position:]
+        elif action == "flip" and data:
+            data[position] ^= rng.randint(1, 255)
+        elif action == "insert":
+            data[position:position] = bytes([rng.choice(DELIMITERS)])
+        elif action == "delete":
+            del data[position : position + rng.randint(1, 20)]
+        else:
+            data[position:position] = data[position : position + rng.randint(1, 40)]
+    return bytes(data)
+
+
+def receive(data: bytes) -> None:
+    """What the runtime does with a received file: read each interchange, check
+    and acknowledge each group, write each set back alone, map it."""
+    for entry in x12.parse_each(data):
+        if entry.interchange is None:
+            assert isinstance(entry.error, X12Error)
+            if entry.header is not None:
+                x12.serialize(
+                    x12.build_ta1(entry.header, entry.error, itertools.count(1)),
+                    entry.header.delimiters,
+                )
+            continue
+        interchange = entry.interchange
+        # whatever parse accepts, serialize writes back
+        x12.serialize(interchange)
+        for group in interchange.groups:
+            results = x12.validate_group(group, supported=set(MAPS))
+            for build in (x12.build_997, x12.build_999):
+                ack = build(interchange, group, results, itertools.count(1))
+                x12.serialize(ack, interchange.delimiters)
+            for transaction_set in group.transaction_sets:
+                read = MAPS.get(transaction_set.id, x12.read_ack)
+                try:
+                    record = read(transaction_set)
+                except X12Error:
+                    continue
+                if transaction_set.id == "856":
+                    x12.flatten_856(record)
+
+
+def test_ten_thousand_mutations_through_parse_check_ack_serialize_map():
+    rng = random.Random(23)
+    slowest = 0.0
+    for number in range(MUTATIONS):
+        data = mutate(rng.choice(FIXTURES), rng)
+        started = time.perf_counter()
+        try:
+            # maps may refuse a set (X12Error); nothing else may fail: reading,
+            # checking, answering and writing back what was read
+            receive(data)
+        except Exception as exc:  # pragma: no cover - the failure to report
+            raise AssertionError(f"mutation {number}: {exc!r} for {data!r}") from exc
+        slowest = max(slowest, time.perf_counter() - started)
+    assert slowest < SLOWEST_S

@@ -155,9 +155,9 @@ def test_order_response_codes():
     sim = simulator()
     order = order_xml([(1, 20, 8.75), (2, 15, 14.2)])
     accepted = ubl.read_order_response(parse(sim.order_response(order, "AP")))
-    assert (accepted["whole_order"], accepted["lines"]) == ("accepted", [])
+    assert (accepted["header_status"], accepted["lines"]) == ("accepted", [])
     rejected = ubl.read_order_response(parse(sim.order_response(order, "RE")))
-    assert rejected["whole_order"] == "rejected"
+    assert rejected["header_status"] == "rejected"
     assert rejected["parties"]["seller"] == ("0088", "5400000000003")
     changed = ubl.read_order_response(
         parse(

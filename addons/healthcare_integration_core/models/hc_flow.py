@@ -55,6 +55,7 @@ CONFIG_FIELDS = (
     "file_name_pattern",
     "file_glob",
     "x12_ack",
+    "x12_advice",
     "batch_interval_minutes",
     "batch_page_size",
     "payload_retention_days",

@@ -140,8 +140,8 @@ def read_order_response(tree) -> dict:
     """An OrderResponse (Peppol T76, or T116 of Advanced Ordering).
 
     ``cbc:OrderResponseCode`` (UNCL 4343): ``AP`` the whole order accepted
-    and ``RE`` the whole order rejected, both without lines (``whole_order``
-    says so); ``CA`` accepted with changes, line by line; ``AB`` only says
+    and ``RE`` the whole order rejected, both without lines (``header_status``
+    says so, as for an X12 855 without lines); ``CA`` accepted with changes, line by line; ``AB`` only says
     the order arrived. An accepted or changed line without ``cbc:Quantity``
     keeps the ordered quantity (``quantity`` None).
     """
@@ -190,7 +190,7 @@ def read_order_response(tree) -> dict:
         "reference": _find(root, "cbc:SalesOrderID") or _find(root, "cbc:ID"),
         "date": docs.date(_find(root, "cbc:IssueDate"), "OrderResponse date"),
         "ack_type": document_code,
-        "whole_order": WHOLE_ORDER.get(document_code) if not lines else None,
+        "header_status": WHOLE_ORDER.get(document_code) if not lines else None,
         "parties": _parties(root, "SellerSupplierParty", "BuyerCustomerParty"),
         "lines": lines,
     }

@@ -4,7 +4,10 @@ and purchase orders written as 850, with the core's X12 codec.
 Transaction sets of another type in the same interchange are ignored by
 each reader (a 997 travelling with an 855 is the transport's business).
 
-ACK01 line status codes read as::
+BAK02 acknowledges the whole order when the 855 has no PO1 line: AK, AT, AD,
+AC accept every line as ordered, RJ rejects every line (``header_status``).
+A PO1 without PO101 is matched to its order line by item (``line_number``
+None). ACK01 line status codes read as::
 
     IA, AC, IC, DR, IP, IF  accepted (DR: with a new date)
     IB                      backordered
@@ -43,6 +46,15 @@ ACK_CODES = {
     "IS": docs.SUBSTITUTED,
 }
 # 850 BEG01 transaction set purpose
+# BAK02 of an 855 without lines: the status of every line
+HEADER_ACK_CODES = {
+    "AK": docs.ACCEPTED,
+    "AT": docs.ACCEPTED,
+    "AD": docs.ACCEPTED,
+    "AC": docs.ACCEPTED,
+    "AP": docs.ACCEPTED,
+    "RJ": docs.REJECTED,
+}
 PURPOSE_ORIGINAL = "00"
 PURPOSE_CANCEL = "01"
 PURPOSE_REPLACE = "05"
@@ -61,9 +73,10 @@ def _sets(data, set_id: str):
 
 
 def _item_ids(ids: Mapping) -> tuple[str | None, str | None]:
-    """(supplier item code, GTIN) of X12 qualifier/id pairs."""
-    gtin = ids.get("UK") or ids.get("EN") or ids.get("UP")
-    return ids.get("VP") or ids.get("SK"), gtin
+    """(supplier item code, GTIN) of X12 qualifier/id pairs: the vendor's
+    part number (VP, VN) or SKU, and a GTIN-14/EAN-13/UPC-A (UK, EN, UP)."""
+    code = ids.get("VP") or ids.get("VN") or ids.get("SK")
+    return code, x12.gtin_of(ids)
 
 
 def _read(mapper, transaction_set):
@@ -86,10 +99,12 @@ def _ack(record: Mapping) -> dict:
         raise docs.DocumentError("855: BAK03 (purchase order number) is missing")
     lines = []
     for line in record.get("lines") or ():
-        where = f"855 line {line.get('line_number')}"
-        if not line.get("line_number"):
-            raise docs.DocumentError("855: a PO1 line has no PO101 line number")
+        where = f"855 line {line.get('line_number') or '(no PO101)'}"
         item_code, gtin = _item_ids(line.get("ids") or {})
+        if not (line.get("line_number") or item_code or gtin):
+            raise docs.DocumentError(
+                "855: a PO1 line has neither a PO101 line number nor an item id"
+            )
         acks = []
         for ack in line.get("acks") or ():
             code = ack.get("status")
@@ -130,19 +145,26 @@ def _ack(record: Mapping) -> dict:
             )
         lines.append(
             {
-                "line_number": line["line_number"],
+                "line_number": line.get("line_number"),
                 "item_code": item_code,
                 "gtin": gtin,
                 "acks": acks,
             }
         )
+    header_status = None
     if not lines:
-        raise docs.DocumentError("855: no PO1 line")
+        header_status = HEADER_ACK_CODES.get(record.get("ack_type"))
+        if header_status is None:
+            raise docs.DocumentError(
+                f"855: no PO1 line, and BAK02 {record.get('ack_type')!r} does not "
+                "acknowledge the whole order (AK, AT, AD, AC, AP or RJ)"
+            )
     return {
         "po_number": record["po_number"],
         "reference": record.get("reference"),
         "date": record.get("ack_date") or record.get("date"),
         "ack_type": record.get("ack_type"),
+        "header_status": header_status,
         "lines": lines,
     }
 
@@ -185,10 +207,33 @@ def _serials_of(item: Mapping) -> list[str]:
     return serials
 
 
+def _asn_line(node: Mapping) -> dict:
+    expiry = (node.get("dates") or {}).get("036")
+    item_code, gtin = _item_ids(node.get("ids") or {})
+    if not node.get("line_number"):
+        raise docs.DocumentError(
+            f"856: item HL {node.get('id')} has no LIN01 line number"
+        )
+    if node.get("quantity") is None:
+        raise docs.DocumentError(f"856: item HL {node.get('id')} has no SN102 quantity")
+    return {
+        "line_number": node["line_number"],
+        "item_code": item_code,
+        "gtin": gtin,
+        "quantity": node["quantity"],
+        "uom": node.get("uom"),
+        "lots": _lots_of(node, expiry),
+        "serials": _serials_of(node),
+        "expiry": expiry,
+    }
+
+
 def _asn(record: Mapping) -> dict:
     orders: list[dict] = []
-
-    def visit(node, order):
+    # an explicit stack, not recursion: the depth of an HL tree is the sender's
+    stack = [(root, None) for root in reversed(record.get("hierarchy") or ())]
+    while stack:
+        node, order = stack.pop()
         if node.get("level") == "O":
             order = {"po_number": node.get("po_number"), "lines": []}
             orders.append(order)
@@ -197,33 +242,9 @@ def _asn(record: Mapping) -> dict:
                 raise docs.DocumentError(
                     f"856: item HL {node.get('id')} is under no order (HL O) level"
                 )
-            expiry = (node.get("dates") or {}).get("036")
-            item_code, gtin = _item_ids(node.get("ids") or {})
-            if not node.get("line_number"):
-                raise docs.DocumentError(
-                    f"856: item HL {node.get('id')} has no LIN01 line number"
-                )
-            if node.get("quantity") is None:
-                raise docs.DocumentError(
-                    f"856: item HL {node.get('id')} has no SN102 quantity"
-                )
-            order["lines"].append(
-                {
-                    "line_number": node["line_number"],
-                    "item_code": item_code,
-                    "gtin": gtin,
-                    "quantity": node["quantity"],
-                    "uom": node.get("uom"),
-                    "lots": _lots_of(node, expiry),
-                    "serials": _serials_of(node),
-                    "expiry": expiry,
-                }
-            )
-        for child in node.get("children") or ():
-            visit(child, order)
-
-    for root in record.get("hierarchy") or ():
-        visit(root, None)
+            order["lines"].append(_asn_line(node))
+        children = node.get("children") or ()
+        stack.extend((child, order) for child in reversed(children))
     for order in orders:
         if not order["po_number"]:
             raise docs.DocumentError("856: an order level has no PRF01 PO number")

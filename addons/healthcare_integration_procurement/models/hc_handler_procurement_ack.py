@@ -56,9 +56,7 @@ class HcHandlerProcurementAck(models.AbstractModel):
         for ack in document:
             order = resolver._purchase_order(backend, ack["po_number"])
             resolver._check_peppol_parties(order, ack.get("parties"))
-            if ack.get("whole_order"):
-                ack = dict(ack, lines=self._whole_order_lines(order, ack))
-            orders.append((order, ack))
+            orders.append((order, self._complete_ack(order, ack)))
         offers = []
         for order, ack in orders:
             offers += self._undecided_offers(order, ack, backend)
@@ -71,26 +69,46 @@ class HcHandlerProcurementAck(models.AbstractModel):
             touched |= self._apply(order.sudo(), ack, backend)
         return touched
 
-    def _whole_order_lines(self, order, ack):
-        """The lines of an answer for the whole order (accepted or rejected
-        without lines): every line sent, as ordered or with nothing."""
-        status = ack["whole_order"]
-        return [
-            {
-                "line_number": str(line.hc_line_number),
-                "item_code": None,
-                "gtin": None,
-                "acks": [
+    def _complete_ack(self, order, ack):
+        """The acknowledgement with a line per order line when it answers the
+        whole order (``header_status``: an X12 855 without PO1, BAK02 AK/RJ;
+        a Peppol OrderResponse AP/RE without lines),
+        and line numbers for lines naming only their item (no PO101)."""
+        lines = order.order_line.filtered("hc_line_number")
+        if ack.get("header_status") and not ack["lines"]:
+            status = ack["header_status"]
+            return dict(
+                ack,
+                lines=[
                     {
-                        "status": status,
-                        "quantity": Decimal(0) if status == docs.REJECTED else None,
-                        "date": None,
-                        "substitute": None,
+                        "line_number": line.hc_line_number,
+                        "item_code": None,
+                        "gtin": None,
+                        "acks": [
+                            {
+                                "status": status,
+                                "quantity": Decimal(0)
+                                if status == docs.REJECTED
+                                else Decimal(str(line.product_qty)),
+                                "date": None,
+                                "substitute": None,
+                            }
+                        ],
                     }
+                    for line in lines
                 ],
-            }
-            for line in order.order_line.filtered("hc_line_number")
-        ]
+            )
+        completed = []
+        for doc_line in ack["lines"]:
+            if doc_line.get("line_number") is None:
+                found = lines.filtered(
+                    lambda line, d=doc_line: line._hc_item_matches(
+                        d["item_code"], d["gtin"]
+                    )
+                )[:1]
+                doc_line = dict(doc_line, line_number=found.hc_line_number or None)
+            completed.append(doc_line)
+        return dict(ack, lines=completed)
 
     # ------------------------------------------------------------------ offers
 

@@ -8,10 +8,20 @@ from lxml import etree
 from odoo import fields, models
 
 from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
-from odoo.addons.healthcare_integration_core.lib import schema
+from odoo.addons.healthcare_integration_core.lib import schema, x12
 
 from ..lib import documents as docs
 from ..lib import peppol_ordering, x12_documents
+
+
+def _gtin_pair(barcode):
+    """(UP|EN|UK, GTIN) of a barcode by its length, or None when it is no GTIN
+    (the vendor and buyer part numbers then name the item)."""
+    try:
+        return x12.gtin_id(barcode or "")
+    except x12.X12Error:
+        return None
+
 
 # characters X12 cannot carry in a value (delimiters, line breaks)
 _X12_UNSAFE = re.compile(r"[*~:^>|\r\n]+")
@@ -167,10 +177,9 @@ class HcHandlerProcurementOrder(models.AbstractModel):
                 ids["VP"] = _x12_text(line._hc_vendor_code(), 48)
             if line.product_id.default_code:
                 ids["IN"] = _x12_text(line.product_id.default_code, 48)
-            if line.product_id.barcode:
-                ids["UP" if len(line.product_id.barcode) == 12 else "EN"] = (
-                    line.product_id.barcode
-                )
+            gtin = _gtin_pair(line.product_id.barcode)
+            if gtin:
+                ids[gtin[0]] = gtin[1]
             lines.append(
                 {
                     "line_number": str(line.hc_line_number),

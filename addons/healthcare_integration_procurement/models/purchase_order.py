@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 ORDER_FLOW_TYPES = (
     "procurement.po_out",
@@ -188,6 +188,18 @@ class PurchaseOrder(models.Model):
 
     def _hc_buyer(self):
         return self.user_id or self.create_uid
+
+    def _hc_x12_rejected(self, message, reason):
+        """The supplier's 997/999 rejected the 850 of ``message``: the order
+        was not received; its buyer is told (hook of hc.message)."""
+        for order in self.sudo():
+            order.hc_exchange_state = "rejected"
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=order._hc_buyer().id,
+                summary=_("The supplier's EDI rejected order %s", order.name),
+                note=_("%(message)s: %(reason)s", message=message.name, reason=reason),
+            )
 
     def action_view_hc_substitutions(self):
         self.ensure_one()

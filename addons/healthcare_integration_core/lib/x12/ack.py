@@ -8,6 +8,8 @@ directions use the same declarative specs.
 Set codes (AK502/IK502): 1 not supported, 2 trailer missing, 3 ST02/SE02
 differ, 4 SE01 count wrong, 5 segments in error, 23 duplicate control number.
 Group codes (AK905): 3 GE missing, 4 GS06/GE02 differ, 5 GE01 count wrong.
+A set breaking its implementation guide (``guide_check``) is rejected with
+code 5 and one AK3/IK3 per segment in error, AK4/IK4 per element.
 """
 
 from __future__ import annotations
@@ -19,14 +21,19 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from .envelope import ControlNumbers, Envelope, build_interchange
+from .guide_check import SegmentError, check_set
 from .mapping import Append, Codes, Document, Loop, Merge, read, write
 from .mapping import Field as F
 from .model import (
     KIND_CONTROL,
     KIND_COUNT,
+    KIND_ISA,
     KIND_MISSING_TRAILER,
+    KIND_OUTSIDE,
+    KIND_TERMINATOR,
     FunctionalGroup,
     Interchange,
+    Segment,
     TransactionSet,
     X12Error,
 )
@@ -37,11 +44,22 @@ SET_DUPLICATE_CONTROL = "23"
 SET_CODES = {KIND_MISSING_TRAILER: "2", KIND_CONTROL: "3", KIND_COUNT: "4"}
 GROUP_CODES = {KIND_MISSING_TRAILER: "3", KIND_CONTROL: "4", KIND_COUNT: "5"}
 VERSION_999 = "005010X231A1"
+# TA105 note codes of an interchange that could not be read
+TA1_CODES = {
+    KIND_CONTROL: "001",
+    KIND_TERMINATOR: "004",
+    KIND_COUNT: "021",
+    KIND_ISA: "022",
+    KIND_MISSING_TRAILER: "023",
+    KIND_OUTSIDE: "024",
+}
+TA1_INVALID_CONTENT = "024"
 
 
 class SetResult(NamedTuple):
     accepted: bool
     codes: tuple[str, ...] = ()
+    segment_errors: tuple[SegmentError, ...] = ()
 
 
 def _ack_spec(set_id: str, prefix: str) -> Document:
@@ -94,10 +112,13 @@ def _unique(codes: Iterable[str]) -> tuple[str, ...]:
 
 
 def validate_group(
-    group: FunctionalGroup, supported: Collection[str] | None = None
+    group: FunctionalGroup,
+    supported: Collection[str] | None = None,
+    guides: bool = True,
 ) -> dict[str, SetResult]:
     """Results per set control number from the problems the parser recorded,
-    and set ids outside ``supported`` (when given)."""
+    set ids outside ``supported`` (when given) and, with ``guides``, the
+    implementation guide of each set (``guide_check.check_set``)."""
     seen = Counter(ts.control_number for ts in group.transaction_sets)
     results = {}
     for transaction_set in group.transaction_sets:
@@ -108,9 +129,42 @@ def validate_group(
             codes.append(SET_CODES.get(error.kind, SET_SEGMENTS_IN_ERROR))
         if seen[transaction_set.control_number] > 1:
             codes.append(SET_DUPLICATE_CONTROL)
+        segment_errors = ()
+        if guides:
+            segment_errors = tuple(check_set(transaction_set, group.version))
+            if segment_errors:
+                codes.append(SET_SEGMENTS_IN_ERROR)
         found = _unique(codes)[:5]
-        results[transaction_set.control_number] = SetResult(not found, found)
+        results[transaction_set.control_number] = SetResult(
+            not found, found, segment_errors
+        )
     return results
+
+
+def describe_result(result: SetResult) -> list[str]:
+    """One line per segment in error, naming it and its elements."""
+    return [error.describe() for error in result.segment_errors]
+
+
+def _segment_notes(errors: Sequence[SegmentError]) -> list[dict[str, Any]]:
+    return [
+        {
+            "segment_id": error.segment_id,
+            "position": error.position,
+            "loop": None,
+            "code": error.code,
+            "element_errors": [
+                {
+                    "element": element.position,
+                    "reference": element.reference or None,
+                    "element_code": element.code,
+                    "value": element.value or None,
+                }
+                for element in error.elements
+            ],
+        }
+        for error in errors
+    ]
 
 
 def group_codes(group: FunctionalGroup) -> tuple[str, ...]:
@@ -142,14 +196,14 @@ def ack_record(
     sets missing from ``results`` are accepted."""
     sets = []
     for transaction_set in group.transaction_sets:
-        accepted, codes = results.get(transaction_set.control_number, (True, ()))
-        codes = _unique(codes)[:5]
+        result = SetResult(*results.get(transaction_set.control_number, (True, ())))
+        accepted, codes = result.accepted, _unique(result.codes)[:5]
         sets.append(
             {
                 "set_id": transaction_set.id,
                 "control_number": transaction_set.control_number,
                 "convention": transaction_set.convention if with_versions else None,
-                "segment_errors": [],
+                "segment_errors": _segment_notes(result.segment_errors),
                 "status": _set_status(accepted, codes),
                 "codes": list(codes),
             }
@@ -217,6 +271,33 @@ def build_999(
     return _build_ack(
         "999", interchange, group, results, control_numbers, envelope, when
     )
+
+
+def build_ta1(
+    header: Interchange,
+    error: X12Error | None,
+    control_numbers: ControlNumbers,
+    when: dt.datetime | None = None,
+) -> Interchange:
+    """A TA1 rejecting the interchange of ``header`` (its ISA, as
+    ``parse_each`` read it), noted with the code of ``error``'s kind."""
+    envelope = Envelope.reply_to(header)
+    if when is not None:
+        envelope = replace(envelope, when=when)
+    version = header.version if header.version.isdigit() else "00401"
+    reply = build_interchange(envelope, "FA", [], control_numbers, version + "0")
+    code = TA1_CODES.get(error.kind if error else "", TA1_INVALID_CONTENT)
+    ta1 = Segment(
+        "TA1",
+        (
+            header.control_number,
+            f"{header.date:%y%m%d}",
+            f"{header.time:%H%M}",
+            "R",
+            code,
+        ),
+    )
+    return replace(reply, groups=(), segments=(ta1,))
 
 
 def read_ack(transaction_set: TransactionSet) -> dict[str, Any]:

@@ -1,266 +1,45 @@
-"""Specs of the supply-chain transaction sets (850, 855, 856, 810) and their
-read/build functions. The same specs serve 004010 and 005010: the segments and
-elements used here did not change between the two.
-
-Keys of the records: see the specs below; quantities and amounts are
-``Decimal``, dates ``datetime.date``, codes and identifiers ``str``.
+"""Reading and building the supply-chain transaction sets (850, 855, 856,
+810) with their declarative maps (``specs``), and what the maps cannot say:
+the 856 HL tree, prices given only in CTP, address lines of repeated N3,
+product identifiers by the kind of code.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from .envelope import ControlNumbers, Envelope, build_interchange
-from .mapping import (
-    Append,
-    Collect,
-    Const,
-    Document,
-    Keyed,
-    Loop,
-    Merge,
-    Pairs,
-    read,
-    write,
-)
-from .mapping import Field as F
+from .guide_check import check_set
+from .mapping import read, write
 from .model import Interchange, TransactionSet, X12Error
+from .specs import SPEC_810, SPEC_850, SPEC_855, SPEC_856, SPECS
 
 VERSIONS = {"004010": "004010", "005010": "005010", "4010": "004010", "5010": "005010"}
+# product/service id qualifiers (235) of a GTIN by its length: UPC-A,
+# EAN-13, GTIN-14 (GTIN-8 is written as a GTIN-14)
+GTIN_QUALIFIERS = {12: "UP", 13: "EN", 14: "UK"}
+GTIN_READ_ORDER = ("UK", "EN", "UP", "UA")
 
-PARTIES = Loop(
-    "parties",
-    Merge("N1", F("qualifier", 1), F("name", 2), F("id_qualifier", 3), F("id", 4)),
-    Merge("N2", F("name2", 1)),
-    Merge("N3", F("street", 1), F("street2", 2)),
-    Merge("N4", F("city", 1), F("state", 2), F("postal_code", 3), F("country", 4)),
-    Append(
-        "PER", "contacts", F("function", 1), F("name", 2), Pairs("communications", 3, 8)
-    ),
-)
-REFS = Keyed("REF", "refs", 1, F("value", 2))
-DATES = Keyed("DTM", "dates", 1, F("date", 2, "date"))
-CONTACTS = Append(
-    "PER", "contacts", F("function", 1), F("name", 2), Pairs("communications", 3, 8)
-)
-DESCRIPTION = Merge("PID", F("description", 5), when=((1, "F"),))
-PACKAGING = Merge(
-    "PO4", F("pack", 1, "int"), F("pack_size", 2, "decimal"), F("pack_uom", 3)
-)
-# PO1 and IT1 share their first elements; ids are qualifier/id pairs (VP, IN, UP...)
-LINE = (
-    F("line_number", 1),
-    F("quantity", 2, "decimal"),
-    F("uom", 3),
-    F("unit_price", 4, "decimal"),
-    F("basis", 5),
-    Pairs("ids", 6, 25),
-)
-LINE_COUNT = Merge(
-    "CTT", F("lines", 1, "int"), F("hash_total", 2, "decimal"), into="totals"
-)
-TAXES = Append(
-    "TXI",
-    "taxes",
-    F("type", 1),
-    F("amount", 2, "decimal"),
-    F("percent", 3, "decimal"),
-    F("jurisdiction_qualifier", 4),
-    F("jurisdiction", 5),
-    F("exempt", 6),
-)
-CHARGES = Append(
-    "SAC",
-    "charges",
-    F("indicator", 1),
-    F("code", 2),
-    F("amount", 5, "implied2"),
-    F("percent_qualifier", 6),
-    F("percent", 7, "decimal"),
-    F("quantity", 10, "decimal"),
-    F("description", 15),
-)
 
-SPEC_850 = Document(
-    "850",
-    "PO",
-    Merge(
-        "BEG",
-        F("purpose", 1),
-        F("type", 2),
-        F("po_number", 3),
-        F("release", 4),
-        F("date", 5, "date"),
-    ),
-    Merge("CUR", Const(1, "BY"), F("currency", 2)),
-    REFS,
-    CONTACTS,
-    DATES,
-    PARTIES,
-    Loop("lines", Merge("PO1", *LINE), DESCRIPTION, PACKAGING, REFS, DATES, PARTIES),
-    LINE_COUNT,
-)
+def gtin_id(code: str) -> tuple[str, str]:
+    """(qualifier, value) of a GTIN: ``UP`` UPC-A, ``EN`` EAN-13, ``UK``
+    GTIN-14; a GTIN-8 is written as a GTIN-14. Raises X12Error otherwise."""
+    if not (code.isascii() and code.isdigit() and len(code) in (8, 12, 13, 14)):
+        raise X12Error(f"{code!r} is not a GTIN of 8, 12, 13 or 14 digits")
+    if len(code) == 8:
+        code = code.zfill(14)
+    return GTIN_QUALIFIERS[len(code)], code
 
-# ACK01: IA accepted, IB backordered, IQ quantity changed, IR rejected,
-# IS substitution, DR date rescheduled...; ACK04 067/068 schedule date
-SPEC_855 = Document(
-    "855",
-    "PR",
-    Merge(
-        "BAK",
-        F("purpose", 1),
-        F("ack_type", 2),
-        F("po_number", 3),
-        F("date", 4, "date"),
-        F("release", 5),
-        F("reference", 8),
-        F("ack_date", 9, "date"),
-    ),
-    Merge("CUR", Const(1, "BY"), F("currency", 2)),
-    REFS,
-    DATES,
-    PARTIES,
-    Loop(
-        "lines",
-        Merge("PO1", *LINE),
-        DESCRIPTION,
-        PACKAGING,
-        REFS,
-        DATES,
-        Loop(
-            "acks",
-            Merge(
-                "ACK",
-                F("status", 1),
-                F("quantity", 2, "decimal"),
-                F("uom", 3),
-                F("date_qualifier", 4),
-                F("date", 5, "date"),
-                F("request_reference", 6),
-                Pairs("ids", 7, 28),
-            ),
-            DATES,
-        ),
-    ),
-    LINE_COUNT,
-)
 
-# one HL loop for every level: shipment S, order O, tare T, pack P, item I
-SPEC_856 = Document(
-    "856",
-    "SH",
-    Merge(
-        "BSN",
-        F("purpose", 1),
-        F("shipment_id", 2),
-        F("date", 3, "date"),
-        F("time", 4, "time"),
-        F("structure", 5),
-    ),
-    DATES,
-    Loop(
-        "levels",
-        Merge("HL", F("id", 1), F("parent", 2), F("level", 3), F("child_code", 4)),
-        Merge("LIN", F("line_number", 1), Pairs("ids", 2, 31)),
-        Merge(
-            "SN1",
-            F("quantity", 2, "decimal"),
-            F("uom", 3),
-            F("ordered_quantity", 5, "decimal"),
-            F("ordered_uom", 6),
-            F("status", 8),
-        ),
-        Append(
-            "SLN",
-            "sublines",
-            F("id", 1),
-            F("relationship", 3),
-            F("quantity", 4, "decimal"),
-            F("uom", 5),
-            Pairs("ids", 9, 28),
-        ),
-        Merge(
-            "PRF",
-            F("po_number", 1),
-            F("release", 2),
-            F("change_order", 3),
-            F("po_date", 4, "date"),
-        ),
-        PACKAGING,
-        DESCRIPTION,
-        Merge(
-            "TD1",
-            F("packaging_code", 1),
-            F("lading_quantity", 2, "int"),
-            F("weight_qualifier", 6),
-            F("weight", 7, "decimal"),
-            F("weight_uom", 8),
-            into="lading",
-        ),
-        Merge(
-            "TD5",
-            F("routing_sequence", 1),
-            F("id_qualifier", 2),
-            F("id", 3),
-            F("transport_method", 4),
-            F("name", 5),
-            into="carrier",
-        ),
-        Collect("REF", "lots", F("lot", 2), when=((1, "LT"),)),
-        Collect("REF", "serials", F("serial", 2), when=((1, "SE"),)),
-        REFS,
-        Keyed("MAN", "marks", 1, F("mark", 2)),
-        DATES,
-        PARTIES,
-    ),
-    LINE_COUNT,
-)
-
-SPEC_810 = Document(
-    "810",
-    "IN",
-    Merge(
-        "BIG",
-        F("date", 1, "date"),
-        F("invoice_number", 2),
-        F("po_date", 3, "date"),
-        F("po_number", 4),
-        F("release", 5),
-        F("change_order", 6),
-        F("type", 7),
-    ),
-    Merge("CUR", Const(1, "SE"), F("currency", 2)),
-    REFS,
-    PARTIES,
-    Merge(
-        "ITD",
-        F("type", 1),
-        F("basis", 2),
-        F("discount_percent", 3, "decimal"),
-        F("discount_due_date", 4, "date"),
-        F("discount_days", 5, "int"),
-        F("net_due_date", 6, "date"),
-        F("net_days", 7, "int"),
-        into="terms",
-    ),
-    DATES,
-    Loop("lines", Merge("IT1", *LINE), TAXES, DESCRIPTION, REFS, DATES, CHARGES),
-    # TDS amounts are N2: "12345" is 123.45
-    Merge(
-        "TDS",
-        F("amount", 1, "implied2"),
-        F("subject_to_discount", 2, "implied2"),
-        F("discounted_amount", 3, "implied2"),
-        F("discount", 4, "implied2"),
-        into="totals",
-    ),
-    TAXES,
-    CHARGES,
-    Merge("CTT", F("lines", 1, "int"), into="totals"),
-)
-
-SPECS = {spec.set_id: spec for spec in (SPEC_850, SPEC_855, SPEC_856, SPEC_810)}
+def gtin_of(ids: Mapping[str, str]) -> str | None:
+    """The GTIN among qualifier/id pairs (UK, EN, UP, UA), if any."""
+    for qualifier in GTIN_READ_ORDER:
+        if ids.get(qualifier):
+            return ids[qualifier]
+    return None
 
 
 def _with_control(transaction_set: TransactionSet, record: dict) -> dict:
@@ -268,19 +47,106 @@ def _with_control(transaction_set: TransactionSet, record: dict) -> dict:
     return record
 
 
+def _address_lines(party: dict) -> None:
+    """N3 repeats (twice in the guides): every line kept in ``address``,
+    the first two also as ``street``/``street2``."""
+    lines = [
+        text
+        for entry in party.pop("address_segments", ())
+        for text in (entry.get("street"), entry.get("street2"))
+        if text
+    ]
+    party["address"] = lines
+    party["street"] = lines[0] if lines else None
+    party["street2"] = lines[1] if len(lines) > 1 else None
+
+
+def _address_segments(party: Mapping) -> dict:
+    lines = list(party.get("address") or ())
+    if not lines:
+        lines = [text for text in (party.get("street"), party.get("street2")) if text]
+    pairs = [lines[i : i + 2] for i in range(0, len(lines), 2)]
+    segments = [
+        {"street": pair[0], "street2": pair[1] if len(pair) > 1 else None}
+        for pair in pairs
+    ]
+    return {**party, "address_segments": segments}
+
+
+def _ctp_price(line: dict) -> None:
+    """PO104 empty: the unit price is the first CTP03 (contract, catalog...)."""
+    if line.get("unit_price") is None:
+        for price in line.get("prices") or ():
+            if price.get("unit_price") is not None:
+                line["unit_price"] = price["unit_price"]
+                line["price_source"] = f"CTP {price.get('code') or ''}".strip()
+                break
+
+
+def _destinations(line: dict) -> None:
+    for entry in line.get("destinations") or ():
+        entry["quantities"] = {
+            location: Decimal(quantity)
+            for location, quantity in entry["quantities"].items()
+            if _is_number(quantity)
+        }
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def _finish(record: dict) -> dict:
+    """What the specs cannot say, after reading: parties' address lines at
+    every level, CTP prices, SDQ quantities."""
+    for party in record.get("parties") or ():
+        _address_lines(party)
+    for line in record.get("lines") or ():
+        _ctp_price(line)
+        _destinations(line)
+        for party in line.get("parties") or ():
+            _address_lines(party)
+    return record
+
+
+def _prepare(record: Mapping) -> dict:
+    """The reverse of ``_finish`` before writing."""
+    record = dict(record)
+    record["parties"] = [_address_segments(p) for p in record.get("parties") or ()]
+    lines = []
+    for line in record.get("lines") or ():
+        line = dict(line)
+        line["parties"] = [_address_segments(p) for p in line.get("parties") or ()]
+        if line.get("price_source", "").startswith("CTP"):
+            line["unit_price"] = None  # it is written in its CTP
+        lines.append(line)
+    record["lines"] = lines
+    return record
+
+
 def map_850(transaction_set: TransactionSet) -> dict[str, Any]:
-    """Purchase order: BEG, CUR, REF, PER, DTM, N1 parties, PO1 lines, CTT."""
-    return _with_control(transaction_set, read(SPEC_850, transaction_set))
+    """Purchase order: BEG, CUR, REF, PER, ITD, DTM, N1 parties (every N3
+    line in ``address``), PO1 lines (CTP prices, SDQ destinations, SCH
+    schedules), CTT."""
+    record = _finish(read(SPEC_850, transaction_set))
+    return _with_control(transaction_set, record)
 
 
 def map_855(transaction_set: TransactionSet) -> dict[str, Any]:
-    """PO acknowledgement: BAK, N1 parties, PO1 lines each with its ACKs."""
-    return _with_control(transaction_set, read(SPEC_855, transaction_set))
+    """PO acknowledgement: BAK (BAK02 the acknowledgement of the whole
+    order), N1 parties, PO1 lines (PO101 optional) each with its ACKs."""
+    record = _finish(read(SPEC_855, transaction_set))
+    return _with_control(transaction_set, record)
 
 
 def map_810(transaction_set: TransactionSet) -> dict[str, Any]:
     """Invoice: BIG, CUR, N1, ITD, IT1 lines, TDS/TXI/SAC/CTT totals."""
-    return _with_control(transaction_set, read(SPEC_810, transaction_set))
+    record = _finish(read(SPEC_810, transaction_set))
+    return _with_control(transaction_set, record)
 
 
 def map_856(transaction_set: TransactionSet) -> dict[str, Any]:
@@ -290,6 +156,9 @@ def map_856(transaction_set: TransactionSet) -> dict[str, Any]:
     ``parent``, ``level`` and ``children``.
     """
     record = read(SPEC_856, transaction_set)
+    for level in record["levels"]:
+        for party in level.get("parties") or ():
+            _address_lines(party)
     record["hierarchy"] = _tree(record.pop("levels"))
     return _with_control(transaction_set, record)
 
@@ -350,8 +219,10 @@ def flatten_856(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Per order (HL O, PRF): its item lines with lots, serials, expiry (DTM
     036) and the SSCC of the pack (MAN GM) holding them."""
     orders: list[dict[str, Any]] = []
-
-    def visit(node: Mapping, order: dict | None, pack: Mapping | None) -> None:
+    # an explicit stack, not recursion: the depth of an HL tree is the sender's
+    stack = [(root, None, None) for root in reversed(document.get("hierarchy", ()))]
+    while stack:
+        node, order, pack = stack.pop()
         level = node.get("level")
         if level == "O":
             order = {"po_number": node.get("po_number"), "lines": []}
@@ -363,28 +234,23 @@ def flatten_856(document: Mapping[str, Any]) -> list[dict[str, Any]]:
                 order = {"po_number": None, "lines": []}
                 orders.append(order)
             order["lines"].append(_item_line(node, pack))
-        for child in node.get("children", ()):
-            visit(child, order, pack)
-
-    for root in document.get("hierarchy", ()):
-        visit(root, None, None)
+        children = node.get("children", ())
+        stack.extend((child, order, pack) for child in reversed(children))
     return orders
 
 
 def _levels(roots: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The tree of map_856 back to HL levels, numbering levels without an id."""
     levels: list[dict[str, Any]] = []
-
-    def visit(node: Mapping, parent: str | None) -> None:
+    stack: list[tuple[Mapping, str | None]] = [(root, None) for root in reversed(roots)]
+    while stack:
+        node, parent = stack.pop()
         level = {k: v for k, v in node.items() if k != "children"}
         level["id"] = str(level.get("id") or len(levels) + 1)
         level["parent"] = parent
         levels.append(level)
-        for child in node.get("children", ()):
-            visit(child, level["id"])
-
-    for root in roots:
-        visit(root, None)
+        children = node.get("children", ())
+        stack.extend((child, level["id"]) for child in reversed(children))
     return levels
 
 
@@ -394,17 +260,25 @@ def build_document(
     envelope: Envelope | Mapping,
     control_numbers: ControlNumbers,
     version: str = "004010",
+    check: bool = True,
 ) -> Interchange:
     """An interchange holding one ``set_id`` set written from ``record``
-    (a dict shaped like what ``map_<set_id>`` returns)."""
+    (a dict shaped like what ``map_<set_id>`` returns); with ``check``, a set
+    breaking its implementation guide raises ``X12Error`` naming why."""
     spec = SPECS.get(set_id)
     if spec is None:
         raise X12Error(f"no spec for transaction set {set_id!r}")
     if version not in VERSIONS:
         raise X12Error(f"version {version!r} is not 004010 or 005010")
-    record = dict(record)
+    record = _prepare(record)
     if set_id == "856" and "hierarchy" in record:
-        record["levels"] = _levels(record["hierarchy"])
+        record["levels"] = [
+            {
+                **level,
+                "parties": [_address_segments(p) for p in level.get("parties") or ()],
+            }
+            for level in _levels(record["hierarchy"])
+        ]
     line_key = "levels" if set_id == "856" else "lines"
     totals = dict(record.get("totals") or {})
     if totals.get("lines") is None:
@@ -412,6 +286,15 @@ def build_document(
         totals["lines"] = len(record.get(line_key) or ())
     record["totals"] = totals
     segments = write(spec, record)
+    if check:
+        # what a partner's validator would reject is not written
+        draft = TransactionSet(set_id, "0001", tuple(segments))
+        problems = check_set(draft, VERSIONS[version])
+        if problems:
+            raise X12Error(
+                f"the {set_id} breaks its implementation guide: "
+                + "; ".join(problem.describe() for problem in problems)
+            )
     return build_interchange(
         envelope,
         spec.functional_id,
@@ -430,4 +313,8 @@ def build_850(
     """A purchase order interchange; CTT01 counts the lines when not given."""
     if not order.get("po_number") or not order.get("lines"):
         raise X12Error("an 850 needs a po_number and at least one line")
+    if not order.get("date"):
+        # BEG05 is mandatory: an order without its date is dated the day it is sent
+        when = Envelope.coerce(envelope).when or dt.datetime.now(dt.UTC)
+        order = {**order, "date": when.date()}
     return build_document("850", order, envelope, control_numbers, version)

@@ -175,6 +175,8 @@ class FunctionalGroup:
     transaction_sets: tuple[TransactionSet, ...] = ()
     agency: str = "X"
     errors: tuple[X12Error, ...] = field(default=(), compare=False)
+    # GS04 as received: 6 digits (YYMMDD, 003xxx versions) or 8 (CCYYMMDD)
+    date_digits: int = field(default=8, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +185,9 @@ class Interchange:
 
     ``standards_id`` is ISA11 when it is a code ("U" in 00401 and earlier) and
     ``None`` when ISA11 carries the repetition separator (00402 and later).
+    ``segments`` are those between ISA and the first GS (a TA1 interchange
+    acknowledgement); ``encoding`` the one it was read with ("cp037" for
+    EBCDIC), to answer in it.
     """
 
     sender_qualifier: str
@@ -202,6 +207,8 @@ class Interchange:
     security_qualifier: str = "00"
     security: str = ""
     delimiters: Delimiters | None = field(default=None, compare=False)
+    segments: tuple[Segment, ...] = ()
+    encoding: str | None = field(default=None, compare=False)
 
 
 def transaction_sets(

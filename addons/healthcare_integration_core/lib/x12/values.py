@@ -1,7 +1,10 @@
 """Conversions between X12 text and Python values.
 
 ``decode`` turns received bytes into text without ever failing: X12's basic
-and extended character sets fit in UTF-8, and Latin-1 reads any byte.
+and extended character sets fit in UTF-8, and Latin-1 reads any byte. A UTF-8
+byte-order mark (written by several EDI tools) is dropped, and data whose ISA
+is in EBCDIC (mainframe partners) is read with the code page its delimiters
+point to (cp037, US, or cp500, international).
 
 Dates are ``CCYYMMDD`` (``YYMMDD`` in ISA09 and some 004010 elements), times
 ``HHMM[SS[d[d]]]``, ``R`` elements explicit decimals ("12.50") and ``N2``
@@ -21,15 +24,53 @@ _IMPLIED_RE = re.compile(r"[+-]?[0-9]+")
 _MAX_DIGITS = 30
 
 
+_BOM = "\ufeff"
+# "ISA" in both EBCDIC code pages, after optional EBCDIC blanks/line breaks
+_EBCDIC_ISA_RE = re.compile(rb"[\x40\x05\x15\x25\x0d]*\xc9\xe2\xc1")
+EBCDIC_CODE_PAGES = ("cp037", "cp500")
+# delimiters partners use; cp037 and cp500 differ on ^ | ! [ ]
+_USUAL_DELIMITERS = frozenset("*|^:>~{}!+\\`<")
+# YYMMDD: 00-49 are 2000-2049, 50-99 are 1950-1999 (the usual X12 window)
+CENTURY_PIVOT = 50
+
+
 def decode(data: bytes | bytearray | memoryview | str) -> str:
-    """UTF-8 when the data is valid UTF-8, else Latin-1 (which never fails)."""
+    """UTF-8 when the data is valid UTF-8, else Latin-1 (which never fails);
+    EBCDIC when the ISA is; without a leading byte-order mark."""
+    return decode_with_encoding(data)[0]
+
+
+def decode_with_encoding(
+    data: bytes | bytearray | memoryview | str,
+) -> tuple[str, str | None]:
+    """The text of ``data`` and the encoding it was read with (None for str),
+    to write answers in the partner's encoding."""
     if isinstance(data, str):
-        return data
+        return data.removeprefix(_BOM), None
     raw = bytes(data)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if _EBCDIC_ISA_RE.match(raw):
+        code_page = ebcdic_code_page(raw)
+        return raw.decode(code_page), code_page
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        return raw.decode("latin-1"), "latin-1"
+
+
+def ebcdic_code_page(raw: bytes) -> str:
+    """cp037 or cp500: the one that reads more of the ISA's delimiters (ISA03
+    separator, ISA11, ISA16 and the terminator) as usual X12 delimiters."""
+    start = _EBCDIC_ISA_RE.match(raw).end() - 3
+    head = raw[start : start + 108]
+
+    def score(code_page: str) -> int:
+        text = head.decode(code_page)
+        picked = (text[3:4], text[82:83], text[104:105], text[105:106])
+        return sum(1 for char in picked if char in _USUAL_DELIMITERS)
+
+    return max(EBCDIC_CODE_PAGES, key=score)
 
 
 def is_digits(value: str) -> bool:
@@ -44,11 +85,11 @@ def parse_int(value: str) -> int:
 
 
 def parse_date(value: str) -> dt.date:
-    """``CCYYMMDD``, or ``YYMMDD`` read as 20YY."""
+    """``CCYYMMDD``, or ``YYMMDD`` in the century window (96 is 1996, 24 2024)."""
     if not is_digits(value) or len(value) not in (6, 8):
         raise ValueError(f"{value!r} is not a date CCYYMMDD")
     if len(value) == 6:
-        value = "20" + value
+        value = ("19" if int(value[:2]) >= CENTURY_PIVOT else "20") + value
     try:
         return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     except ValueError:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from . import values
-from .codec import ENVELOPE_IDS, ISA_WIDTHS
+from .codec import ENVELOPE_IDS
+from .isa import ISA_WIDTHS
 from .model import (
     Composite,
     Delimiters,
@@ -53,10 +54,39 @@ def _check_delimiters(delimiters: Delimiters, repetition: str | None) -> None:
         raise X12Error(f"suffix {delimiters.suffix!r} may only hold line breaks")
 
 
+_REPETITION_CHOICES = "^{}|!`\\@#$%&+;<=?"
+
+
 def _fixed(value: str, width: int, name: str) -> str:
     if len(value) > width:
         raise X12Error(f"{name} {value!r} is longer than {width} characters")
     return value.ljust(width)
+
+
+def _values(interchange: Interchange):
+    yield from (interchange.sender_id, interchange.receiver_id)
+    yield from (interchange.authorization, interchange.security)
+    segments = list(interchange.segments)
+    for group in interchange.groups:
+        yield from (group.sender, group.receiver, group.version)
+        for transaction_set in group.transaction_sets:
+            yield transaction_set.convention or ""
+            segments.extend(transaction_set.segments)
+    for segment in segments:
+        for element in segment.elements:
+            yield element if isinstance(element, str) else "".join(map(str, element))
+
+
+def _free_repetition(delimiters: Delimiters, interchange: Interchange) -> str:
+    """A repetition separator for an 00402+ ISA when the delimiters in use
+    have none (a 999 answering a 004010 partner): the first character that
+    is neither a delimiter nor in a value."""
+    taken = {delimiters.element, delimiters.component, delimiters.segment}
+    used = set().union(*map(set, _values(interchange)))
+    for char in _REPETITION_CHOICES:
+        if char not in taken and char not in used:
+            return char
+    raise X12Error("no free character for the ISA11 repetition separator")
 
 
 class _Writer:
@@ -64,7 +94,7 @@ class _Writer:
         # ISA11 is a code ("U") before 00402: no repetition separator to use
         self.repetition = None if interchange.standards_id else delimiters.repetition
         if not interchange.standards_id and self.repetition is None:
-            raise X12Error("ISA11 needs Delimiters.repetition or a standards_id")
+            self.repetition = _free_repetition(delimiters, interchange)
         _check_delimiters(delimiters, self.repetition)
         self.delimiters = delimiters
         forbidden = {delimiters.element, delimiters.component, delimiters.segment}
@@ -159,7 +189,7 @@ class _Writer:
             group.functional_id,
             group.sender,
             group.receiver,
-            values.format_date(group.date),
+            values.format_date(group.date, short=group.date_digits == 6),
             values.format_time(group.time),
             group.control_number,
             group.agency,
@@ -174,6 +204,8 @@ class _Writer:
 
     def interchange(self, interchange: Interchange) -> str:
         text = [self.isa(interchange)]
+        # interchange-level segments (TA1) come before the groups
+        text.extend(self.body_segment(segment) for segment in interchange.segments)
         for group in interchange.groups:
             text.extend(self.group(group))
         count = str(len(interchange.groups))
