@@ -140,8 +140,9 @@ def read_order_response(tree) -> dict:
     """An OrderResponse (Peppol T76, or T116 of Advanced Ordering).
 
     ``cbc:OrderResponseCode`` (UNCL 4343): ``AP`` the whole order accepted
-    and ``RE`` the whole order rejected, both without lines (``header_status``
-    says so, as for an X12 855 without lines); ``CA`` accepted with changes, line by line; ``AB`` only says
+    and ``RE`` the whole order rejected, both without lines
+    (``header_status`` says so, as for an X12 855 without lines); ``CA``
+    accepted with changes, line by line; ``AB`` only says
     the order arrived. An accepted or changed line without ``cbc:Quantity``
     keeps the ordered quantity (``quantity`` None).
     """
