@@ -1,0 +1,209 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import Counter
+
+from odoo import _, models
+from odoo.exceptions import UserError
+
+from odoo.addons.healthcare_integration_core.lib import retry, schema, x12
+from odoo.addons.healthcare_integration_core.lib import states as st
+
+from ..lib import reconcile as lib
+
+
+class HcReconciliationHandler(models.AbstractModel):
+    """What a reconciliation compares: the hooks a period's check calls.
+
+    This base model reconciles any flow by its messages: each message done in
+    the period is a document of the flow type's code, referenced by its
+    idempotency key (what the partner receives as ``Idempotency-Key``). A
+    domain addon inherits it in one abstract model per kind of reconciliation
+    and overrides what its documents are, e.g. purchase orders by name and
+    total::
+
+        class HcReconciliationHandlerOrders(models.AbstractModel):
+            _name = "hc.reconciliation.handler.procurement.orders"
+            _inherit = "hc.reconciliation.handler"
+            _description = "Reconcile orders sent with the supplier's report"
+
+            def document_of(self, reconciliation, message):
+                order = message._linked_record()
+                return order and lib.Document(
+                    message.done_at.date(), "order", order.name,
+                    Decimal(str(order.amount_total)), self.origin_of(message))
+
+    and names it on the reconciliation (``handler_model``), as a flow type
+    names its handler.
+    """
+
+    _name = "hc.reconciliation.handler"
+    _description = "Integration Reconciliation Handler"
+
+    _hc_is_reconciliation_handler = True
+
+    # ------------------------------------------------------------------ our side
+
+    def exchanged_documents(self, reconciliation, start, end):
+        """Our documents of the period [start, end) (UTC), as ``lib.Document``.
+
+        Default: one per message of the flow done in the period (see
+        ``document_of``); a replay counts once with its original.
+        """
+        documents = {}
+        for message in self._exchanged_messages(reconciliation.flow_id, start, end):
+            document = self.document_of(reconciliation, message)
+            if document is not None:
+                documents[(document.doc_type, document.reference)] = document
+        return list(documents.values())
+
+    def _exchanged_messages(self, flow, start, end):
+        return (
+            self.env["hc.message"]
+            .sudo()
+            .search(
+                [
+                    ("flow_id", "=", flow.id),
+                    ("state", "=", st.DONE),
+                    ("done_at", ">=", start),
+                    ("done_at", "<", end),
+                ],
+                order="id",
+            )
+        )
+
+    def document_of(self, reconciliation, message):
+        """The document ``message`` carried, or None to leave it out.
+
+        Default: the flow type's code, the idempotency key (of the original,
+        for a message sent again), no amount.
+        """
+        first = message
+        while first.parent_id and first.parent_id.flow_id == message.flow_id:
+            first = first.parent_id  # a replay or a resend: its original's key
+        return lib.Document(
+            message.done_at.date(),
+            message.flow_type_id.code or message.flow_id.code,
+            first.idempotency_key or first.name,
+            None,
+            self.origin_of(first),
+        )
+
+    @staticmethod
+    def origin_of(message, record=None):
+        """Where a document is on our side: (message id, model, record id)."""
+        if record is None:
+            return (message.id, message.res_model, message.res_id)
+        return (message.id if message else False, record._name, record.id)
+
+    # ------------------------------------------------------------------ their side
+
+    def control_report(self, reconciliation, start, end):
+        """The partner's report of the period, as a ``lib.ControlReport``.
+
+        Default by the reconciliation's source: the partner's API, or the
+        control trailers of the X12 files received. Raise ``lib.ReportError``
+        (or ``UserError``) when the report is unavailable: the period is then
+        recorded as failed, and checked again at the next run.
+        """
+        if reconciliation.source == "api":
+            return self._report_from_api(reconciliation, start, end)
+        if reconciliation.source == "trailer":
+            return self._report_from_trailers(reconciliation, start, end)
+        raise UserError(
+            _(
+                "Reconciliation %(name)s reads its report with its handler, and "
+                "%(handler)s does not say how (override control_report).",
+                name=reconciliation.name,
+                handler=self._name,
+            )
+        )
+
+    def _report_from_api(self, reconciliation, start, end):
+        """GET the control endpoint on the flow's backend, for the period's day."""
+        day = start.date()
+        path = (reconciliation.control_endpoint or "").format(date=day.isoformat())
+        backend = reconciliation.flow_id.backend_id.sudo()
+        if backend._is_file_transport():
+            raise UserError(
+                _("Backend %s has no API to ask for a control report.", backend.name)
+            )
+        result = backend._http_send("GET", path, None, {"Accept": "application/json"})
+        outcome = retry.classify_status(result.status, result.headers)
+        if not outcome.ok:
+            raise UserError(
+                _(
+                    "The partner's control report of %(day)s: %(reason)s",
+                    day=day,
+                    reason=outcome.reason,
+                )
+            )
+        return lib.read_report(schema.load_json(result.body), day)
+
+    def _report_from_trailers(self, reconciliation, start, end):
+        """The transaction sets the partner's X12 files of the period declare.
+
+        Each file's functional groups end with ``GE01``, the number of sets the
+        partner put in them (checked against the sets when the file was
+        parsed): per day and transaction set type, that count is the
+        partner's control total.
+        """
+        flow = reconciliation.control_flow_id or reconciliation.flow_id
+        files = (
+            self.env["hc.message"]
+            .sudo()
+            .search(
+                [
+                    ("flow_id", "=", flow.id),
+                    ("direction", "=", "inbound"),
+                    ("parent_relation", "=", False),
+                    ("create_date", ">=", start),
+                    ("create_date", "<", end),
+                ]
+            )
+        )
+        totals = Counter()
+        for message in files:
+            body = message._body()
+            if not body:
+                raise lib.ReportError(
+                    _("The payload of %s was purged with its trailer.", message.name)
+                )
+            try:
+                interchanges = x12.parse(body)
+            except x12.X12Error as exc:
+                raise lib.ReportError(f"{message.name}: {exc}") from None
+            for transaction_set in x12.transaction_sets(interchanges):
+                totals[(message.create_date.date(), transaction_set.id)] += 1
+        return lib.ControlReport(
+            totals=tuple(
+                lib.Total(day, set_id, count) for (day, set_id), count in totals.items()
+            )
+        )
+
+    # ------------------------------------------------------------------ replay
+
+    def replay_difference(self, difference):
+        """Send our document again; the new message, or None when not possible.
+
+        Default, for a document missing at the partner or whose amount
+        differs, carried by an outbound message: a failed message is replayed
+        as any failed message; a delivered one, which the runtime never
+        delivers twice under its key, is sent again as a new message of the
+        same payload and correlation, keyed by the difference (a second
+        replay of the difference returns it), since the partner's own report
+        says it does not have it.
+        """
+        message = difference.message_id.sudo()
+        if difference.kind not in (lib.MISSING_AT_PARTNER, lib.AMOUNT_DIFFERS) or not (
+            message and message.direction == "outbound"
+        ):
+            return None
+        if message.state != st.DONE:
+            return message._replay()
+        return message.flow_id._send(
+            message._body(),
+            record=message._linked_record(),
+            idempotency_key=f"{message.idempotency_key}/reconciled/{difference.id}",
+            correlation_id=message.correlation_id,
+            parent=message,
+        )
