@@ -1,1 +1,2 @@
 from . import test_reconciliation
+from . import test_silence_kpi
