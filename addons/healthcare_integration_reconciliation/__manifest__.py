@@ -24,4 +24,9 @@
         "views/hc_flow_views.xml",
         "views/hc_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "healthcare_integration_reconciliation/static/src/dashboard/*",
+        ],
+    },
 }

@@ -8,3 +8,5 @@ from . import hc_kpi
 from . import hc_message
 from . import hc_alert_rule
 from . import hc_alert
+from . import hc_ops_metrics
+from . import hc_ops_dashboard

@@ -1,6 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from odoo.tests import new_test_user, tagged
 
@@ -120,3 +120,53 @@ class TestKpiExceptionRate(HcCase):
             self.run_jobs(trap)
         [out] = self.kpi_rows(self.flow_out)
         self.assertEqual((out.count, out.total), (1, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiExport(HcCase):
+    """KPIs on known data: in the metrics scrape and on the dashboard."""
+
+    def test_scrape_and_dashboard(self):
+        kpis = self.env["hc.kpi.daily"]
+        now = datetime.combine(date.today(), time(10, 0))
+        company = self.flow_in.company_id
+        # this week: 1 exception in 4; the week before: 1 in 2
+        for value in (1, 0, 0, 0):
+            kpis._observe("exception_rate", value, company, now, flow=self.flow_in)
+        for value in (1, 0):
+            kpis._observe(
+                "exception_rate",
+                value,
+                company,
+                now - timedelta(days=8),
+                flow=self.flow_in,
+            )
+        kpis._observe(
+            "ack_latency",
+            3600,
+            company,
+            now,
+            flow=self.flow_in,
+            partner=company.partner_id,
+        )
+        text = self.env["hc.ops.metrics"]._exposition().decode()
+        labels = (
+            f'backend="{self.backend.code}",company="{company.name}",'
+            f'flow="{self.flow_in.code}",kpi="exception_rate",partner=""'
+        )
+        self.assertIn(f"hc_kpi_count{{{labels}}} 6.0", text)
+        self.assertIn(f"hc_kpi_sum{{{labels}}} 2.0", text)
+        self.assertIn(f'partner="{company.partner_id.name}"}} 3600.0', text)
+        self.assertIn("hc_messages_pending", text, "the core's families are kept")
+
+        data = self.env["hc.ops.dashboard"].get_dashboard_data()
+        rows = {row["kpi"]: row for row in data["business"]["kpis"]}
+        rate = rows["exception_rate"]
+        self.assertEqual(rate["value"]["display"], "25.0 %")
+        self.assertEqual(rate["previous"], "50.0 %")
+        self.assertEqual((rate["trend"], rate["trend_tone"]), ("down", "success"))
+        self.assertEqual(rows["ack_latency"]["value"]["display"], "1.0 h")
+        action = rate["value"]["action"]
+        self.assertEqual(
+            self.env[action["res_model"]].search_count(action["domain"]), 1
+        )
