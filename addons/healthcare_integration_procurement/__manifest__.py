@@ -14,6 +14,7 @@
     "installable": True,
     "depends": [
         "healthcare_integration_core",
+        "healthcare_integration_reconciliation",
         "purchase_stock",
         "account_edi_ubl_cii",
         "purchase_edi_ubl_bis3",

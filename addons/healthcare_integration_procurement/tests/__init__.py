@@ -8,3 +8,4 @@ from . import test_payment_status
 from . import test_over_http
 from . import test_tour
 from . import test_over_sftp
+from . import test_reconciliation_kpi

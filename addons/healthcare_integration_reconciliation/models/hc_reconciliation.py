@@ -66,6 +66,12 @@ class HcReconciliation(models.Model):
         help="Path of the partner's daily control report; {date} is the day "
         "(YYYY-MM-DD).",
     )
+    control_backend_id = fields.Many2one(
+        "hc.backend",
+        ondelete="restrict",
+        help="Partner's API: the backend that serves the report, when the partner "
+        "reports from another system than the flow's backend.",
+    )
     control_flow_id = fields.Many2one(
         "hc.flow",
         ondelete="set null",

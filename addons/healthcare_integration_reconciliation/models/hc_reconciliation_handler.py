@@ -122,7 +122,9 @@ class HcReconciliationHandler(models.AbstractModel):
         """GET the control endpoint on the flow's backend, for the period's day."""
         day = start.date()
         path = (reconciliation.control_endpoint or "").format(date=day.isoformat())
-        backend = reconciliation.flow_id.backend_id.sudo()
+        backend = (
+            reconciliation.control_backend_id or reconciliation.flow_id.backend_id
+        ).sudo()
         if backend._is_file_transport():
             raise UserError(
                 _("Backend %s has no API to ask for a control report.", backend.name)
