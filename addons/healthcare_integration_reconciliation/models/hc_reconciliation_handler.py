@@ -16,7 +16,8 @@ class HcReconciliationHandler(models.AbstractModel):
 
     This base model reconciles any flow by its messages: each message done in
     the period is a document of the flow type's code, referenced by its
-    idempotency key (what the partner receives as ``Idempotency-Key``). A
+    correlation id (what the partner receives as ``X-Correlation-ID``, the
+    same on a replay or a message sent again). A
     domain addon inherits it in one abstract model per kind of reconciliation
     and overrides what its documents are, e.g. purchase orders by name and
     total::
@@ -74,16 +75,17 @@ class HcReconciliationHandler(models.AbstractModel):
     def document_of(self, reconciliation, message):
         """The document ``message`` carried, or None to leave it out.
 
-        Default: the flow type's code, the idempotency key (of the original,
-        for a message sent again), no amount.
+        Default: the flow type's code, the correlation id, no amount; the
+        origin is the first message of the flow that carried it (a replay or
+        a message sent again keeps its original's correlation id).
         """
         first = message
         while first.parent_id and first.parent_id.flow_id == message.flow_id:
-            first = first.parent_id  # a replay or a resend: its original's key
+            first = first.parent_id
         return lib.Document(
             message.done_at.date(),
             message.flow_type_id.code or message.flow_id.code,
-            first.idempotency_key or first.name,
+            message.correlation_id or message.name,
             None,
             self.origin_of(first),
         )

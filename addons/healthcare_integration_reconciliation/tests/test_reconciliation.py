@@ -48,22 +48,24 @@ class TestReconciliation(HcCase):
             self.assertEqual(message.state, "done")
         return messages
 
-    def report(self, *references, amounts=None):
+    def report(self, *documents):
+        """The partner's report lists these messages (by their correlation id,
+        as the partner received it) or references."""
         documents = [
-            {"type": "core.send", "reference": ref, "date": str(self.today)}
-            for ref in references
+            {
+                "type": "core.send",
+                "reference": getattr(doc, "correlation_id", doc),
+                "date": str(self.today),
+            }
+            for doc in documents
         ]
-        for document in documents:
-            if amounts and document["reference"] in amounts:
-                document["amount"] = amounts[document["reference"]]
         self.sim.script(REPORT, [{"json": {"documents": documents}}], method="GET")
 
     def check(self):
         return self.reconciliation._reconcile_day(self.today)
 
     def test_matched_period(self):
-        self.deliver("PO-1", "PO-2")
-        self.report("PO-1", "PO-2")
+        self.report(*self.deliver("PO-1", "PO-2"))
         period = self.check()
         self.assertEqual(period.state, "matched")
         self.assertEqual((period.our_count, period.their_count), (2, 2))
@@ -77,19 +79,24 @@ class TestReconciliation(HcCase):
     def test_unmatched_period_differences_are_business_exceptions(self):
         first, second = self.deliver("PO-1", "PO-2")
         # the partner missed PO-2 and reports an order we never sent
-        self.report("PO-1", "PO-9")
+        self.report(first, "PO-9")
         period = self.check()
         self.assertEqual(period.state, "differences")
         kinds = {d.reference: d.kind for d in period.difference_ids}
-        self.assertEqual(kinds, {"PO-2": "missing_at_partner", "PO-9": "missing_here"})
-        missing = period.difference_ids.filtered(lambda d: d.reference == "PO-2")
+        self.assertEqual(
+            kinds,
+            {second.correlation_id: "missing_at_partner", "PO-9": "missing_here"},
+        )
+        missing = period.difference_ids.filtered(
+            lambda d: d.reference == second.correlation_id
+        )
         self.assertEqual(missing.message_id, second)
         # the flow's business owner is told, as for any business exception
         self.assertEqual(period.activity_ids.user_id, self.owner)
         self.assertEqual(self.reconciliation.state, "differences")
         self.assertEqual(self.reconciliation.open_difference_count, 2)
 
-        # the order the partner lost is replayed (same idempotency key) ...
+        # the order the partner lost is sent again (same correlation) ...
         self.sim.reset()
         with self.jobs() as trap:
             missing.action_replay()
@@ -111,7 +118,7 @@ class TestReconciliation(HcCase):
 
         # the partner's corrected report: checked again, matched; nothing is
         # raised twice and the settled differences stay as they were
-        self.report("PO-1", "PO-2")
+        self.report(first, second)
         period.action_check_again()
         self.assertEqual(period.state, "matched")
         self.assertEqual(period.check_count, 2)
@@ -142,7 +149,7 @@ class TestReconciliation(HcCase):
         self.assertFalse(self.reconciliation._handler().replay_difference(difference))
 
     def test_report_unavailable_is_checked_again(self):
-        self.deliver("PO-1")
+        [message] = self.deliver("PO-1")
         self.sim.script(REPORT, [{"status": 503}], method="GET")
         period = self.check()
         self.assertEqual(period.state, "failed")
@@ -151,7 +158,7 @@ class TestReconciliation(HcCase):
         self.sim.script(REPORT, [{"json": {"documents": "nope"}}], method="GET")
         self.assertEqual(self.check().state, "failed")
         self.assertIn("documents", period.error_text)
-        self.report("PO-1")
+        self.report(message)
         self.reconciliation._cron_reconcile()
         self.assertEqual(period.state, "matched")
 
