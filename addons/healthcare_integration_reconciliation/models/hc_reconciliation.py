@@ -198,6 +198,12 @@ class HcReconciliation(models.Model):
                 reconciliation._reconcile_day(day)
         return True
 
+    def action_check_today(self):
+        """Check today so far (the scheduled check waits for ``lag_days``)."""
+        for reconciliation in self:
+            reconciliation._reconcile_day(fields.Date.context_today(reconciliation))
+        return self.action_view_periods() if len(self) == 1 else True
+
     def action_view_periods(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -48,8 +48,12 @@ class HcReconciliationHandler(models.AbstractModel):
         """Our documents of the period [start, end) (UTC), as ``lib.Document``.
 
         Default: one per message of the flow done in the period (see
-        ``document_of``); a replay counts once with its original.
+        ``document_of``); a replay counts once with its original. Against
+        control trailers: the transaction sets applied from the files
+        received in the period (``_applied_sets``).
         """
+        if reconciliation.source == "trailer":
+            return self._applied_sets(reconciliation, start, end)
         documents = {}
         for message in self._exchanged_messages(reconciliation.flow_id, start, end):
             document = self.document_of(reconciliation, message)
@@ -143,16 +147,10 @@ class HcReconciliationHandler(models.AbstractModel):
             )
         return lib.read_report(schema.load_json(result.body), day)
 
-    def _report_from_trailers(self, reconciliation, start, end):
-        """The transaction sets the partner's X12 files of the period declare.
-
-        Each file's functional groups end with ``GE01``, the number of sets the
-        partner put in them (checked against the sets when the file was
-        parsed): per day and transaction set type, that count is the
-        partner's control total.
-        """
+    def _received_files(self, reconciliation, start, end):
+        """The X12 files the partner sent in the period (not their split sets)."""
         flow = reconciliation.control_flow_id or reconciliation.flow_id
-        files = (
+        return (
             self.env["hc.message"]
             .sudo()
             .search(
@@ -162,9 +160,53 @@ class HcReconciliationHandler(models.AbstractModel):
                     ("parent_relation", "=", False),
                     ("create_date", ">=", start),
                     ("create_date", "<", end),
-                ]
+                ],
+                order="id",
             )
         )
+
+    def _applied_sets(self, reconciliation, start, end):
+        """Each transaction set applied from the period's files: a file's split
+        sets done, or the file itself when it held one set and is done; dated
+        by its file, typed by its set id (e.g. ``810``)."""
+        files = self._received_files(reconciliation, start, end)
+        split = (
+            self.env["hc.message"]
+            .sudo()
+            .search(
+                [("parent_id", "in", files.ids), ("parent_relation", "=", "split")],
+                order="id",
+            )
+        )
+        documents = []
+        for file in files:
+            sets = split.filtered(lambda m, f=file: m.parent_id == f) or file
+            for message in sets.filtered(lambda m: m.state == st.DONE):
+                try:
+                    interchanges = x12.parse(message._body())
+                except x12.X12Error:
+                    continue  # a set that was not applied is no document of ours
+                for transaction_set in x12.transaction_sets(interchanges):
+                    documents.append(
+                        lib.Document(
+                            file.create_date.date(),
+                            transaction_set.id,
+                            f"{message.name}/{transaction_set.control_number}",
+                            None,
+                            self.origin_of(message),
+                        )
+                    )
+        return documents
+
+    def _report_from_trailers(self, reconciliation, start, end):
+        """The transaction sets the partner's X12 files of the period declare.
+
+        Each file's functional groups end with ``GE01``, the number of sets the
+        partner put in them (checked against the sets when the file was
+        parsed): per day and transaction set type, that count is the
+        partner's control total.
+        """
+        files = self._received_files(reconciliation, start, end)
         totals = Counter()
         for message in files:
             body = message._body()

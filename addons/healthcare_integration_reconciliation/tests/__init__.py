@@ -1,2 +1,3 @@
 from . import test_reconciliation
 from . import test_silence_kpi
+from . import test_trailer
