@@ -24,6 +24,7 @@
         "views/hc_flow_views.xml",
         "views/hc_menus.xml",
     ],
+    "demo": ["demo/hc_reconciliation_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "healthcare_integration_reconciliation/static/src/dashboard/*",
