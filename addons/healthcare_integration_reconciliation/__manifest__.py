@@ -29,5 +29,8 @@
         "web.assets_backend": [
             "healthcare_integration_reconciliation/static/src/dashboard/*",
         ],
+        "web.assets_tests": [
+            "healthcare_integration_reconciliation/static/tests/tours/*.js",
+        ],
     },
 }
