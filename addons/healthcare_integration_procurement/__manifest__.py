@@ -38,7 +38,7 @@
         "views/hc_sync_run_views.xml",
         "views/hc_procurement_menus.xml",
     ],
-    "demo": ["demo/hc_procurement_demo.xml"],
+    "demo": ["demo/hc_procurement_demo.xml", "demo/hc_reconciliation_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "healthcare_integration_procurement/static/tests/tours/*.js",
