@@ -11,8 +11,8 @@ configured with ``lose_first`` leaves out the first documents it received
     -> {"date": "2026-12-07", "documents": [{"type", "reference", "date"}, ...]}
 
 Each report says where to look (``source``: a simulator's URL; ``path``:
-the requests' path prefix; ``method``), the document ``type`` it reports, and
-where a document's reference is: ``header:<name>`` (e.g. the
+the requests' path prefix; ``method``, None for any), the document ``type``
+it reports, and where a document's reference is: ``header:<name>`` (e.g. the
 ``X-Correlation-ID`` Odoo sends), ``json:<key>`` (a key of the JSON body, e.g.
 ``po_number``) or ``path`` (the last segment of the path, e.g. a FHIR id).
 Configure reports over HTTP with ``POST /_sim/reports`` (``{"<name>": {...}}``)
@@ -69,7 +69,7 @@ DEMO_REPORTS = {
     "eam-assets": {
         "source": "http://127.0.0.1:8083",
         "path": "/api/eam/assets",
-        "method": "POST",
+        "method": None,  # registrations (POST) and changes (PUT)
         "type": "asset.equipment_out",
         "reference": CORRELATION,
         "lose_first": 1,
@@ -116,7 +116,7 @@ def documents(report, received, day):
         ok = request.get("status") is not None and 200 <= request["status"] < 300
         if (
             not ok
-            or request["method"] != report["method"]
+            or (report["method"] and request["method"] != report["method"])
             or not request["path"].startswith(report["path"])
         ):
             continue
