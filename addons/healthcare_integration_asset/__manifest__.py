@@ -15,6 +15,7 @@
     "installable": True,
     "depends": [
         "healthcare_integration_core",
+        "healthcare_integration_reconciliation",
         "purchase_stock",
         "hr_maintenance",
         "account_asset_management",
@@ -38,7 +39,7 @@
         "wizards/hc_asset_month_end_wizard_views.xml",
         "views/hc_asset_menus.xml",
     ],
-    "demo": ["demo/hc_asset_demo.xml"],
+    "demo": ["demo/hc_asset_demo.xml", "demo/hc_reconciliation_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "healthcare_integration_asset/static/tests/tours/*.js",

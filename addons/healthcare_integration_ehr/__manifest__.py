@@ -15,6 +15,7 @@
     "installable": True,
     "depends": [
         "healthcare_integration_core",
+        "healthcare_integration_reconciliation",
         "stock",
         "purchase_stock",
         "stock_account",
@@ -37,5 +38,5 @@
         "views/product_template_views.xml",
         "views/hc_ehr_menus.xml",
     ],
-    "demo": ["demo/hc_ehr_demo.xml"],
+    "demo": ["demo/hc_ehr_demo.xml", "demo/hc_reconciliation_demo.xml"],
 }

@@ -15,6 +15,7 @@
     "installable": True,
     "depends": [
         "healthcare_integration_core",
+        "healthcare_integration_reconciliation",
         "hr_contract",
         "hr_work_entry_contract",
         "hr_holidays",
@@ -39,5 +40,5 @@
         "views/hr_work_entry_views.xml",
         "views/hc_payroll_menus.xml",
     ],
-    "demo": ["demo/hc_payroll_demo.xml"],
+    "demo": ["demo/hc_payroll_demo.xml", "demo/hc_reconciliation_demo.xml"],
 }

@@ -14,6 +14,7 @@
     "installable": True,
     "depends": [
         "healthcare_integration_core",
+        "healthcare_integration_reconciliation",
         "purchase_stock",
         "account_edi_ubl_cii",
         "purchase_edi_ubl_bis3",
@@ -42,6 +43,7 @@
     "demo": [
         "demo/hc_procurement_demo.xml",
         "demo/hc_procurement_peppol_demo.xml",
+        "demo/hc_reconciliation_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

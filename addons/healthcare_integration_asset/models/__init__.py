@@ -26,3 +26,4 @@ from . import hc_handler_asset_work_order
 from . import hc_handler_asset_lifecycle
 from . import hc_handler_asset_retirement
 from . import hc_handler_asset_capitalization
+from . import hc_kpi_asset

@@ -7,3 +7,4 @@ from . import test_retirement
 from . import test_expiry
 from . import test_webhook_http
 from . import test_ui_tour
+from . import test_kpi_reconciliation

@@ -271,6 +271,22 @@ class HcMessageRuntime(models.AbstractModel):
         self.env["hc.ordering"]._release_after(self)
         if self.run_id:
             self.run_id._chunk_finished(self)
+        self._hc_on_finished()
+
+    def _hc_on_finished(self):
+        """Called once a message reached a final state (done, dead, cancelled,
+        duplicate), in the transaction that finished it; its state, error and
+        linked record are written. Does nothing here: an addon that keeps
+        figures as events happen extends it, e.g.::
+
+            def _hc_on_finished(self):
+                super()._hc_on_finished()
+                if self.state == "dead" and self.error_class == "business":
+                    self.env["x.tally"]._add(self.flow_id, self.done_at)
+
+        It runs on the delivery path: keep it to a statement or two.
+        """
+        return None
 
     def _attempts_left(self, attempt_number=None):
         """Attempts the flow still allows after ``attempt_number`` (default:

@@ -26,3 +26,5 @@ from . import hc_handler_procurement_receipt
 from . import hc_handler_procurement_invoice
 from . import hc_handler_procurement_invoice_response
 from . import hc_handler_procurement_payment
+from . import hc_reconciliation_handler_procurement
+from . import hc_kpi_procurement

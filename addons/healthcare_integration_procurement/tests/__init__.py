@@ -13,3 +13,4 @@ from . import test_over_http
 from . import test_tour
 from . import test_over_sftp
 from . import test_x12_acks
+from . import test_reconciliation_kpi

@@ -1,0 +1,117 @@
+"""Business KPIs: their vocabulary, how they read, and their Prometheus export.
+
+A KPI is kept as daily sums of observations (a count and a total), added to
+as events happen, never recomputed from the messages: a rate is observed as
+1 or 0 (its value is total / count), a duration in seconds (its value is the
+mean). The scrape exports the sums as a Prometheus summary per KPI, so that
+``rate(hc_kpi_sum[1d]) / rate(hc_kpi_count[1d])`` gives the recent value.
+Database-free.
+"""
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.core import GaugeMetricFamily, SummaryMetricFamily
+from prometheus_client.registry import CollectorRegistry
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+RATE = "rate"
+SECONDS = "seconds"
+
+EXCEPTION_RATE = "exception_rate"
+ACK_LATENCY = "ack_latency"
+CYCLE_TIME = "cycle_time"
+INVOICE_FIRST_MATCH = "invoice_first_pass"
+PAYROLL_ON_TIME = "payroll_inputs_on_time"
+ASSET_ONBOARDING = "asset_onboarding"
+
+# code: (label, unit, whether higher is better)
+KPIS = {
+    EXCEPTION_RATE: ("Business exception rate", RATE, False),
+    ACK_LATENCY: ("Order acknowledgement latency", SECONDS, False),
+    CYCLE_TIME: ("Procurement cycle time (order to receipt)", SECONDS, False),
+    INVOICE_FIRST_MATCH: ("Invoice first-pass match rate", RATE, True),
+    PAYROLL_ON_TIME: ("Payroll inputs on time", RATE, True),
+    ASSET_ONBOARDING: ("Asset onboarding time (receipt to asset)", SECONDS, False),
+}
+SELECTION = [(code, label) for code, (label, _unit, _up) in KPIS.items()]
+KPI_LABELS = ("kpi", "company", "backend", "flow", "partner")
+RECONCILIATION_LABELS = ("company", "backend", "flow", "reconciliation")
+
+
+def value_of(count, total):
+    """The KPI's value from its sums (None with no observation)."""
+    return total / count if count else None
+
+
+def reading(code, count, total):
+    """How a KPI's value reads on the dashboard: 97.5 %, 3.2 h, or "-"."""
+    value = value_of(count, total)
+    if value is None:
+        return "-"
+    if KPIS.get(code, ("", RATE, True))[1] == RATE:
+        return f"{100 * value:.1f} %"
+    return human_seconds(value)
+
+
+def human_seconds(seconds):
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} d"
+
+
+def trend(code, current, previous):
+    """ "up", "down" or "flat", and whether that is good: (direction, good)."""
+    if current is None or previous is None or current == previous:
+        return "flat", None
+    direction = "up" if current > previous else "down"
+    higher_is_better = KPIS.get(code, ("", RATE, True))[2]
+    return direction, (direction == "up") == higher_is_better
+
+
+class KpiCollector:
+    """The KPIs' and reconciliations' families of one scrape."""
+
+    def __init__(self, kpis, reconciliations):
+        self.kpis = kpis
+        self.reconciliations = reconciliations
+
+    def collect(self):
+        summary = SummaryMetricFamily(
+            "hc_kpi",
+            "Business KPIs as sums of observations (rates observed as 1 or 0, "
+            "durations in seconds), by company, flow and partner.",
+            labels=KPI_LABELS,
+        )
+        for row in self.kpis:
+            summary.add_metric(
+                [str(row.get(name) or "") for name in KPI_LABELS],
+                count_value=row["count"],
+                sum_value=row["sum"],
+            )
+        yield summary
+        open_differences = GaugeMetricFamily(
+            "hc_reconciliation_open_differences",
+            "Differences with the partner's control report not acknowledged.",
+            labels=RECONCILIATION_LABELS,
+        )
+        matched = GaugeMetricFamily(
+            "hc_reconciliation_matched",
+            "1 when the last period checked matched the partner's report.",
+            labels=RECONCILIATION_LABELS,
+        )
+        for row in self.reconciliations:
+            labels = [str(row.get(name) or "") for name in RECONCILIATION_LABELS]
+            open_differences.add_metric(labels, row["open_differences"])
+            matched.add_metric(labels, 1 if row["matched"] else 0)
+        yield open_differences
+        yield matched
+
+
+def exposition(kpis, reconciliations):
+    """The Prometheus text (bytes) of the KPI rows and reconciliation rows."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(KpiCollector(kpis, reconciliations))
+    return generate_latest(registry)

@@ -1,0 +1,61 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+
+from .hc_alert_rule import DIFFERENCES, SILENCE
+
+
+class HcAlert(models.Model):
+    _inherit = "hc.alert"
+
+    condition = fields.Selection(
+        selection_add=[
+            (SILENCE, "No inbound message in the expected window"),
+            (DIFFERENCES, "Reconciliation differences left open"),
+        ],
+        ondelete={SILENCE: "cascade", DIFFERENCES: "cascade"},
+    )
+
+    # EXTENDS hc.alert
+    @api.model
+    def _title(self, rule, flow, backend):
+        if rule.condition not in (SILENCE, DIFFERENCES):
+            return super()._title(rule, flow, backend)
+        labels = dict(self._fields["condition"]._description_selection(self.env))
+        return _(
+            "%(condition)s: %(subject)s",
+            condition=labels[rule.condition],
+            subject=flow.display_name if flow else backend.display_name,
+        )
+
+    # EXTENDS hc.alert
+    @api.model
+    def _describe(self, rule, flow, backend, value):
+        if rule.condition == SILENCE:
+            return _(
+                "No message of %(subject)s for %(value)s minutes; it expects one "
+                "at least every %(every)s minutes.",
+                subject=flow.display_name,
+                value=f"{value:g}",
+                every=flow.expect_every_minutes,
+            )
+        if rule.condition == DIFFERENCES:
+            return _(
+                "%(value)s difference(s) of %(subject)s with the partner's control "
+                "report are open (alert above %(threshold)s).",
+                subject=flow.display_name,
+                value=f"{value:g}",
+                threshold=rule.threshold,
+            )
+        return super()._describe(rule, flow, backend, value)
+
+    # EXTENDS hc.alert
+    def _domain_behind(self):
+        if self.condition == SILENCE:
+            return "hc.message", [("flow_id", "=", self.flow_id.id)]
+        if self.condition == DIFFERENCES:
+            return "hc.reconciliation.difference", [
+                ("flow_id", "=", self.flow_id.id),
+                ("state", "=", "open"),
+            ]
+        return super()._domain_behind()

@@ -1,0 +1,114 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+from ..lib import kpi as lib
+
+
+class HcKpiDaily(models.Model):
+    """A business KPI's observations of one day, per company, flow and partner.
+
+    Rows only grow: each event adds one observation (``_observe``), so the
+    KPIs are never recomputed from the messages. A rate is observed as 1 or 0,
+    a duration in seconds; the value is ``total / count``. Read them in the
+    pivot view (trend by day, per supplier), on the dashboard and in the
+    metrics scrape.
+    """
+
+    _name = "hc.kpi.daily"
+    _description = "Integration Business KPI (daily)"
+    _order = "day desc, kpi"
+
+    kpi = fields.Selection(lib.SELECTION, string="KPI", required=True, readonly=True)
+    day = fields.Date(required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    flow_id = fields.Many2one("hc.flow", readonly=True, ondelete="cascade")
+    backend_id = fields.Many2one(related="flow_id.backend_id")
+    partner_id = fields.Many2one("res.partner", readonly=True, ondelete="cascade")
+    count = fields.Integer(string="Observations", readonly=True)
+    total = fields.Float(readonly=True, help="Sum of the observations.")
+    value = fields.Float(
+        compute="_compute_value",
+        aggregator=None,
+        help="Rates as a share (0 to 1), durations in seconds.",
+    )
+    reading = fields.Char(compute="_compute_value", string="Value")
+    last_at = fields.Datetime(readonly=True, string="Last observed")
+
+    def init(self):
+        # one row per KPI, day and subject: concurrent observations add up
+        # (ON CONFLICT needs this unique index, empty subjects included)
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS hc_kpi_daily_subject_uniq
+                ON hc_kpi_daily (kpi, day, company_id, (coalesce(flow_id, 0)),
+                                 (coalesce(partner_id, 0)))
+            """
+        )
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS hc_kpi_daily_flow_last_idx
+                ON hc_kpi_daily (flow_id, last_at)
+            """
+        )
+
+    @api.depends("count", "total", "kpi")
+    def _compute_value(self):
+        for row in self:
+            value = lib.value_of(row.count, row.total)
+            row.value = value or 0.0
+            row.reading = lib.reading(row.kpi, row.count, row.total)
+
+    @api.model
+    def _observe(self, kpi, value, company, when, flow=None, partner=None):
+        """Add one observation of ``kpi`` (1 or 0 for a rate, seconds for a
+        duration) at ``when`` (UTC datetime).
+
+        A single INSERT ... ON CONFLICT: observations come from concurrent
+        jobs (two messages of the same flow finishing at once), which a
+        read-then-write through the ORM would lose or fail on. E.g.::
+
+            self.env["hc.kpi.daily"]._observe(
+                "ack_latency", seconds, order.company_id, fields.Datetime.now(),
+                flow=message.flow_id, partner=order.partner_id.commercial_partner_id)
+        """
+        self.env.cr.execute(
+            """
+            INSERT INTO hc_kpi_daily AS k (kpi, day, company_id, flow_id, partner_id,
+                count, total, last_at, create_uid, create_date, write_uid, write_date)
+            VALUES (%(kpi)s, %(day)s, %(company)s, %(flow)s, %(partner)s, 1,
+                    %(value)s, %(when)s, %(uid)s, now() at time zone 'UTC', %(uid)s,
+                    now() at time zone 'UTC')
+            ON CONFLICT (kpi, day, company_id, (coalesce(flow_id, 0)),
+                         (coalesce(partner_id, 0)))
+            DO UPDATE SET count = k.count + 1, total = k.total + EXCLUDED.total,
+                          last_at = greatest(k.last_at, EXCLUDED.last_at)
+            """,
+            {
+                "kpi": kpi,
+                "day": when.date(),
+                "company": company.id,
+                "flow": flow.id if flow else None,
+                "partner": partner.id if partner else None,
+                "value": float(value),
+                "when": when,
+                "uid": self.env.uid,
+            },
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _last_observed(self, kpi, flows):
+        """{flow id: when the flow's last observation of ``kpi`` was}."""
+        return dict(
+            self.sudo()._read_group(
+                [("kpi", "=", kpi), ("flow_id", "in", flows.ids)],
+                ["flow_id"],
+                ["last_at:max"],
+            )
+        )
+
+    @api.model
+    def _sums(self, domain, groupby):
+        """[(group values..., count, total)] of the rows of ``domain``."""
+        return self.sudo()._read_group(domain, groupby, ["count:sum", "total:sum"])

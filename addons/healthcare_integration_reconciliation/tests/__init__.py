@@ -1,0 +1,4 @@
+from . import test_reconciliation
+from . import test_silence_kpi
+from . import test_trailer
+from . import test_dashboard_tour
