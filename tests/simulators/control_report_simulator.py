@@ -18,7 +18,7 @@ it reports, and where a document's reference is: ``header:<name>`` (e.g. the
 Configure reports over HTTP with ``POST /_sim/reports`` (``{"<name>": {...}}``)
 and ``POST /_sim/lose`` (``{"report": "<name>", "count": 1}``)::
 
-    python tests/simulators/control_report_simulator.py --port 8088
+    python tests/simulators/control_report_simulator.py --port 8089
 """
 
 import datetime as dt
@@ -36,7 +36,7 @@ import partner_simulator as base
 _logger = logging.getLogger("control_report_simulator")
 
 # bin/start runs this simulator for the demo's reconciliations on this port
-DEMO_PORT = 8088
+DEMO_PORT = 8089
 REPORTS_PREFIX = "/reports/"
 REPORT_SUFFIX = "/control-report"
 CORRELATION = "header:X-Correlation-ID"
