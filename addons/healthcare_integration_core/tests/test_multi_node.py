@@ -1,0 +1,118 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What holds when several Odoo nodes (or workers) run one database at once:
+one running pull per flow, a keyed push started once, one job pulling a run,
+the metrics mark held by whoever folds or retires messages."""
+
+from unittest.mock import patch
+
+import psycopg2
+
+from odoo.exceptions import UserError
+from odoo.tools import mute_logger
+
+from ..models.hc_sync_run import HcSyncRun
+from ..models.hc_sync_run_pull import PULL_LOCK_CLASS
+from .common import HcCase
+
+FEED = [{"id": str(n), "updated_at": f"2026-11-0{n}"} for n in range(1, 4)]
+
+
+class TestRunsAcrossNodes(HcCase):
+    def setUp(self):
+        super().setUp()
+        self.sim.set_feed("overlap", FEED, page_size=2)
+        self.flow = self.pull_flow("overlap", batch_page_size=2)
+
+    def runs(self):
+        return self.env["hc.sync.run"].search([("flow_id", "=", self.flow.id)])
+
+    def test_a_pull_does_not_start_while_the_last_one_runs(self):
+        with self.jobs() as trap:
+            run = self.flow._run_batch()
+            with self.assertRaisesRegex(UserError, run.name):
+                self.flow.action_run_batch()
+            skipped = self.env["hc.sync.run"]._cron_run(self.flow.id)
+            self.assertFalse(skipped, "the schedule skips, records no failed run")
+            self.assertEqual(self.runs(), run)
+            self.run_jobs(trap)
+        self.assertEqual(run.state, "done")
+        with self.jobs() as trap:
+            again = self.flow._run_batch()
+            self.run_jobs(trap)
+        self.assertNotEqual(again, run)
+        self.assertEqual(again.watermark_from, "2026-11-03")
+
+    def test_two_pulls_started_at_the_same_moment_make_one_run(self):
+        with self.jobs():
+            run = self.flow._run_batch()
+            # the other worker's check ran before this run was committed
+            with (
+                patch.object(HcSyncRun, "_running_pull", lambda self, flow: None),
+                mute_logger("odoo.sql_db"),
+            ):
+                skipped = self.env["hc.sync.run"]._cron_run(self.flow.id)
+                self.assertFalse(skipped)
+                with self.assertRaisesRegex(UserError, "at the same time"):
+                    self.flow._run_batch()
+        self.assertEqual(self.runs(), run)
+
+    def test_a_keyed_push_started_twice_at_once_is_sent_once(self):
+        pages = [([{"n": 1}], "2026-11-01")]
+        with self.jobs():
+            run = self.flow_out._send_batch(pages, key="2026-11")
+            with (
+                patch.object(HcSyncRun, "_keyed_run", lambda self, flow, key: None),
+                mute_logger("odoo.sql_db"),
+            ):
+                again = self.flow_out.with_context(
+                    hc_run_origin="schedule"
+                )._send_batch(pages, key="2026-11")
+        self.assertFalse(again)
+        self.assertEqual(len(run.message_ids), 1)
+        self.assertEqual(
+            self.env["hc.message"].search_count([("flow_id", "=", self.flow_out.id)]),
+            1,
+        )
+
+    def test_a_pull_job_leaves_alone_a_run_another_job_is_pulling(self):
+        with self.jobs() as trap:
+            run = self.flow._run_batch()
+            self.env.flush_all()
+            with self.env.registry.cursor() as other_job:
+                other_job.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)", (PULL_LOCK_CLASS, run.id)
+                )
+                self.assertEqual(run._pull(), "another job is pulling this run")
+                self.assertEqual(run.page_count, 0, "no page fetched twice")
+            self.run_jobs(trap)
+        self.assertEqual((run.state, run.page_count), ("done", 2))
+
+    def test_recovery_adds_no_pull_job_while_one_is_pending(self):
+        with self.jobs() as trap:
+            run = self.flow._run_batch()
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE hc_sync_run SET write_date = now() - interval '1 day' "
+                "WHERE id = %s",
+                (run.id,),
+            )
+            run.invalidate_recordset()
+            self.env["hc.maintenance"]._cron_recover()
+            self.assertEqual(len(trap.enqueued_jobs), 1, "the pending pull only")
+            self.run_jobs(trap)
+        self.assertEqual(run.state, "done")
+
+
+class TestMetricsMarkAcrossNodes(HcCase):
+    def test_retiring_messages_holds_the_mark_against_a_fold(self):
+        self.env["hc.ops.tally"]._retire([0])
+        with (
+            self.env.registry.cursor() as fold,
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.LockNotAvailable),
+        ):
+            fold.execute(
+                "SELECT sealed_until FROM hc_ops_tally_mark WHERE id = 1 "
+                "FOR UPDATE NOWAIT"
+            )
