@@ -116,3 +116,35 @@ class TestMetricsMarkAcrossNodes(HcCase):
                 "SELECT sealed_until FROM hc_ops_tally_mark WHERE id = 1 "
                 "FOR UPDATE NOWAIT"
             )
+
+
+class TestRateLimitAcrossNodes(HcCase):
+    def setUp(self):
+        super().setUp()
+        # slots are committed at once, outside the test's transaction
+        self.forget_slots()
+        self.addCleanup(self.forget_slots)
+
+    def forget_slots(self):
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM hc_backend_call_slot WHERE backend_id = %s",
+                (self.backend.id,),
+            )
+
+    def test_calls_about_to_be_made_count_before_their_jobs_commit(self):
+        self.backend.rate_limit_per_minute = 2
+        # three deliveries deciding at once, none of them committed yet
+        self.assertEqual(self.backend._rate_limit_take(), 0.0)
+        self.assertEqual(self.backend._rate_limit_take(), 0.0)
+        self.assertGreater(self.backend._rate_limit_take(), 30)
+
+    def test_a_slot_taken_on_another_node_counts(self):
+        self.backend.rate_limit_per_minute = 1
+        with self.env.registry.cursor() as other_node:
+            other_node.execute(
+                "INSERT INTO hc_backend_call_slot (backend_id, taken_at) "
+                "VALUES (%s, extract(epoch FROM clock_timestamp()))",
+                (self.backend.id,),
+            )
+        self.assertGreater(self.backend._rate_limit_take(), 30)
