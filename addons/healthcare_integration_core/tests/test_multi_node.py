@@ -4,13 +4,19 @@
 one running pull per flow, a keyed push started once, one job pulling a run,
 the metrics mark held by whoever folds or retires messages."""
 
+import shutil
+import tempfile
+from pathlib import Path
 from unittest.mock import patch
 
 import psycopg2
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
+from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
 
+from ..lib import filetransport
 from ..models.hc_sync_run import HcSyncRun
 from ..models.hc_sync_run_pull import PULL_LOCK_CLASS
 from .common import HcCase
@@ -148,3 +154,81 @@ class TestRateLimitAcrossNodes(HcCase):
                 (self.backend.id,),
             )
         self.assertGreater(self.backend._rate_limit_take(), 30)
+
+
+class TestFilePickupAcrossNodes(HcCase):
+    def test_a_file_archived_after_the_listing_is_skipped_not_a_failed_run(self):
+        root = Path(tempfile.mkdtemp(prefix="hc-share-"))
+        self.addCleanup(shutil.rmtree, root)
+        for folder in ("in", "archive"):
+            (root / folder).mkdir()
+        for name in ("a.json", "b.json"):
+            (root / "in" / name).write_text('{"n": 1}')
+        backend = self.env["hc.backend"].create(
+            {
+                "name": "Share",
+                "code": "share_race",
+                "transport": "folder",
+                "file_root": str(root),
+            }
+        )
+        flow = self.env["hc.flow"].create(
+            {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_receive"
+                ).id,
+                "name": "Files in",
+                "code": "files_in",
+                "backend_id": backend.id,
+                "file_glob": "*.json",
+            }
+        )
+        read = filetransport.FolderFiles.get
+
+        def archived_meanwhile(files, name):
+            if name == "a.json":  # the job of a's message, on another node
+                (root / "in" / name).rename(root / "archive" / name)
+            return read(files, name)
+
+        with (
+            patch.object(filetransport.FolderFiles, "get", archived_meanwhile),
+            self.jobs() as trap,
+        ):
+            run = flow._run_batch()
+            trap.perform_enqueued_jobs()  # the poll
+        self.assertEqual((run.state, run.count_created), ("done", 1))
+        stored = self.env["hc.message"].search([("flow_id", "=", flow.id)])
+        self.assertEqual(stored.mapped("file_name"), ["b.json"])
+
+
+class TestAuditChainAcrossNodes(TransactionCase):
+    """A plain case: nothing audited by the class holds the chain's head."""
+
+    ACTION = "test_entry_of_another_node"
+
+    def forget_other_entry(self):
+        with self.env.registry.cursor() as cr:
+            cr.execute("DELETE FROM hc_audit_log WHERE action = %s", (self.ACTION,))
+            cr.execute(
+                "UPDATE hc_audit_chain_head SET entry_hash = coalesce("
+                "(SELECT entry_hash FROM hc_audit_log ORDER BY id DESC LIMIT 1), %s)",
+                ("0" * 64,),
+            )
+
+    def test_an_entry_committed_meanwhile_is_never_forked(self):
+        audit = self.env["hc.audit.log"]
+        self.assertFalse(audit._first_broken_entry())  # this snapshot
+        with self.env.registry.cursor() as other_node:
+            api.Environment(other_node, SUPERUSER_ID, {})["hc.audit.log"]._log(
+                self.ACTION
+            )
+        self.addCleanup(self.forget_other_entry)
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+            self.env.cr.savepoint(),
+        ):
+            audit._log("test_entry_of_this_node")
+        with self.env.registry.cursor() as fresh:
+            env = api.Environment(fresh, SUPERUSER_ID, {})
+            self.assertFalse(env["hc.audit.log"]._first_broken_entry())
