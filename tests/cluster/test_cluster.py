@@ -57,8 +57,26 @@ def flows(odoo, partner):
         },
     )
 
-    def flow(values):
-        return odoo.execute("hc.flow", "create", {"backend_id": backend_id, **values})
+    # the partner's API wants OAuth2 bearer tokens (deliveries and feed
+    # pulls): one token for the whole cluster
+    oauth_backend_id = odoo.execute(
+        "hc.backend",
+        "create",
+        {
+            "name": f"Cluster OAuth2 partner {code}",
+            "code": f"{code}_oauth",
+            "base_url": partner.url,
+            "auth_type": "oauth2",
+            "username": "demo-client",
+            "credential_secret": "demo-secret",
+            "token_url": f"{partner.url}/oauth/token",
+            "breaker_threshold": 0,
+        },
+    )
+    partner.require_bearer = True
+
+    def flow(values, backend=backend_id):
+        return odoo.execute("hc.flow", "create", {"backend_id": backend, **values})
 
     partner.set_feed(
         "cluster",
@@ -84,7 +102,8 @@ def flows(odoo, partner):
                 "max_attempts": 5,
                 "backoff_base": 1,
                 "backoff_max": 2,
-            }
+            },
+            backend=oauth_backend_id,
         ),
         "pull": flow(
             {
@@ -95,7 +114,8 @@ def flows(odoo, partner):
                 "batch_page_size": 2,
                 # made due by the test only
                 "batch_interval_minutes": 600,
-            }
+            },
+            backend=oauth_backend_id,
         ),
     }
 
@@ -219,9 +239,41 @@ def run_schedules(odoo, flows, cron_id, count):
         )
 
 
+def pause_seen_by_the_other_node(cluster, flows):
+    """Pause the outbound flow on node a, send on node b: the job (on either
+    node, whose workers both read the flow's settings already) holds it."""
+    on_a, on_b = (BalancedClient(n.url, cluster.db) for n in cluster.nodes.values())
+    on_a.execute("hc.flow", "action_pause", [flows["out"]])
+    held = on_b.execute("hc.flow", "send", [flows["out"]], {"order": "PAUSED-1"})
+    reason = wait_until(
+        lambda: on_b.read_one("hc.message", held["id"], ["waiting_reason"])[
+            "waiting_reason"
+        ],
+        60,
+        "the job of a message sent while paused",
+    )
+    on_b.execute("hc.flow", "action_resume", [flows["out"]])
+    done = on_a.wait_for("hc.message", held["id"], "state", FINAL)
+    return reason, done["state"]
+
+
+FORKED_AUDIT_LINKS = """
+    SELECT count(*) FROM (
+        SELECT id, prev_hash, lag(entry_hash) OVER (ORDER BY id) AS before
+          FROM hc_audit_log) chain
+     WHERE id > {since} AND prev_hash <> before
+"""
+
+
 @pytest.fixture(scope="module")
 def outcome(cluster, odoo, partner, flows):
+    audit_since = int(
+        cluster.run_sql("SELECT coalesce(max(id), 0) FROM hc_audit_log").strip()
+    )
     cron_id = odoo.read_one("hc.flow", flows["pull"], ["cron_id"])["cron_id"][0]
+    warm = odoo.execute("hc.flow", "send", [flows["out"]], {"order": "WARM-1"})
+    odoo.wait_for("hc.message", warm["id"], "state", FINAL)
+    paused = pause_seen_by_the_other_node(cluster, flows)
     # a new scheduled flow is due at once: its first run is the baseline
     wait_until(lambda: scheduled_runs(odoo, flows), 90, "the first scheduled run")
     run_schedules(odoo, flows, cron_id, SCHEDULES_BEFORE)
@@ -292,6 +344,10 @@ def outcome(cluster, odoo, partner, flows):
         "messages": messages,
         "runs": scheduled_runs(odoo, flows),
         "restarted": restarted,
+        "paused": paused,
+        "forked_audit_links": int(
+            cluster.run_sql(FORKED_AUDIT_LINKS.format(since=audit_since)).strip()
+        ),
     }
 
 
@@ -374,6 +430,21 @@ def test_every_outbound_message_is_delivered_once(outcome, partner, flows):
         assert message["id"] == log["id"]
         assert message["state"] == "done", f"{key}: {message['state']}"
         assert partner.deliveries(key) == 1, partner.delivery_counts(key)
+
+
+def test_the_oauth2_token_is_fetched_once_for_the_cluster(outcome, partner):
+    assert partner.tokens_issued == 1
+
+
+def test_a_flow_paused_on_one_node_is_paused_on_the_other(outcome):
+    reason, state = outcome["paused"]
+    assert reason == "flow or backend paused"
+    assert state == "done", "delivered once resumed"
+
+
+def test_the_audit_chain_is_not_forked_by_two_nodes(outcome):
+    # each entry links to the one before it, whichever node wrote them
+    assert outcome["forked_audit_links"] == 0
 
 
 def test_no_scheduled_run_is_duplicated(outcome):
