@@ -617,6 +617,27 @@ def run_prefork(tally, db):
         stop(proc)
 
 
+def run_cluster(tally, db):
+    """Two prefork nodes behind HAProxy on one database; one is killed under
+    load (tests/cluster starts and stops them itself)."""
+    folder = STATE / "cluster"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.log"):
+        old.unlink()
+    started = time.monotonic()
+    run_pytest(
+        tally,
+        "cluster tests",
+        ROOT / "tests" / "cluster",
+        env={
+            "HC_ODOO_DB": db,
+            "HC_ODOO_ADDONS_PATH": test_addons_path(),
+            "HC_CLUSTER_DIR": str(folder),
+        },
+    )
+    log(f"cluster tests: {time.monotonic() - started:.0f}s (logs: {folder})")
+
+
 def report(tally, started):
     print()
     for line in tally.lines:
@@ -655,6 +676,7 @@ def cmd_test(args):
         if run_odoo_tests(tally, db, addons, free_port()) or database_ready(db, addons):
             run_integration(tally, db)
             run_prefork(tally, db)
+            run_cluster(tally, db)
     finally:
         if not args.keep_db:
             drop_database(db)

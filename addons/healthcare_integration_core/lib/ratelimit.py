@@ -1,7 +1,8 @@
 """Sliding-window rate limiting over call times supplied by the caller.
 
-The runtime derives the window from its attempt log, so concurrent workers
-need no shared counter."""
+The runtime keeps the times of the calls about to be made per backend in the
+database (``hc.backend.resilience._rate_limit_take``), so that the workers of
+every node share one window."""
 
 from __future__ import annotations
 

@@ -7,8 +7,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 GENESIS = "0" * 64
-# Serializes writers of the chain: each entry needs the hash of the last one.
-CHAIN_LOCK = 7_461_202_611
 
 
 class HcAuditLog(models.Model):
@@ -31,6 +29,33 @@ class HcAuditLog(models.Model):
     )
     prev_hash = fields.Char(readonly=True, required=True)
     entry_hash = fields.Char(readonly=True, required=True, index=True)
+
+    def init(self):
+        # The chain's head: the hash of the last entry, one row that every
+        # writer locks and moves. Each entry needs the hash of the last one,
+        # and Odoo's transactions read a snapshot taken at their first query:
+        # a writer whose snapshot predates an entry committed by another
+        # worker or node would link to the same predecessor (a broken chain,
+        # read as tampering). Locking the head fails to serialize instead,
+        # and Odoo runs the request (or queue_job the job) again.
+        cr = self.env.cr
+        cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS hc_audit_chain_head (
+                id integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+                entry_hash varchar NOT NULL
+            )
+            """
+        )
+        cr.execute(
+            """
+            INSERT INTO hc_audit_chain_head (id, entry_hash)
+            SELECT 1, coalesce(
+                (SELECT entry_hash FROM hc_audit_log ORDER BY id DESC LIMIT 1), %s)
+            ON CONFLICT DO NOTHING
+            """,
+            (GENESIS,),
+        )
 
     # Append-only: the ORM never writes entries, _log() inserts them.
     @api.model_create_multi
@@ -64,12 +89,11 @@ class HcAuditLog(models.Model):
     @api.model
     def _log(self, action, records=None, changes=None):
         """Append one entry per record (or one with no record)."""
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
         self.env.cr.execute(
-            "SELECT entry_hash FROM hc_audit_log ORDER BY id DESC LIMIT 1"
+            "SELECT entry_hash FROM hc_audit_chain_head WHERE id = 1 FOR UPDATE",
+            log_exceptions=False,  # a serialization failure is retried, not a fault
         )
-        last = self.env.cr.fetchone()
-        prev_hash = last[0] if last else GENESIS
+        prev_hash = self.env.cr.fetchone()[0]
         targets = list(records) if records else [None]
         text = json.dumps(changes, sort_keys=True, default=str) if changes else None
         for record in targets:
@@ -108,6 +132,9 @@ class HcAuditLog(models.Model):
                 ),
             )
             prev_hash = entry_hash
+        self.env.cr.execute(
+            "UPDATE hc_audit_chain_head SET entry_hash = %s WHERE id = 1", (prev_hash,)
+        )
 
     @api.model
     def _first_broken_entry(self):

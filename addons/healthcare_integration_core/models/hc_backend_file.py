@@ -133,7 +133,12 @@ class HcBackendFile(models.AbstractModel):
         stored = duplicates = refused = 0
         with filetransport.connect(self._file_config()) as files:
             for remote in files.list(flow.file_glob or "*")[:limit]:
-                body = files.get(remote.name)
+                try:
+                    body = files.get(remote.name)
+                except FileNotFoundError:
+                    # archived since it was listed, by the job of the message
+                    # stored for it (on this node or another): already taken
+                    continue
                 request = InboundRequest(
                     door="file",
                     backend_code=self.code,

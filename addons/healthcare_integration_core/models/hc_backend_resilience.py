@@ -1,7 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
-from datetime import UTC, timedelta
+from datetime import UTC
 
 from odoo import api, fields, models
 
@@ -13,13 +13,17 @@ BREAKER_STATES = [
     (breaker.HALF_OPEN, "Half-open"),
 ]
 BREAKER_HISTORY = 50  # attempts replayed through the breaker to derive its state
+# first key of the transaction-level advisory lock that orders call slots
+RATE_LOCK_CLASS = 0x48435254  # "HCRT"
 
 
 class HcBackendResilience(models.AbstractModel):
     """How hard a backend may be called: circuit breaker and rate limit.
 
-    Both are worked out from the attempt log rather than from counters on the
-    backend row, so that concurrent jobs never contend for that row.
+    The breaker is worked out from the attempt log, the rate limit from the
+    call slots taken (``hc_backend_call_slot``), rather than from counters on
+    the backend row, so that concurrent jobs never contend for that row; both
+    live in the database, shared by every node.
     Inherited by ``hc.backend``.
     """
 
@@ -84,21 +88,56 @@ class HcBackendResilience(models.AbstractModel):
                 backend._breaker_check()[1].state if backend.id else breaker.CLOSED
             )
 
-    def _rate_limit_wait(self, now=None):
-        """Seconds to wait before the next call fits the per-minute limit."""
+    def init(self):
+        # the calls about to be made, per rate-limited backend (see
+        # _rate_limit_take); no foreign key: a slot outlives nothing it names
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS hc_backend_call_slot (
+                backend_id integer NOT NULL,
+                taken_at double precision NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS hc_backend_call_slot_backend_idx
+                ON hc_backend_call_slot (backend_id, taken_at);
+            """
+        )
+
+    def _rate_limit_take(self):
+        """Seconds to wait before the next call fits the per-minute limit;
+        0.0 once this call's slot is taken.
+
+        The slots are written and committed at once in a transaction of their
+        own, under a lock per backend: the workers of every node see the
+        calls the others are about to make, not only those whose job has
+        committed its attempt (which would let each of N concurrent jobs see
+        the same count, and all call). Times are the database's clock, the
+        one every node shares. A slot taken by a call that then is not made
+        still counts: the limit errs on the safe side.
+        """
         self.ensure_one()
         if self.rate_limit_per_minute <= 0:
             return 0.0
-        self.env["hc.message.attempt"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT extract(epoch FROM started_at)::float
-              FROM hc_message_attempt
-             WHERE backend_id = %s AND direction = 'outbound' AND started_at > %s
-            """,
-            (self.id, fields.Datetime.now() - timedelta(seconds=60)),
-        )
-        calls = [row[0] for row in self.env.cr.fetchall()]
-        return ratelimit.sliding_window_wait(
-            calls, self.rate_limit_per_minute, now or time.time()
-        )
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s), "
+                "extract(epoch FROM clock_timestamp())::float",
+                (RATE_LOCK_CLASS, self.id),
+            )
+            now = cr.fetchone()[1]
+            cr.execute(
+                "DELETE FROM hc_backend_call_slot WHERE taken_at < %s",
+                (now - ratelimit.WINDOW_SECONDS,),
+            )
+            cr.execute(
+                "SELECT taken_at FROM hc_backend_call_slot WHERE backend_id = %s",
+                (self.id,),
+            )
+            calls = [row[0] for row in cr.fetchall()]
+            wait = ratelimit.sliding_window_wait(calls, self.rate_limit_per_minute, now)
+            if not wait:
+                cr.execute(
+                    "INSERT INTO hc_backend_call_slot (backend_id, taken_at) "
+                    "VALUES (%s, %s)",
+                    (self.id, now),
+                )
+        return wait

@@ -47,7 +47,7 @@ class HcDelivery(models.AbstractModel):
         allowed, _state, wait = backend._breaker_check()
         if not allowed:
             return message._defer(wait, _("circuit breaker open"))
-        wait = backend._rate_limit_wait()
+        wait = backend._rate_limit_take()
         if wait:
             return message._defer(wait, _("rate limit"))
         return self._attempt_delivery(message)

@@ -96,8 +96,16 @@ class HcOpsTally(models.AbstractModel):
             """
         )
 
-    def _sealed_until(self):
-        self.env.cr.execute("SELECT sealed_until FROM hc_ops_tally_mark WHERE id = 1")
+    def _sealed_until(self, lock=False):
+        """The mark; ``lock`` holds it until commit, so that no fold moves it
+        meanwhile (a fold and a retention running at once, on two nodes'
+        schedulers, would otherwise count the same messages twice)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT sealed_until FROM hc_ops_tally_mark WHERE id = 1 %s",
+                SQL("FOR UPDATE") if lock else SQL(),
+            )
+        )
         row = self.env.cr.fetchone()
         return (row and row[0]) or NEVER
 
@@ -125,10 +133,7 @@ class HcOpsTally(models.AbstractModel):
         """Fold the messages that finished before now minus the lag; returns
         the number of tally rows added to."""
         self.env.flush_all()
-        self.env.cr.execute(
-            "SELECT sealed_until FROM hc_ops_tally_mark WHERE id = 1 FOR UPDATE"
-        )
-        previous = self.env.cr.fetchone()[0] or NEVER
+        previous = self._sealed_until(lock=True)
         until = fields.Datetime.now() - SEAL_LAG
         if previous >= until:
             return 0
@@ -159,7 +164,7 @@ class HcOpsTally(models.AbstractModel):
                 "AND (m.done_at IS NULL OR m.done_at > %s)",
                 list(message_ids),
                 TERMINAL,
-                self._sealed_until(),
+                self._sealed_until(lock=True),
             )
         )
 

@@ -3,7 +3,11 @@
 import logging
 import uuid
 
+from psycopg2 import errors as pg_errors
+
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..lib import states as st
 
@@ -73,6 +77,41 @@ class HcSyncRun(models.Model):
         for run in self:
             run.issue_count = counts.get(run, 0)
 
+    def init(self):
+        # Two pulls of one flow at once (the schedule firing while the last
+        # run still works, "Run now" clicked meanwhile, on this node or on
+        # another) would fetch the same pages from the same watermark.
+        self._create_unique_index(
+            "hc_sync_run_one_running_pull",
+            "(flow_id) WHERE state = 'running' AND kind = 'pull'",
+        )
+        # A keyed push (a month-end period) is started once, even by two
+        # workers at the same moment.
+        self._create_unique_index(
+            "hc_sync_run_flow_key_uniq",
+            "(flow_id, idempotency_key) WHERE idempotency_key IS NOT NULL",
+        )
+
+    def _create_unique_index(self, name, definition):
+        """Create a unique index; runs recorded before it that break it leave
+        the update going, with a warning naming it."""
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    SQL(
+                        "CREATE UNIQUE INDEX IF NOT EXISTS %s ON hc_sync_run %s",
+                        SQL.identifier(name),
+                        SQL(definition),
+                    )
+                )
+        except pg_errors.UniqueViolation:
+            _logger.warning(
+                "index %s not created: sync runs break it (close the duplicate "
+                "running runs, then update the module)",
+                name,
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         runs = super().create(vals_list)
@@ -111,36 +150,87 @@ class HcSyncRun(models.Model):
 
     @api.model
     def _start_pull(self, flow):
-        run = self.sudo().create(
-            {
-                "flow_id": flow.id,
-                "kind": "pull",
-                "origin": self.env.context.get("hc_run_origin", "manual"),
-                "watermark_from": flow.watermark or "",
-            }
-        )
+        """A new pull run of ``flow``, unless one is running already.
+
+        A scheduled run skips (no run returned); a run asked for by hand is
+        refused with the name of the one at work.
+        """
+        running = self._running_pull(flow)
+        if running:
+            return self._overlapping(flow, _("%s is still running", running.name))
+        try:
+            with self.env.cr.savepoint():
+                run = self.sudo().create(
+                    {
+                        "flow_id": flow.id,
+                        "kind": "pull",
+                        "origin": self.env.context.get("hc_run_origin", "manual"),
+                        "watermark_from": flow.watermark or "",
+                    }
+                )
+        except pg_errors.UniqueViolation:
+            # another worker (or node) started one after our snapshot was taken
+            return self._overlapping(flow, _("another pull started at the same time"))
         run._enqueue_pull()
         return run
+
+    @api.model
+    def _running_pull(self, flow):
+        # every run of the flow counts, whoever may read it
+        return self.sudo().search(
+            [
+                ("flow_id", "=", flow.id),
+                ("kind", "=", "pull"),
+                ("state", "=", st.RUNNING),
+            ],
+            limit=1,
+        )
+
+    @api.model
+    def _keyed_run(self, flow, key):
+        return self.search(
+            [("flow_id", "=", flow.id), ("idempotency_key", "=", key)], limit=1
+        )
+
+    @api.model
+    def _overlapping(self, flow, reason):
+        """No new run of ``flow``: skipped when scheduled, refused when asked."""
+        if self.env.context.get("hc_run_origin") == "schedule":
+            _logger.info(
+                "flow %s: %s; scheduled run skipped", flow.display_name, reason
+            )
+            return self.browse()
+        raise UserError(
+            _(
+                "A run of %(flow)s cannot start: %(reason)s.",
+                flow=flow.display_name,
+                reason=reason,
+            )
+        )
 
     @api.model
     def _start_push(self, flow, pages, key=None):
         """A run whose pages are outbound messages; ``key`` makes it once-only."""
         if key:
-            existing = self.search(
-                [("flow_id", "=", flow.id), ("idempotency_key", "=", key)], limit=1
-            )
+            existing = self._keyed_run(flow, key)
             if existing:
                 return existing
-        run = self.sudo().create(
-            {
-                "flow_id": flow.id,
-                "kind": "push",
-                "origin": self.env.context.get("hc_run_origin", "manual"),
-                "idempotency_key": key,
-                "watermark_from": flow.watermark or "",
-                "pull_finished": True,
-            }
-        )
+        try:
+            with self.env.cr.savepoint():
+                run = self.sudo().create(
+                    {
+                        "flow_id": flow.id,
+                        "kind": "push",
+                        "origin": self.env.context.get("hc_run_origin", "manual"),
+                        "idempotency_key": key,
+                        "watermark_from": flow.watermark or "",
+                        "pull_finished": True,
+                    }
+                )
+        except pg_errors.UniqueViolation:
+            return self._overlapping(
+                flow, _("the push %s was started at the same time", key)
+            )
         count = 0
         for sequence, (payload, watermark_to) in enumerate(pages, start=1):
             flow._send(

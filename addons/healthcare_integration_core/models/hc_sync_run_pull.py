@@ -13,6 +13,8 @@ from .hc_payload import REQUEST
 
 PAGES_PER_JOB = 50  # pages only recorded
 APPLIED_PAGES_PER_JOB = 10  # pages processed in the pull's job
+# first key of the transaction-level advisory lock a pull job holds on its run
+PULL_LOCK_CLASS = 0x48435055  # "HCPU"
 
 
 class HcSyncRunPull(models.AbstractModel):
@@ -33,9 +35,23 @@ class HcSyncRunPull(models.AbstractModel):
         ).with_delay(
             channel=flow.channel or "root.hc_batch",
             priority=flow.priority or 10,
+            # the recovery of a run whose job seems lost adds none while one
+            # is pending (the running job queues its successor freely)
+            identity_key=f"hc-sync-run-pull-{self.id}",
             description=_("Integration pull %(name)s (%(flow)s)")
             % {"name": self.name, "flow": flow.display_name},
         )._pull()
+
+    def _lock_pulling(self):
+        """Whether this transaction may pull the run: False while another pull
+        job of it works (e.g. one queued by the recovery of a run whose job was
+        only slow), which would fetch the same pages again. The lock lasts
+        until the job's transaction ends."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", (PULL_LOCK_CLASS, self.id)
+        )
+        return self.env.cr.fetchone()[0]
 
     def _pull(self):
         """queue_job entry point: fetch pages, one chunk message per page,
@@ -47,6 +63,8 @@ class HcSyncRunPull(models.AbstractModel):
         last committed page.
         """
         self.ensure_one()
+        if not self._lock_pulling():
+            return "another job is pulling this run"
         if self.state != st.RUNNING or self.pull_finished:
             return "nothing to do"
         flow = self.flow_id
