@@ -20,6 +20,14 @@ class HcMessageActions(models.AbstractModel):
     _name = "hc.message.actions"
     _description = "Integration Message Actions"
 
+    # a crosswalk domain (addons add domains): kept as its key
+    unmapped_domain = fields.Char(
+        readonly=True,
+        string="Unmapped codes of",
+        help="Failed for codes without a crosswalk entry: add them, then replay.",
+    )
+    unmapped_codes = fields.Char(readonly=True, string="Unmapped codes")
+
     def _check_manager(self):
         if not self.env.user.has_group("healthcare_integration_core.group_hc_manager"):
             raise AccessError(_("Only integration managers may do this."))
@@ -221,6 +229,22 @@ class HcMessageActions(models.AbstractModel):
                 limit=1,
             )
         )
+
+    def action_add_mapping(self):
+        """Map the codes this message lacks, then replay it (a wizard)."""
+        self.ensure_one()
+        self._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "hc.mapping.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Add mapping"),
+            "context": {
+                "default_message_id": self.id,
+                "default_domain": self.unmapped_domain,
+            },
+        }
 
     def action_cancel(self):
         self._check_manager()

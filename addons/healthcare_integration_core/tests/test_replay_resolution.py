@@ -107,6 +107,57 @@ class TestReplayResolution(HcCase):
         self.assertEqual(closed, opened)
         self.assertEqual(opened.state, "closed")
 
+    def test_last_attempt_of_a_dead_message_does_not_say_will_retry(self):
+        with self.jobs() as trap:
+            message = self.dead_message(trap)
+        self.assertEqual(
+            message.attempt_ids.mapped("outcome"), ["retry", "retry", "failed"]
+        )
+
+    def test_bulk_actions_from_the_failed_list(self):
+        with self.jobs() as trap:
+            first = self.dead_message(trap, {"order": "B-1"})
+            second = self.dead_message(trap, {"order": "B-2"})
+            both = first | second
+            both.action_acknowledge()
+            self.assertEqual(both.acknowledged_by_id, self.env.user)
+            action = both.action_replay()
+            self.assertEqual(action["view_mode"], "list,form")
+            self.run_jobs(trap)
+        self.assertEqual(both.mapped("state"), ["done", "done"])
+        for xmlid in ("retry", "replay", "acknowledge"):
+            server_action = self.env.ref(
+                f"healthcare_integration_core.hc_message_server_action_{xmlid}"
+            )
+            self.assertEqual(server_action.binding_model_id.model, "hc.message")
+
+    def test_add_mapping_then_replay_from_the_message(self):
+        payload = {"codes": [{"domain": "uom", "code": "BX"}]}
+        with self.jobs() as trap:
+            message = self.ingest(self.flow_in, payload, "evt-map")
+            self.run_jobs(trap)
+            self.assertEqual(message.state, "dead")
+            self.assertEqual(
+                (message.unmapped_domain, message.unmapped_codes), ("uom", "BX")
+            )
+            action = message.action_add_mapping()
+            wizard = (
+                self.env["hc.mapping.wizard"]
+                .with_context(**action["context"])
+                .create({})
+            )
+            self.assertEqual(wizard.line_ids.mapped("external_code"), ["BX"])
+            wizard.line_ids.odoo_value = "Box of 10"
+            opened = wizard.action_confirm()
+            self.run_jobs(trap)
+        entry = self.env["hc.crosswalk"].search(
+            [("backend_id", "=", self.backend.id), ("external_code", "=", "BX")]
+        )
+        self.assertEqual((entry.domain, entry.odoo_value), ("uom", "Box of 10"))
+        replay = self.env["hc.message"].browse(opened["res_id"])
+        self.assertEqual(replay.state, "done")
+        self.assertEqual(message.state, "done")
+
     def test_duration_is_never_negative(self):
         message = self.env["hc.message"].create(
             {
