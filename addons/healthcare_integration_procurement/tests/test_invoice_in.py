@@ -134,6 +134,23 @@ class TestInvoiceIn(ProcurementCase):
         )
         return wizard.action_confirm()
 
+    def test_tolerance_amount_limits_are_switched_not_minus_one(self):
+        tolerance = self.tolerance
+        self.assertFalse(tolerance.price_amount_limited, "no amount limit")
+        tolerance.write({"price_amount_limited": True, "price_amount": 0.5})
+        self.assertEqual(tolerance.price_amount, 0.5)
+        self.assertIn("at most 0.5 per unit", self.bill_tolerance_text())
+        tolerance.price_amount_limited = False
+        self.assertEqual(tolerance.price_amount, -1.0)
+        self.assertIn("(no amount limit)", self.bill_tolerance_text())
+
+    def bill_tolerance_text(self):
+        bill = self.env["account.move"].new(
+            {"move_type": "in_invoice", "partner_id": self.supplier_json.id}
+        )
+        bill.hc_match_state = "mismatch"
+        return bill.hc_match_tolerance
+
     def test_credit_note_requested_from_a_blocked_bill(self):
         order = self.order(self.supplier_json, LINES)
         self.receive(order)

@@ -25,7 +25,9 @@ class HcProcurementMatchDecision(models.TransientModel):
         ("credit_note", "Request credit note"),
     ]
 
-    move_id = fields.Many2one("account.move", required=True, readonly=True)
+    move_id = fields.Many2one(
+        "account.move", string="Bill", required=True, readonly=True
+    )
     decision = fields.Selection(_DECISIONS, required=True, readonly=True)
     match_summary = fields.Text(related="move_id.hc_match_summary")
     tolerance = fields.Char(related="move_id.hc_match_tolerance")
