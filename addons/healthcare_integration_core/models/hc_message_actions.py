@@ -28,6 +28,14 @@ class HcMessageActions(models.AbstractModel):
     )
     unmapped_codes = fields.Char(readonly=True, string="Unmapped codes")
 
+    def web_read(self, specification):
+        # EXTENDS base: the form of a payload viewer reads payloads, and each
+        # read is written to the audit log: not in a read-only transaction
+        # (Odoo would log the refused insert and run the request again)
+        return super().web_read(specification)
+
+    web_read._readonly = False
+
     def _check_manager(self):
         if not self.env.user.has_group("healthcare_integration_core.group_hc_manager"):
             raise AccessError(_("Only integration managers may do this."))
