@@ -41,4 +41,9 @@
         "views/hc_payroll_menus.xml",
     ],
     "demo": ["demo/hc_payroll_demo.xml", "demo/hc_reconciliation_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "healthcare_integration_payroll/static/tests/tours/*.js",
+        ],
+    },
 }

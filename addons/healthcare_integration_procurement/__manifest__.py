@@ -39,6 +39,7 @@
         "views/account_move_views.xml",
         "views/hc_sync_run_views.xml",
         "views/hc_procurement_menus.xml",
+        "wizards/hc_procurement_match_decision_views.xml",
     ],
     "demo": [
         "demo/hc_procurement_demo.xml",

@@ -38,6 +38,7 @@ _logger = logging.getLogger("partner_simulator")
 # bin/start runs this simulator for the demo connectors on this port
 DEMO_PORT = 8075
 CONTROL_PREFIX = "/_sim"
+FAVICON_PATH = "/favicon.ico"
 TOKEN_PATH = "/oauth/token"
 FEED_PREFIX = "/feeds/"
 ANY_PATH = "*"
@@ -415,6 +416,10 @@ class Handler(BaseHTTPRequestHandler):
         self.log_call(url.path, status, started)
 
     def route(self, url, body):
+        if url.path == FAVICON_PATH:
+            # what a browser asks with each reload of the control page: not a
+            # partner call
+            return self.reply(204, b"")
         if url.path == CONTROL_PREFIX or url.path.startswith(CONTROL_PREFIX + "/"):
             return self.control(url, body)
         if url.path == TOKEN_PATH:
@@ -487,7 +492,9 @@ class Handler(BaseHTTPRequestHandler):
         )
         # The control page reloads itself every few seconds: its reads would
         # drown the partner traffic in the log.
-        quiet = self.command == "GET" and path.startswith(CONTROL_PREFIX)
+        quiet = self.command == "GET" and (
+            path.startswith(CONTROL_PREFIX) or path == FAVICON_PATH
+        )
         _logger.log(
             logging.DEBUG if quiet else logging.INFO,
             "%s %s -> %s %.0fms%s",

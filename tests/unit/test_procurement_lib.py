@@ -197,3 +197,27 @@ def test_read_and_minimize_supplier():
         }
     )
     assert kept == {"supplier_id": "S", "bank_accounts": [{"acc_number": "NL91"}]}
+
+
+def test_tolerance_in_words():
+    describe, Tolerance = matching.describe, matching.Tolerance
+    assert describe(Tolerance(price_percent=D(2))) == (
+        "Price: ±2% (no amount limit). Quantity: none over received or ordered."
+    )
+    assert describe(Tolerance()) == (
+        "Price: must equal the order's. Quantity: none over received or ordered."
+    )
+    assert describe(Tolerance(price_percent=None, qty_percent=None)) == (
+        "Price: no limit. Quantity: no limit."
+    )
+    assert describe(
+        Tolerance(
+            price_percent=D(2),
+            price_amount=D("0.50"),
+            qty_percent=D(5),
+            qty_amount=D(2),
+        )
+    ) == (
+        "Price: ±2% and at most 0.5 per unit. "
+        "Quantity: up to 5% and at most 2 units over received or ordered."
+    )

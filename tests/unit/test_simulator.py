@@ -431,3 +431,14 @@ def test_program_serves_until_sigterm_and_masks_secrets(tmp_path):
     assert "Authorization=Bearer ***" in stderr
     assert "top-secret" not in stderr and "key-123" not in stderr
     assert not state_file.exists()
+
+
+def test_favicon_polling_is_neither_recorded_nor_logged(sim, caplog):
+    with caplog.at_level("INFO", logger="partner_simulator"):
+        response = requests.get(f"{sim.url}/favicon.ico", timeout=5)
+        post(sim)
+    assert response.status_code == 204
+    assert [r["path"] for r in sim.requests()] == [ORDERS]
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
+    assert not [line for line in logged if "favicon" in line]
+    assert [line for line in logged if ORDERS in line]

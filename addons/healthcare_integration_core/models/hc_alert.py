@@ -112,6 +112,20 @@ class HcAlert(models.Model):
         )
         return alert
 
+    def _update_value(self, value, now):
+        """The condition still holds: the value measured now, in the
+        description too (it says how many)."""
+        self.ensure_one()
+        vals = {"checked_at": now}
+        if value != self.value:
+            vals.update(
+                value=value,
+                description=self._describe(
+                    self.rule_id, self.flow_id, self.backend_id, value
+                ),
+            )
+        self.write(vals)
+
     @api.model
     def _owner(self, rule, flow, backend):
         business = rule.owner_role == "business"

@@ -145,7 +145,7 @@ class HcAlertRule(models.Model):
         for subject, value in breaches.items():
             alert = by_subject.get(subject)
             if alert:
-                alert.write({"value": value, "checked_at": now})
+                alert._update_value(value, now)
             else:
                 opened |= alerts._raise(self, subject, value, now)
         for subject, alert in by_subject.items():

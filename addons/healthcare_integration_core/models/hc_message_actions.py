@@ -4,7 +4,10 @@ from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib import states as st
+from ..lib import trace
 from .hc_payload import REQUEST
+
+ALERT_CRON = "healthcare_integration_core.cron_hc_alert_evaluate"
 
 
 class HcMessageActions(models.AbstractModel):
@@ -16,6 +19,22 @@ class HcMessageActions(models.AbstractModel):
 
     _name = "hc.message.actions"
     _description = "Integration Message Actions"
+
+    # a crosswalk domain (addons add domains): kept as its key
+    unmapped_domain = fields.Char(
+        readonly=True,
+        string="Unmapped codes of",
+        help="Failed for codes without a crosswalk entry: add them, then replay.",
+    )
+    unmapped_codes = fields.Char(readonly=True, string="Unmapped codes")
+
+    def web_read(self, specification):
+        # EXTENDS base: the form of a payload viewer reads payloads, and each
+        # read is written to the audit log: not in a read-only transaction
+        # (Odoo would log the refused insert and run the request again)
+        return super().web_read(specification)
+
+    web_read._readonly = False
 
     def _check_manager(self):
         if not self.env.user.has_group("healthcare_integration_core.group_hc_manager"):
@@ -39,6 +58,8 @@ class HcMessageActions(models.AbstractModel):
                 body=_("Acknowledged by %s.", self.env.user.name)
             )
         self.env["hc.audit.log"].sudo()._log("acknowledge", failed)
+        if failed:
+            failed._recheck_alerts()
         return True
 
     def action_retry(self):
@@ -90,8 +111,11 @@ class HcMessageActions(models.AbstractModel):
         """
         replays = self.browse()
         for message in self:
-            if not message.flow_id or message.state in st.PENDING:
-                raise UserError(_("Message %s cannot be replayed.", message.name))
+            refusal = message._replay_refusal()
+            if refusal:
+                raise UserError(refusal)
+            # not "context": _() reads the caller's local of that name
+            span = trace.child(trace.parse(message.traceparent))
             replay = message.sudo().create(
                 {
                     "flow_id": message.flow_id.id,
@@ -102,6 +126,8 @@ class HcMessageActions(models.AbstractModel):
                     "state": st.QUEUED,
                     "idempotency_key": message.idempotency_key,
                     "correlation_id": message.correlation_id,
+                    "trace_id": message.trace_id or span.trace_id,
+                    "traceparent": span.traceparent,
                     "ordering_key": message.ordering_key,
                     "key_position": message.key_position,
                     "res_model": message.res_model,
@@ -121,6 +147,113 @@ class HcMessageActions(models.AbstractModel):
             replays |= replay
         return replays
 
+    def _replay_refusal(self):
+        """Why this message may not be replayed, in words; None when it may.
+
+        A message is replayed to do what it failed to do, once: not while it
+        or a replay of it is under way, and not once it or a replay of it
+        succeeded (its partner would receive it twice)::
+
+            message._replay_refusal()  # "HCM/0000012 was already replayed ..."
+        """
+        self.ensure_one()
+        if not self.flow_id:
+            return _("Message %s has no flow to replay it on.", self.name)
+        if self.state in st.PENDING:
+            return _(
+                "Message %s is still being processed; wait for it to finish.",
+                self.name,
+            )
+        if self.superseded_by_id:
+            return _(
+                "Message %(name)s was already replayed successfully by %(replay)s; "
+                "replaying it again would repeat what it did.",
+                name=self.name,
+                replay=self.superseded_by_id.name,
+            )
+        if self.state in (st.DONE, st.DUPLICATE):
+            return _(
+                "Message %s was already processed; replaying it would repeat "
+                "what it did.",
+                self.name,
+            )
+        pending = self.child_ids.filtered(
+            lambda m: m.parent_relation == "replay" and m.state in st.PENDING
+        )
+        if pending:
+            return _(
+                "Message %(name)s is already being replayed by %(replay)s.",
+                name=self.name,
+                replay=pending[0].name,
+            )
+        return None
+
+    def _resolve_replayed(self):
+        """Resolve what this replay, now done, replayed (and its own originals).
+
+        The original becomes *Done*, resolved by the replay's author and
+        superseded by the replay, so that it leaves the failures, the
+        dashboard's counts and the alerts. Called by ``_finish``.
+        """
+        self.ensure_one()
+        original = self.parent_id
+        while original and self.parent_relation == "replay":
+            vals = {"superseded_by_id": self.id}
+            if original.state == st.DEAD and not original._key_taken():
+                vals.update(state=st.DONE, resolved_by_id=self.create_uid.id)
+            original._runtime_write(vals)
+            if vals.get("state") and original._redacts_when_settled():
+                body = original._body()
+                original._store_payload(REQUEST, original.flow_id._redact(body))
+            original.sudo().message_post(
+                body=_("Resolved by its replay %s.", self.name)
+            )
+            if original.parent_relation != "replay":
+                break
+            original = original.parent_id
+        self._recheck_alerts()
+
+    def _recheck_alerts(self):
+        """Have the alert rules look again now: a failure taken in charge or
+        resolved closes its alert without waiting for the next round."""
+        cron = self.env.ref(ALERT_CRON, raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    def _key_taken(self):
+        """Whether another first delivery of this key stands (then this one
+        stays failed: a flow holds one first delivery per key)."""
+        if not self.idempotency_key or self.parent_relation == "replay":
+            return False
+        return bool(
+            self.search_count(
+                [
+                    ("flow_id", "=", self.flow_id.id),
+                    ("idempotency_key", "=", self.idempotency_key),
+                    ("parent_relation", "!=", "replay"),
+                    ("state", "not in", (st.DEAD, st.CANCELLED)),
+                    ("id", "!=", self.id),
+                ],
+                limit=1,
+            )
+        )
+
+    def action_add_mapping(self):
+        """Map the codes this message lacks, then replay it (a wizard)."""
+        self.ensure_one()
+        self._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "hc.mapping.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Add mapping"),
+            "context": {
+                "default_message_id": self.id,
+                "default_domain": self.unmapped_domain,
+            },
+        }
+
     def action_cancel(self):
         self._check_manager()
         for message in self:
@@ -129,6 +262,7 @@ class HcMessageActions(models.AbstractModel):
             message._finish(st.CANCELLED)
             message.message_post(body=_("Cancelled by %s.", self.env.user.name))
         self.env["hc.audit.log"]._log("cancel", self)
+        self._recheck_alerts()
         return True
 
     def action_mark_resolved(self):
@@ -139,6 +273,7 @@ class HcMessageActions(models.AbstractModel):
             message._finish(st.DONE, resolved_by_id=self.env.uid)
             message.message_post(body=_("Marked resolved by %s.", self.env.user.name))
         self.env["hc.audit.log"]._log("resolve", self)
+        self._recheck_alerts()
         return True
 
     def action_open_record(self):

@@ -48,8 +48,11 @@ class HcMessageAttempt(models.Model):
         """The attempt as it ended (a retry.Outcome), in the job's transaction."""
         if outcome.ok:
             result = st.ATTEMPT_DONE
+        elif outcome.retryable and message._attempts_left() > 0:
+            result = st.ATTEMPT_RETRY
         else:
-            result = st.ATTEMPT_RETRY if outcome.retryable else st.ATTEMPT_FAILED
+            # the last attempt of a retryable failure is not followed by one
+            result = st.ATTEMPT_FAILED
         now = fields.Datetime.now()
         return self._insert(
             message,

@@ -250,24 +250,23 @@ class HcMessageRuntime(models.AbstractModel):
     def _finish(self, state, **vals):
         now = fields.Datetime.now()
         started = vals.get("started_at") or self.started_at or self.create_date
+        # create_date keeps microseconds, now() does not: never below zero
         vals.update(
             state=state,
             done_at=now,
             waiting_reason=False,
             next_attempt_at=False,
             held_by_id=False,
-            duration_ms=int((now - started).total_seconds() * 1000) if started else 0,
+            duration_ms=max(0, int((now - started).total_seconds() * 1000))
+            if started
+            else 0,
         )
         self._runtime_write(vals)
         # a dead or cancelled message may be replayed: it keeps its payload whole
-        if (
-            self.direction == "outbound"
-            and state in (st.DONE, st.DUPLICATE)
-            and self.flow_id.has_redaction
-        ):
+        if state in (st.DONE, st.DUPLICATE) and self._redacts_when_settled():
             self._store_payload(REQUEST, self.flow_id._redact(self._body()))
         if state == st.DONE and self.parent_relation == "replay":
-            self.parent_id._runtime_write({"superseded_by_id": self.id})
+            self._resolve_replayed()
         self.env["hc.ordering"]._release_after(self)
         if self.run_id:
             self.run_id._chunk_finished(self)
@@ -287,6 +286,11 @@ class HcMessageRuntime(models.AbstractModel):
         It runs on the delivery path: keep it to a statement or two.
         """
         return None
+
+    def _redacts_when_settled(self):
+        """Whether the payload is redacted once delivered (outbound flows
+        with redaction rules; a failed one keeps it whole for its replay)."""
+        return self.direction == "outbound" and self.flow_id.has_redaction
 
     def _attempts_left(self, attempt_number=None):
         """Attempts the flow still allows after ``attempt_number`` (default:

@@ -18,3 +18,4 @@ from . import test_ops_config
 from . import test_ops_tour
 from . import test_receive_service
 from . import test_multi_node
+from . import test_replay_resolution

@@ -123,14 +123,19 @@ class TestOutbound(HcCase):
         self.assertEqual(len(self.received()), 1)
 
     def test_done_message_is_never_delivered_again(self):
+        # a replay queued, then its original retried by hand and delivered
+        self.sim.fail_next("/api/orders", count=3, status=503)
         with self.jobs() as trap:
             message = self.send()
             self.run_jobs(trap)
             replay = message._replay()
+            message.action_retry()
+            trap.enqueued_jobs.sort(key=lambda job: job.recordset.ids != message.ids)
             self.run_jobs(trap)
+        self.assertEqual(message.state, "done")
         self.assertEqual(replay.state, "duplicate")
         self.assertEqual(replay.parent_id, message)
-        self.assertEqual(len(self.received()), 1)
+        self.assertEqual(len(self.received()), 4, "three failures, one delivery")
 
     def test_replay_of_dead_message_delivers(self):
         self.sim.fail_next("/api/orders", count=3, status=503)

@@ -54,6 +54,24 @@ class HcPayrollPeriod(models.Model):
         "batch has sent yet.",
     )
 
+    pending_entry_ids = fields.Many2many(
+        "hr.work.entry",
+        compute="_compute_pending_records",
+        string="Work entries to send",
+        groups="hr.group_hr_user",
+    )
+    pending_input_ids = fields.Many2many(
+        "hc.payroll.input",
+        compute="_compute_pending_records",
+        string="Inputs to send",
+        groups="hr.group_hr_user",
+    )
+    draft_input_count = fields.Integer(
+        compute="_compute_pending_records",
+        string="Draft inputs",
+        help="Inputs of the period not approved: a cutoff leaves them out.",
+    )
+
     _sql_constraints = [
         (
             "dates_unique",
@@ -97,6 +115,15 @@ class HcPayrollPeriod(models.Model):
             )
             entries, inputs = period._pending()
             period.pending_count = len(entries) + len(inputs)
+
+    def _compute_pending_records(self):
+        for period in self:
+            entries, inputs = period._pending()
+            period.pending_entry_ids = entries
+            period.pending_input_ids = inputs
+            period.draft_input_count = len(
+                period.input_ids.filtered(lambda i: i.state == "draft")
+            )
 
     @api.constrains("provider_id", "date_from", "date_to")
     def _check_overlap(self):

@@ -47,6 +47,11 @@ class HcPayrollResult(models.Model):
     reversal_move_id = fields.Many2one(
         "account.move", string="Reversal entry", readonly=True, check_company=True
     )
+    move_line_ids = fields.One2many(
+        related="move_id.line_ids",
+        string="Journal items",
+        groups="account.group_account_invoice,account.group_account_readonly",
+    )
     replaced_by_id = fields.Many2one("hc.payroll.result", readonly=True)
     replaces_id = fields.Many2one("hc.payroll.result", readonly=True)
     employee_count = fields.Integer(readonly=True)
@@ -75,6 +80,28 @@ class HcPayrollResult(models.Model):
     def action_open_reversal(self):
         self.ensure_one()
         return self._open_move(self.reversal_move_id)
+
+    def action_view_journal_items(self):
+        """The journal items of these runs' entries (and reversals), by entry."""
+        return self._journal_items_action(self.move_id | self.reversal_move_id)
+
+    @api.model
+    def _journal_items_action(self, moves):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "healthcare_integration_payroll.hc_payroll_move_line_action"
+        )
+        action["domain"] = [("move_id", "in", moves.ids)]
+        return action
+
+    @api.model
+    def action_view_all_journal_items(self):
+        """Menu *Payroll > Journal items*: the items of every posted run.
+
+        For whoever may read journal items (a billing user need not read
+        payroll runs): the lines themselves are read with the user's rights.
+        """
+        runs = self.sudo().search([("company_id", "in", self.env.companies.ids)])
+        return self._journal_items_action(runs.move_id | runs.reversal_move_id)
 
     def _open_move(self, move):
         return {

@@ -55,6 +55,12 @@ class TestCutoff(PayrollCase):
         self.work(self.ana, date(2025, 4, 1))
         meal = self.add_input(self.ana, self.code_meal, amount=120)
         draft = self.add_input(self.ana, self.code_meal, amount=99, approve=False)
+        # the period's screen lists what goes out, and warns of the draft input
+        self.assertEqual(self.period.pending_input_ids, meal)
+        self.assertEqual(
+            self.period.pending_entry_ids, (regular | overtime).sorted("id")
+        )
+        self.assertEqual(self.period.draft_input_count, 1)
 
         batch = self.close_cutoff()
 

@@ -131,6 +131,31 @@ class TestPayrollResults(PayrollCase):
         )
         self.assertEqual(stored["gross"][0]["code"], "REG")
 
+    def test_entry_lines_are_shown_to_a_billing_administrator(self):
+        message = self.receive_payload(self.flow_results, self.results(), "run-lines")
+        result = message._linked_record()
+        admin = new_test_user(
+            self.env,
+            login="payroll-billing-admin",
+            groups="base.group_user,account.group_account_manager",
+        )
+        self.assertFalse(admin.has_group("account.group_account_readonly"))
+        as_admin = result.with_user(admin)
+        self.assertEqual(as_admin.move_line_ids, result.move_id.line_ids)
+        action = as_admin.action_view_journal_items()
+        lines = self.env["account.move.line"].with_user(admin).search(action["domain"])
+        self.assertEqual(lines, result.move_id.line_ids)
+        menu = self.env["hc.payroll.result"].with_user(admin)
+        everything = menu.action_view_all_journal_items()
+        self.assertIn(("move_id", "in", result.move_id.ids), everything["domain"])
+        self.assertEqual(
+            self.env.ref(
+                "healthcare_integration_payroll.hc_payroll_move_line_action"
+            ).view_id.arch.count('name="account_id"'),
+            1,
+            "the account is shown without full accounting features",
+        )
+
     def test_unbalanced_run_is_held_whole(self):
         document = self.results()
         document["employees"][1]["net"] = 1735.01

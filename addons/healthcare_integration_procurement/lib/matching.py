@@ -156,3 +156,39 @@ def match_line(line: MatchInput, tolerance: Tolerance) -> LineVerdict:
 def match_lines(lines, tolerance: Tolerance) -> list[LineVerdict]:
     """One verdict per line; the bill matches when every verdict is ok."""
     return [match_line(line, tolerance) for line in lines]
+
+
+NO_LIMIT = "no limit"
+
+
+def _limits(percent, amount, unit):
+    """One side of a tolerance in words: None for "no variance at all"."""
+    if percent is None and amount is None:
+        return NO_LIMIT
+    if percent == ZERO or amount == ZERO:
+        return None
+    parts = [f"{_fmt(percent)}%"] if percent is not None else []
+    parts += [f"{_fmt(amount)} {unit}"] if amount is not None else []
+    text = " and at most ".join(parts)
+    return text if amount is not None else f"{text} (no amount limit)"
+
+
+def describe(tolerance: Tolerance) -> str:
+    """The tolerance in words, as a bill shows it::
+
+    >>> describe(Tolerance(price_percent=Decimal("2")))
+    'Price: ±2% (no amount limit). Quantity: none over received or ordered.'
+    """
+    price = _limits(tolerance.price_percent, tolerance.price_amount, "per unit")
+    qty = _limits(tolerance.qty_percent, tolerance.qty_amount, "units")
+    if price == NO_LIMIT:
+        price = "Price: no limit."
+    else:
+        price = f"Price: ±{price}." if price else "Price: must equal the order's."
+    if qty == NO_LIMIT:
+        qty = "Quantity: no limit."
+    elif qty:
+        qty = f"Quantity: up to {qty} over received or ordered."
+    else:
+        qty = "Quantity: none over received or ordered."
+    return f"{price} {qty}"

@@ -15,7 +15,10 @@ MATCH_STATES = [
     ("matched", "Matched"),
     ("mismatch", "Outside tolerance"),
     ("no_order", "No order found"),
+    ("approved", "Variance approved"),
 ]
+# bills that may not be confirmed nor paid until someone decides
+MATCH_BLOCKING = ("mismatch", "no_order")
 SENT_PAYMENT_STATES = ("in_payment", "paid", "partial", "reversed")
 EXTERNAL_STATES = [
     ("unpaid", "Unpaid"),
@@ -44,6 +47,18 @@ class AccountMove(models.Model):
     )
     hc_match_summary = fields.Text(string="Match result", readonly=True, copy=False)
     hc_blocked_by_match = fields.Boolean(readonly=True, copy=False)
+    hc_match_tolerance = fields.Char(
+        string="Tolerance", compute="_compute_hc_match_tolerance"
+    )
+    hc_match_approved_by_id = fields.Many2one(
+        "res.users", string="Variance approved by", readonly=True, copy=False
+    )
+    hc_match_approval_reason = fields.Text(
+        string="Approval reason", readonly=True, copy=False
+    )
+    hc_credit_note_requested_at = fields.Datetime(
+        string="Credit note requested", readonly=True, copy=False
+    )
     hc_invoice_flow_id = fields.Many2one(
         "hc.flow", string="Received through", readonly=True, copy=False
     )
@@ -71,6 +86,51 @@ class AccountMove(models.Model):
     )
 
     # ------------------------------------------------------------------ match
+
+    @api.depends("company_id", "partner_id", "hc_match_state")
+    def _compute_hc_match_tolerance(self):
+        tolerances = self.env["hc.procurement.tolerance"]
+        for bill in self:
+            bill.hc_match_tolerance = (
+                matching.describe(tolerances._for(bill.company_id, bill.partner_id))
+                if bill.hc_match_state
+                else False
+            )
+
+    def action_post(self):
+        # EXTENDS account: a bill outside the three-way match is not confirmed
+        # until its variance is approved or the supplier corrects it
+        blocked = self.filtered(lambda m: m.hc_match_state in MATCH_BLOCKING)
+        if blocked:
+            raise UserError(
+                _(
+                    "%(bills)s failed the three-way match (%(reason)s). Approve the "
+                    "variance with a reason, or request a credit note from the "
+                    "supplier, before confirming.",
+                    bills=", ".join(blocked.mapped("display_name")),
+                    reason=(blocked[0].hc_match_summary or "").replace("\n", " "),
+                )
+            )
+        return super().action_post()
+
+    def action_hc_approve_variance(self):
+        return self._hc_match_decision_wizard("approve")
+
+    def action_hc_request_credit_note(self):
+        return self._hc_match_decision_wizard("credit_note")
+
+    def _hc_match_decision_wizard(self, decision):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "hc.procurement.match.decision",
+            "view_mode": "form",
+            "target": "new",
+            "name": dict(self.env["hc.procurement.match.decision"]._DECISIONS)[
+                decision
+            ],
+            "context": {"default_move_id": self.id, "default_decision": decision},
+        }
 
     def _hc_match_inputs(self):
         """(move line, MatchInput) of each product line of the bill."""
@@ -208,7 +268,12 @@ class AccountMove(models.Model):
 
     def _hc_rematch(self):
         """Match again (goods received since): lifts the block when it passes."""
-        bills = self.sudo().filtered(lambda b: b.hc_match_state and b.state != "cancel")
+        # a variance approved stays approved: someone decided on these lines
+        bills = self.sudo().filtered(
+            lambda b: b.hc_match_state
+            and b.hc_match_state != "approved"
+            and b.state != "cancel"
+        )
         for bill in bills:
             bill._hc_run_three_way_match()
 

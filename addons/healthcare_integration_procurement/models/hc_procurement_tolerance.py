@@ -30,10 +30,17 @@ class HcProcurementTolerance(models.Model):
         help="Invoiced quantity may exceed the received (and ordered) quantity "
         "by this percentage.",
     )
+    # an absolute limit of -1 is "no limit"; the screen shows a checkbox
     qty_amount = fields.Float(
         string="Quantity (units)",
         default=-1.0,
-        help="... and by at most this many units; -1 for no absolute limit.",
+        help="... and by at most this many units.",
+    )
+    qty_amount_limited = fields.Boolean(
+        string="Limit units",
+        compute="_compute_limited",
+        inverse="_inverse_qty_amount_limited",
+        help="Also limit the quantity variance to a number of units.",
     )
     price_percent = fields.Float(
         string="Price (%)",
@@ -44,7 +51,13 @@ class HcProcurementTolerance(models.Model):
     price_amount = fields.Float(
         string="Price (amount)",
         default=-1.0,
-        help="... and by at most this amount per unit; -1 for no absolute limit.",
+        help="... and by at most this amount per unit.",
+    )
+    price_amount_limited = fields.Boolean(
+        string="Limit amount",
+        compute="_compute_limited",
+        inverse="_inverse_price_amount_limited",
+        help="Also limit the price variance to an amount per unit.",
     )
 
     _sql_constraints = [
@@ -60,6 +73,30 @@ class HcProcurementTolerance(models.Model):
         for tolerance in self:
             if tolerance.qty_percent < 0 or tolerance.price_percent < 0:
                 raise ValidationError(_("Tolerance percentages cannot be negative."))
+
+    @api.depends("qty_amount", "price_amount")
+    def _compute_limited(self):
+        for tolerance in self:
+            tolerance.qty_amount_limited = tolerance.qty_amount >= 0
+            tolerance.price_amount_limited = tolerance.price_amount >= 0
+
+    def _inverse_qty_amount_limited(self):
+        for tolerance in self:
+            tolerance.qty_amount = self._limit_value(
+                tolerance.qty_amount_limited, tolerance.qty_amount
+            )
+
+    def _inverse_price_amount_limited(self):
+        for tolerance in self:
+            tolerance.price_amount = self._limit_value(
+                tolerance.price_amount_limited, tolerance.price_amount
+            )
+
+    @staticmethod
+    def _limit_value(limited, value):
+        if not limited:
+            return -1.0
+        return max(value, 0.0)
 
     @api.depends("company_id", "partner_id")
     def _compute_display_name(self):

@@ -1,6 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .common import ProcurementCase
 
@@ -89,8 +89,10 @@ class TestInvoiceIn(ProcurementCase):
             bill.activity_ids.filtered(lambda a: a.user_id == self.owner),
             "accounts payable is told",
         )
-        bill.action_post()
-        self.assertEqual(bill.payment_state, "blocked", "posted, still blocked")
+        self.assertIn("Price: ±2%", bill.hc_match_tolerance, "the bill shows it")
+        with self.assertRaisesRegex(UserError, "Approve the variance"):
+            bill.action_post()
+        self.assertEqual(bill.state, "draft", "not confirmed without a word")
         clerk = self.env["res.users"].create(
             {
                 "name": "AP clerk",
@@ -102,8 +104,68 @@ class TestInvoiceIn(ProcurementCase):
         )
         with self.assertRaisesRegex(UserError, "three-way match"):
             bill.with_user(clerk).action_toggle_block_payment()
-        bill.action_toggle_block_payment()  # an accounting manager releases it
-        self.assertEqual(bill.payment_state, "not_paid")
+        with self.assertRaises(AccessError):
+            self.decide(bill, "approve", "Agreed", user=clerk)
+        self.decide(bill, "approve", "Price rise agreed with the supplier")
+        self.assertEqual(bill.hc_match_state, "approved")
+        self.assertEqual(bill.hc_match_approved_by_id, self.env.user)
+        self.assertEqual(bill.payment_state, "not_paid", "the block is lifted")
+        [entry] = self.env["hc.audit.log"].search(
+            [
+                ("action", "=", "match_variance_approved"),
+                ("res_model", "=", "account.move"),
+                ("res_id", "=", bill.id),
+            ]
+        )
+        self.assertEqual(entry.user_id, self.env.user)
+        self.assertIn("Price rise agreed with the supplier", entry.changes)
+        self.assertFalse(self.env["hc.audit.log"]._first_broken_entry())
+        bill.action_post()
+        self.assertEqual((bill.state, bill.payment_state), ("posted", "not_paid"))
+        bill._hc_rematch()
+        self.assertEqual(bill.hc_match_state, "approved", "a decision stays")
+
+    def decide(self, bill, decision, reason, user=None):
+        wizard = (
+            self.env["hc.procurement.match.decision"]
+            .with_user(user or self.env.user)
+            .with_context(default_move_id=bill.id, default_decision=decision)
+            .create({"reason": reason})
+        )
+        return wizard.action_confirm()
+
+    def test_tolerance_amount_limits_are_switched_not_minus_one(self):
+        tolerance = self.tolerance
+        self.assertFalse(tolerance.price_amount_limited, "no amount limit")
+        tolerance.write({"price_amount_limited": True, "price_amount": 0.5})
+        self.assertEqual(tolerance.price_amount, 0.5)
+        self.assertIn("at most 0.5 per unit", self.bill_tolerance_text())
+        tolerance.price_amount_limited = False
+        self.assertEqual(tolerance.price_amount, -1.0)
+        self.assertIn("(no amount limit)", self.bill_tolerance_text())
+
+    def bill_tolerance_text(self):
+        bill = self.env["account.move"].new(
+            {"move_type": "in_invoice", "partner_id": self.supplier_json.id}
+        )
+        bill.hc_match_state = "mismatch"
+        return bill.hc_match_tolerance
+
+    def test_credit_note_requested_from_a_blocked_bill(self):
+        order = self.order(self.supplier_json, LINES)
+        self.receive(order)
+        bill = self.ubl(order, number="INV-U-CN", price1="9.63")._linked_record()
+        wizard = self.env["hc.procurement.match.decision"].with_context(
+            default_move_id=bill.id, default_decision="credit_note"
+        )
+        self.assertIn("9.63", wizard.default_get(["reason"])["reason"])
+        self.decide(bill, "credit_note", "Please credit 0.88 per unit on line 1")
+        self.assertTrue(bill.hc_credit_note_requested_at)
+        self.assertEqual(bill.hc_match_state, "mismatch", "still blocked")
+        request = bill.message_ids.filtered(
+            lambda m: "Please credit 0.88" in (m.body or "")
+        )
+        self.assertIn(bill.commercial_partner_id, request.partner_ids)
 
     def test_duplicate_invoice_is_refused(self):
         order = self.order(self.supplier_json, LINES)

@@ -39,8 +39,8 @@ registry.category("web_tour.tours").add("hc_failed_message_replay_tour", {
             trigger: `.o_form_view .o_field_widget[name=parent_id]:contains(${DEAD_MESSAGE})`,
         },
         {
-            content: "The link is a replay",
-            trigger: ".o_form_view .o_field_widget[name=parent_relation]:contains(Replay)",
+            content: "The link says it is a replay",
+            trigger: ".o_form_view .o_form_label:contains(Replay of)",
         },
         {
             content: "The new message is not the original",

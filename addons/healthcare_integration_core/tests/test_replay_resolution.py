@@ -1,0 +1,194 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A replay that succeeds resolves what it replays; a resolved message is
+not replayed again."""
+
+from odoo.exceptions import UserError
+
+from .common import HcCase
+
+
+class TestReplayResolution(HcCase):
+    def dead_message(self, trap, payload=None):
+        self.sim.fail_next("/api/orders", count=3, status=503)
+        message = self.send(payload or {"order": "R-1"})
+        self.run_jobs(trap)
+        self.assertEqual(message.state, "dead")
+        return message
+
+    def test_successful_replay_resolves_its_original(self):
+        with self.jobs() as trap:
+            original = self.dead_message(trap)
+            replay = original._replay()
+            self.run_jobs(trap)
+        self.assertEqual(replay.state, "done")
+        self.assertEqual(original.state, "done", "no longer a failure")
+        self.assertEqual(original.superseded_by_id, replay)
+        self.assertEqual(original.resolved_by_id, self.env.user)
+        self.assertEqual(replay.trace_id, original.trace_id, "one trace")
+        self.assertNotEqual(replay.traceparent, original.traceparent, "a new span")
+        self.assertFalse(
+            self.env["hc.message"].search_count(
+                [("id", "=", original.id), ("state", "=", "dead")]
+            ),
+            "out of the failed messages",
+        )
+        dead = self.env["hc.ops.stats"]._unacknowledged_dead(self.flow_out)
+        self.assertFalse(dead, "out of the dashboard's failures")
+        self.assertIn(
+            f"Resolved by its replay {replay.name}",
+            original.message_ids.mapped("body")[0],
+        )
+
+    def test_resolved_message_is_not_replayed_again(self):
+        with self.jobs() as trap:
+            original = self.dead_message(trap)
+            original._replay()
+            self.run_jobs(trap)
+            with self.assertRaisesRegex(UserError, "already replayed successfully"):
+                original.action_replay()
+        self.assertEqual(len(original.child_ids), 1, "no second replay")
+        self.assertEqual(len(self.received()), 4, "three failures, one delivery")
+
+    def test_replay_under_way_is_not_doubled(self):
+        with self.jobs() as trap:
+            original = self.dead_message(trap)
+            replay = original._replay()
+            refusal = f"already being replayed by {replay.name}"
+            with self.assertRaisesRegex(UserError, refusal):
+                original._replay()
+
+    def test_done_message_is_not_replayed(self):
+        with self.jobs() as trap:
+            message = self.send()
+            self.run_jobs(trap)
+            with self.assertRaisesRegex(UserError, "already processed"):
+                message.action_replay()
+
+    def test_replay_of_a_failed_replay_resolves_the_whole_chain(self):
+        with self.jobs() as trap:
+            original = self.dead_message(trap)
+            self.sim.fail_next("/api/orders", count=3, status=503)
+            first = original._replay()
+            self.run_jobs(trap)
+            self.assertEqual((original.state, first.state), ("dead", "dead"))
+            second = first._replay()
+            self.run_jobs(trap)
+        self.assertEqual(second.state, "done")
+        self.assertEqual((original.state, first.state), ("done", "done"))
+        self.assertEqual(original.superseded_by_id, second)
+        self.assertEqual(first.superseded_by_id, second)
+
+    def test_replay_closes_the_open_alert(self):
+        rule = self.env["hc.alert.rule"].create(
+            {
+                "name": "Replay watch",
+                "condition": "dead_messages",
+                "backend_id": self.backend.id,
+                "threshold": 0,
+            }
+        )
+        with self.jobs() as trap:
+            original = self.dead_message(trap)
+            opened, _closed = rule._evaluate()
+            self.assertEqual(len(opened), 1)
+            cron = self.env.ref("healthcare_integration_core.cron_hc_alert_evaluate")
+            triggers = self.env["ir.cron.trigger"].search_count(
+                [("cron_id", "=", cron.id)]
+            )
+            original._replay()
+            self.run_jobs(trap)
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            triggers,
+            "the rules look again without waiting for their round",
+        )
+        _opened, closed = rule._evaluate()
+        self.assertEqual(closed, opened)
+        self.assertEqual(opened.state, "closed")
+
+    def test_last_attempt_of_a_dead_message_does_not_say_will_retry(self):
+        with self.jobs() as trap:
+            message = self.dead_message(trap)
+        self.assertEqual(
+            message.attempt_ids.mapped("outcome"), ["retry", "retry", "failed"]
+        )
+
+    def test_bulk_actions_from_the_failed_list(self):
+        with self.jobs() as trap:
+            first = self.dead_message(trap, {"order": "B-1"})
+            second = self.dead_message(trap, {"order": "B-2"})
+            both = first | second
+            both.action_acknowledge()
+            self.assertEqual(both.acknowledged_by_id, self.env.user)
+            action = both.action_replay()
+            self.assertEqual(action["view_mode"], "list,form")
+            self.run_jobs(trap)
+        self.assertEqual(both.mapped("state"), ["done", "done"])
+        for xmlid in ("retry", "replay", "acknowledge"):
+            server_action = self.env.ref(
+                f"healthcare_integration_core.hc_message_server_action_{xmlid}"
+            )
+            self.assertEqual(server_action.binding_model_id.model, "hc.message")
+
+    def test_add_mapping_then_replay_from_the_message(self):
+        payload = {"codes": [{"domain": "uom", "code": "BX"}]}
+        with self.jobs() as trap:
+            message = self.ingest(self.flow_in, payload, "evt-map")
+            self.run_jobs(trap)
+            self.assertEqual(message.state, "dead")
+            self.assertEqual(
+                (message.unmapped_domain, message.unmapped_codes), ("uom", "BX")
+            )
+            action = message.action_add_mapping()
+            wizard = (
+                self.env["hc.mapping.wizard"]
+                .with_context(**action["context"])
+                .create({})
+            )
+            self.assertEqual(wizard.line_ids.mapped("external_code"), ["BX"])
+            wizard.line_ids.odoo_value = "Box of 10"
+            opened = wizard.action_confirm()
+            self.run_jobs(trap)
+        entry = self.env["hc.crosswalk"].search(
+            [("backend_id", "=", self.backend.id), ("external_code", "=", "BX")]
+        )
+        self.assertEqual((entry.domain, entry.odoo_value), ("uom", "Box of 10"))
+        replay = self.env["hc.message"].browse(opened["res_id"])
+        self.assertEqual(replay.state, "done")
+        self.assertEqual(message.state, "done")
+
+    def test_duration_is_never_negative(self):
+        message = self.env["hc.message"].create(
+            {
+                "flow_id": self.flow_out.id,
+                "backend_id": self.backend.id,
+                "direction": "outbound",
+                "state": "queued",
+            }
+        )
+        message._finish("duplicate", error_text="Already delivered")
+        self.assertGreaterEqual(message.duration_ms, 0)
+
+
+class TestAlertValue(HcCase):
+    def test_description_follows_the_value(self):
+        rule = self.env["hc.alert.rule"].create(
+            {
+                "name": "Count watch",
+                "condition": "dead_messages",
+                "backend_id": self.backend.id,
+                "threshold": 0,
+            }
+        )
+        self.sim.fail_next("/api/orders", count=6, status=503)
+        with self.jobs() as trap:
+            self.send({"order": "V-1"})
+            self.run_jobs(trap)
+            [alert], _closed = rule._evaluate()
+            self.assertIn("1 failed message(s)", alert.description)
+            self.send({"order": "V-2"})
+            self.run_jobs(trap)
+        rule._evaluate()
+        self.assertEqual(alert.value, 2)
+        self.assertIn("2 failed message(s)", alert.description)

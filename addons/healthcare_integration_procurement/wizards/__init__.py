@@ -1,0 +1,1 @@
+from . import hc_procurement_match_decision
