@@ -9,6 +9,7 @@ from . import hc_ehr_ward_supply
 from . import hc_ehr_supply_request
 from . import hc_ehr_usage
 from . import hc_ehr_watch
+from . import hc_ehr_fhir_resource
 from . import stock_picking
 from . import stock_move
 from . import stock_location

@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import os
+import uuid
 
-from odoo import _, models
+from odoo import _, fields, models
 from odoo.tools import config
 
 from odoo.addons.healthcare_integration_core.exceptions import (
@@ -12,8 +13,8 @@ from odoo.addons.healthcare_integration_core.exceptions import (
 )
 from odoo.addons.healthcare_integration_core.lib import schema
 
+from ..lib import fhir_answers, fhir_http, fhir_screen, fhir_stamp, fhir_validate
 from ..lib import fhir_map as fm
-from ..lib import fhir_screen, fhir_validate
 
 # where the key is configured (names, not the key)
 TOKEN_KEY_OPTION = "hc_patient_token_key"  # noqa: S105
@@ -59,11 +60,24 @@ class HcHandlerEhrFhir(models.AbstractModel):
         return fhir_screen.Screener(patient_token_key(), mode)
 
     def _fhir_examine(self, flow, body):
-        """(screened bytes, or None; issues) of a received body."""
+        """(screened bytes, or None; issues) of a received body.
+
+        A body received by a RESTful interaction of the FHIR endpoint (the
+        context's ``hc_fhir_interaction``) is also given its server-assigned
+        ids and versions (``lib.fhir_stamp``).
+        """
         try:
             document = schema.load_json(body)
         except schema.PayloadValidationError as exc:
             return None, [fhir_validate.Issue(str(exc), code="structure")]
+        if not isinstance(document, dict) or not isinstance(
+            document.get("resourceType"), str
+        ):
+            return None, [
+                fhir_validate.Issue(
+                    "not a FHIR resource: no resourceType", code="structure"
+                )
+            ]
         try:
             screened = self._screener(flow).screen(document)
         except fhir_screen.ScreeningRefused as exc:
@@ -72,9 +86,51 @@ class HcHandlerEhrFhir(models.AbstractModel):
             return None, [fhir_validate.Issue(str(exc), code="exception")]
         issues = fhir_validate.check(screened.document, self._hc_fhir_types)
         if issues:
+            for issue in issues:
+                issue.expression = [screened.received_path(e) for e in issue.expression]
             return None, issues
-        stored = json.dumps(screened.document, ensure_ascii=False, sort_keys=True)
+        document = screened.document
+        interaction = fhir_stamp.Interaction.from_context(
+            self.env.context.get("hc_fhir_interaction")
+        )
+        if interaction:
+            try:
+                document = self._stamp(flow, document, interaction)
+            except fhir_http.FhirHttpError as exc:
+                where = [exc.expression] if exc.expression else []
+                issue = fhir_validate.Issue(
+                    exc.diagnostics, code=exc.code, expression=where, status=exc.status
+                )
+                return None, [issue]
+        stored = json.dumps(document, ensure_ascii=False, sort_keys=True)
         return stored.encode(), []
+
+    def _stamp(self, flow, document, interaction):
+        store = self.env["hc.ehr.fhir.resource"].sudo()
+        backend = flow.backend_id
+
+        def next_version(rtype, rid):
+            return store._next_version(backend, rtype, rid)
+
+        def matches(rtype, query):
+            capability = fhir_answers.RESOURCE_CAPABILITIES.get(rtype)
+            if not capability:
+                return []
+            params = fhir_http.parse_qsl(query)
+            search = fhir_http.parse_search(rtype, params, capability["search"])
+            search.count = 2
+            page, _total = store._find(backend, rtype, search)
+            return [version._resource() for version in page]
+
+        now = fhir_http.instant(fields.Datetime.now())
+        return fhir_stamp.stamp(
+            document,
+            interaction,
+            now,
+            next_version,
+            lambda: str(uuid.uuid4()),
+            matches,
+        )
 
     def screen_payload(self, flow, body):
         # EXTENDS hc.handler: nothing of a patient reaches storage
