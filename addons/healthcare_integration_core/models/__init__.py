@@ -48,3 +48,4 @@ from . import hc_alert
 from . import hc_config_io
 from . import hc_config_apply
 from . import hc_config_transfer
+from . import hc_backend_bearer
