@@ -86,6 +86,27 @@ def check_update(resource, rest):
         )
 
 
+def check_target(document, rest):
+    """The body is what the URL names (R4 3.1.0: 400 otherwise)."""
+    rtype = document.get("resourceType")
+    if rest.kind in ("create", "update") and rtype != rest.resource_type:
+        raise FhirHttpError(
+            400,
+            "invalid",
+            f"the body is a {str(rtype)[:40]}, the URL a {rest.resource_type}",
+            f"{str(rtype)[:40]}.resourceType",
+        )
+    if rest.kind == "bundle" and (
+        rtype != "Bundle" or document.get("type") not in ("transaction", "batch")
+    ):
+        raise FhirHttpError(
+            400,
+            "not-supported",
+            "POST [base] takes a transaction or a batch Bundle",
+            "Bundle.type" if rtype == "Bundle" else None,
+        )
+
+
 def conditional_match(document, rest, matches):
     """The resource matching a conditional create's query, or None (R4 3.1.0.8.1).
 
@@ -110,15 +131,8 @@ def stamp(document, rest, now, next_version, new_id, matches=None):
     A conditional create that matches gives the stored match instead: the
     request is recorded, nothing new is created.
     """
+    check_target(document, rest)
     if rest.kind == "create":
-        if document.get("resourceType") != rest.resource_type:
-            raise FhirHttpError(
-                400,
-                "invalid",
-                f"the body is a {str(document.get('resourceType'))[:40]}, the URL "
-                f"a {rest.resource_type}",
-                f"{document.get('resourceType')}.resourceType",
-            )
         match = conditional_match(document, rest, matches) if matches else None
         if match is not None:
             return match
@@ -126,16 +140,6 @@ def stamp(document, rest, now, next_version, new_id, matches=None):
     if rest.kind == "update":
         check_update(document, rest)
         return _stamp_one(document, check_id(rest.resource_id), now, next_version)
-    if document.get("resourceType") != "Bundle" or document.get("type") not in (
-        "transaction",
-        "batch",
-    ):
-        raise FhirHttpError(
-            400,
-            "not-supported",
-            "POST [base] takes a transaction or a batch Bundle",
-            "Bundle.type" if document.get("resourceType") == "Bundle" else None,
-        )
     assigned = {}
     for index, entry in enumerate(document.get("entry") or []):
         resource = entry.get("resource")

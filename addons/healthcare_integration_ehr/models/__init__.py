@@ -1,5 +1,6 @@
 from . import hc_flow
 from . import hc_handler_ehr_fhir
+from . import hc_handler_ehr_fhir_rest
 from . import hc_handler_ehr_supply_request
 from . import hc_handler_ehr_usage
 from . import hc_handler_ehr_supply_delivery

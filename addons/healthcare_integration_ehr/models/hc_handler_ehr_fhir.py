@@ -2,9 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import os
-import uuid
 
-from odoo import _, fields, models
+from odoo import _, models
 from odoo.tools import config
 
 from odoo.addons.healthcare_integration_core.exceptions import (
@@ -13,7 +12,7 @@ from odoo.addons.healthcare_integration_core.exceptions import (
 )
 from odoo.addons.healthcare_integration_core.lib import schema
 
-from ..lib import fhir_answers, fhir_http, fhir_screen, fhir_stamp, fhir_validate
+from ..lib import fhir_http, fhir_screen, fhir_stamp, fhir_validate
 from ..lib import fhir_map as fm
 
 # where the key is configured (names, not the key)
@@ -78,6 +77,14 @@ class HcHandlerEhrFhir(models.AbstractModel):
                     "not a FHIR resource: no resourceType", code="structure"
                 )
             ]
+        interaction = fhir_stamp.Interaction.from_context(
+            self.env.context.get("hc_fhir_interaction")
+        )
+        if interaction:
+            try:
+                fhir_stamp.check_target(document, interaction)
+            except fhir_http.FhirHttpError as exc:
+                return None, [self._issue_of(exc)]
         try:
             screened = self._screener(flow).screen(document)
         except fhir_screen.ScreeningRefused as exc:
@@ -85,52 +92,16 @@ class HcHandlerEhrFhir(models.AbstractModel):
         except ValueError as exc:  # a misconfigured token key
             return None, [fhir_validate.Issue(str(exc), code="exception")]
         issues = fhir_validate.check(screened.document, self._hc_fhir_types)
+        document, issues = self._fhir_keep(screened, issues, interaction)
         if issues:
-            for issue in issues:
-                issue.expression = [screened.received_path(e) for e in issue.expression]
             return None, issues
-        document = screened.document
-        interaction = fhir_stamp.Interaction.from_context(
-            self.env.context.get("hc_fhir_interaction")
-        )
         if interaction:
             try:
                 document = self._stamp(flow, document, interaction)
             except fhir_http.FhirHttpError as exc:
-                where = [exc.expression] if exc.expression else []
-                issue = fhir_validate.Issue(
-                    exc.diagnostics, code=exc.code, expression=where, status=exc.status
-                )
-                return None, [issue]
+                return None, [self._issue_of(exc)]
         stored = json.dumps(document, ensure_ascii=False, sort_keys=True)
         return stored.encode(), []
-
-    def _stamp(self, flow, document, interaction):
-        store = self.env["hc.ehr.fhir.resource"].sudo()
-        backend = flow.backend_id
-
-        def next_version(rtype, rid):
-            return store._next_version(backend, rtype, rid)
-
-        def matches(rtype, query):
-            capability = fhir_answers.RESOURCE_CAPABILITIES.get(rtype)
-            if not capability:
-                return []
-            params = fhir_http.parse_qsl(query)
-            search = fhir_http.parse_search(rtype, params, capability["search"])
-            search.count = 2
-            page, _total = store._find(backend, rtype, search)
-            return [version._resource() for version in page]
-
-        now = fhir_http.instant(fields.Datetime.now())
-        return fhir_stamp.stamp(
-            document,
-            interaction,
-            now,
-            next_version,
-            lambda: str(uuid.uuid4()),
-            matches,
-        )
 
     def screen_payload(self, flow, body):
         # EXTENDS hc.handler: nothing of a patient reaches storage
@@ -144,6 +115,8 @@ class HcHandlerEhrFhir(models.AbstractModel):
     # ------------------------------------------------------------------ processing
 
     def process(self, message, document):
+        if self._fhir_is_batch(message, document):
+            return self._fhir_split_batch(message, document)
         records = None
         for _prefix, resource in fhir_validate.resources(document):
             touched = self._process_resource(message, resource)

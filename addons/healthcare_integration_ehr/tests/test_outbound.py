@@ -1,11 +1,8 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
-
 from fhir.resources.R4B.devicedefinition import DeviceDefinition
 from fhir.resources.R4B.location import Location
 from fhir.resources.R4B.supplydelivery import SupplyDelivery
-from fhir.resources.R4B.task import Task
 
 from odoo.tests import TransactionCase, tagged
 
@@ -131,30 +128,6 @@ class TestOutbound(EhrFixtures, TransactionCase):
             tasks[0]["restriction"]["period"]["end"], "the receipt under way"
         )
         self.assertEqual(watch.last_status, "ok")
-
-    def tasks(self):
-        """The Tasks the EHR got, validated as FHIR R4 resources."""
-        calls = [r for r in self.sim.requests() if r["path"].startswith("/fhir/Task/")]
-        tasks = []
-        for call in calls:
-            self.assertEqual(call["method"], "PUT")
-            self.assertEqual(call["headers"].get("Accept"), "application/fhir+json")
-            task = json.loads(call["body"])
-            Task.model_validate(task)
-            self.assertEqual(call["path"], f"/fhir/Task/{task['id']}")
-            tasks.append(task)
-        return tasks
-
-    @staticmethod
-    def event_of(task):
-        return task["businessStatus"]["coding"][0]["code"]
-
-    @staticmethod
-    def input_of(task, code):
-        for item in task["input"]:
-            if item["type"]["coding"][0]["code"] == code:
-                return item["valueQuantity"]["value"]
-        return None
 
     def consume(self, product, quantity):
         move = self.env["stock.move"].create(
