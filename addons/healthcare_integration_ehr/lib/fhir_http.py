@@ -94,6 +94,19 @@ def parse_prefer(header):
     return found
 
 
+def put_request(resource):
+    """The outbound call of a resource Odoo owns: ``PUT /<type>/<id>``, FHIR JSON.
+
+    What a handler's ``prepare_request`` returns for it (an update, or a
+    create with a client-assigned id: idempotent, retried safely).
+    """
+    return {
+        "method": "PUT",
+        "path": f"/{resource['resourceType']}/{resource['id']}",
+        "headers": {"Accept": FHIR_JSON},
+    }
+
+
 def etag(version):
     return f'W/"{version}"'
 

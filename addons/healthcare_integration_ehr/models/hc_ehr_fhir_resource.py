@@ -54,24 +54,18 @@ class HcEhrFhirResource(models.Model):
 
     @api.model
     def _latest(self, backend, resource_type, logical_id):
-        return self.search(
-            [
-                ("backend_id", "=", backend.id),
-                ("resource_type", "=", resource_type),
-                ("logical_id", "=", logical_id),
-                ("current", "=", True),
-            ],
-            limit=1,
-        )
+        return self._version(backend, resource_type, logical_id)
 
     @api.model
-    def _version(self, backend, resource_type, logical_id, version):
+    def _version(self, backend, resource_type, logical_id, version=None):
+        """One version of a resource (the current one without ``version``)."""
+        which = ("current", "=", True) if version is None else ("version", "=", version)
         return self.search(
             [
                 ("backend_id", "=", backend.id),
                 ("resource_type", "=", resource_type),
                 ("logical_id", "=", logical_id),
-                ("version", "=", version),
+                which,
             ],
             limit=1,
         )

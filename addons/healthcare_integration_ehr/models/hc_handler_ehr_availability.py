@@ -80,9 +80,4 @@ class HcHandlerEhrAvailability(models.AbstractModel):
         )
 
     def prepare_request(self, message):
-        document = json.loads(message._body() or b"{}")
-        return {
-            "method": "PUT",
-            "path": f"/Task/{document.get('id')}",
-            "headers": {"Accept": fhir_http.FHIR_JSON},
-        }
+        return fhir_http.put_request(json.loads(message._body() or b"{}"))

@@ -143,12 +143,7 @@ class HcHandlerEhrMaster(models.AbstractModel):
         return entry.external_code or uom.name
 
     def prepare_request(self, message):
-        document = json.loads(message._body() or b"{}")
-        return {
-            "method": "PUT",
-            "path": f"/{document['resourceType']}/{document['id']}",
-            "headers": {"Accept": fhir_http.FHIR_JSON},
-        }
+        return fhir_http.put_request(json.loads(message._body() or b"{}"))
 
     def on_delivered(self, message, reply):
         record = message._linked_record()

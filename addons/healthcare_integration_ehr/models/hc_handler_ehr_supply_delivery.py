@@ -71,11 +71,8 @@ class HcHandlerEhrSupplyDelivery(models.AbstractModel):
         request = message._linked_record()
         if not request:
             return {}
-        return {
-            "method": "PUT",
-            "path": f"/SupplyDelivery/{self._delivery_id(request)}",
-            "headers": {"Accept": fhir_http.FHIR_JSON},
-        }
+        resource = {"resourceType": "SupplyDelivery", "id": self._delivery_id(request)}
+        return fhir_http.put_request(resource)
 
     def on_delivered(self, message, reply):
         # the FHIR endpoint serves what Odoo published (read, search by based-on)

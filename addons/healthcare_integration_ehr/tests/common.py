@@ -280,3 +280,18 @@ class EhrFixtures(HcTestMixin, SimulatorMixin):
                 if cr.fetchone():
                     hits.append(f"{table}.{column}")
         return hits
+
+
+class EhrHttpFixtures(EhrFixtures):
+    """The EHR fixtures for tests over HTTP: the simulator calls this server."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_ehr()
+
+    def setUp(self):
+        super().setUp()
+        self.sim.reset()
+        self.sim.odoo_url = self.base_url()
+        self.sim.backend = self.backend.code

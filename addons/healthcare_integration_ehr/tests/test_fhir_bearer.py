@@ -6,26 +6,18 @@ import requests
 
 from odoo.tests import HttpCase, tagged
 
-from .common import EhrFixtures, supply_request
+from .common import EhrHttpFixtures, supply_request
 
 FHIR_JSON = "application/fhir+json"
 SCOPE = "system/SupplyRequest.write system/SupplyRequest.read"
 
 
 @tagged("post_install", "-at_install")
-class TestFhirBearer(EhrFixtures, HttpCase):
+class TestFhirBearer(EhrHttpFixtures, HttpCase):
     """OAuth2 bearer tokens (SMART Backend Services) on the FHIR endpoint."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_ehr()
 
     def setUp(self):
         super().setUp()
-        self.sim.reset()
-        self.sim.odoo_url = self.base_url()
-        self.sim.backend = self.backend.code
         self.audience = self.sim.fhir_url()
         self.backend.write(
             {

@@ -11,25 +11,14 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.healthcare_integration_core.lib import signing
 
-from .common import EhrFixtures, supply_request
+from .common import EhrHttpFixtures, supply_request
 
 FHIR_JSON = "application/fhir+json"
 
 
 @tagged("post_install", "-at_install")
-class TestFhirRest(EhrFixtures, HttpCase):
+class TestFhirRest(EhrHttpFixtures, HttpCase):
     """The FHIR RESTful API: capabilities, writes, reads, Bundles, errors."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_ehr()
-
-    def setUp(self):
-        super().setUp()
-        self.sim.reset()
-        self.sim.odoo_url = self.base_url()
-        self.sim.backend = self.backend.code
 
     # ------------------------------------------------------------------ helpers
 

@@ -9,7 +9,7 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 
-from .common import TOKEN_KEY, EhrFixtures, supply_request
+from .common import TOKEN_KEY, EhrHttpFixtures, supply_request
 
 PATIENT_NAME = "Chalmers-Quintavalle"
 GIVEN_NAME = "Peterjames"
@@ -81,19 +81,8 @@ SUPPLY_DELIVERY_WITH_PATIENT = {
 
 
 @tagged("post_install", "-at_install")
-class TestFhirRoute(EhrFixtures, HttpCase):
+class TestFhirRoute(EhrHttpFixtures, HttpCase):
     """The FHIR endpoint over real HTTP: OperationOutcome answers, patient screening."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_ehr()
-
-    def setUp(self):
-        super().setUp()
-        self.sim.reset()
-        self.sim.odoo_url = self.base_url()
-        self.sim.backend = self.backend.code
 
     def post(self, path, resource, secret="ehr-hook-secret", key=None):
         self.env.flush_all()
