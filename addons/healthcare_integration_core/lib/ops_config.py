@@ -86,6 +86,12 @@ BACKEND_FIELDS = (
     "amqp_heartbeat",
     "amqp_prefetch",
     "amqp_require_signature",
+    "bearer_issuer",
+    "bearer_audience",
+    "bearer_jwks_url",
+    "bearer_jwks",
+    "bearer_scope",
+    "bearer_token_url",
 )
 FLOW_FIELDS = (
     "name",
