@@ -51,6 +51,8 @@ EHR_SYSTEMS = {
     "DeviceDefinition": "urn:ehr:sim:item",
 }
 DEMO_BACKEND = "demo_ehr"
+# the audience of the demo backend's bearer tokens (its "Token audience")
+DEMO_AUDIENCE = "urn:hc:fhir:demo_ehr"
 IDP_PREFIX = "/idp"
 IDP_CLIENT_ID = "ehr-engine"
 IDP_CLIENT_SECRET = "ehr-engine-secret"  # the simulator's own client
@@ -419,6 +421,7 @@ def main(argv=None):
         format="%(asctime)s ehr-sim %(levelname)s %(message)s",
     )
     sim = EhrSimulator(args.host, args.port, args.name, args.webhook_secret)
+    sim.use_bearer(DEMO_AUDIENCE)
     return ps.serve_until_signalled(sim, "EHR simulator", args.state_file)
 
 
