@@ -61,20 +61,29 @@ class Rendering:
             return self.invalid(receipt, interaction)
         message = self.door.env["hc.message"].sudo().browse(receipt.message.id)
         store = self.door.store()
-        if receipt.outcome == rcv.DUPLICATE:
+        duplicate = receipt.outcome == rcv.DUPLICATE
+        if duplicate:  # answered as the original was
             versions = store.search([("message_id", "=", message.id)], order="id")
-            if not versions:
+            if not versions:  # received on another route: no FHIR resource
                 text = (
                     f"Duplicate of {message.name}: already received, not applied again."
                 )
                 return self.resource(200, fhir_validate.information(text))
-            return self.stored(message, versions, interaction, duplicate=True)
-        document = json.loads(message._body())
-        resources = [r for _p, r in fhir_validate.resources(document)]
-        versions = store._record_stored(self.door.backend, message, resources)
-        if interaction.kind == "bundle" and not self.prefer.get("respond-async"):
-            return self.bundle_response(receipt, versions)
-        return self.stored(message, versions, interaction)
+        else:
+            document = json.loads(message._body())
+            resources = [r for _p, r in fhir_validate.resources(document)]
+            versions = store._record_stored(self.door.backend, message, resources)
+        if self.prefer.get("respond-async"):
+            status_url = f"{self.door.base}/_async/{message.correlation_id}"
+            text = f"Accepted as {message.name}; poll {status_url} for the outcome."
+            return self.resource(
+                202, fhir_validate.information(text), {"Content-Location": status_url}
+            )
+        if interaction.kind == "bundle":
+            return self.bundle_response(receipt, versions, duplicate)
+        version = versions[:1]
+        created = version.version == 1 and version.message_id == message
+        return self.version(201 if created and not duplicate else 200, version)
 
     def refused(self, receipt):
         code = REFUSAL_CODES.get(receipt.reason_code, "processing")
@@ -112,22 +121,6 @@ class Rendering:
             )
         return self.outcome(status, issues)
 
-    def stored(self, message, versions, interaction, duplicate=False):
-        if self.prefer.get("respond-async"):
-            status_url = f"{self.door.base}/_async/{message.correlation_id}"
-            text = f"Accepted as {message.name}; poll {status_url} for the outcome."
-            return self.resource(
-                202, fhir_validate.information(text), {"Content-Location": status_url}
-            )
-        if interaction.kind == "bundle":  # a duplicate Bundle: its stored versions
-            return self.resource(
-                200, fhir_answers.response_bundle("batch", self.entries(versions, 200))
-            )
-        version = versions[:1]
-        created = version.version == 1 and version.message_id == message
-        status = 201 if created and not duplicate else 200
-        return self.version(status, version)
-
     def entries(self, versions, status):
         wanted = self.prefer.get("return", "representation")
         entries = []
@@ -143,7 +136,7 @@ class Rendering:
             entries.append((response, resource))
         return entries
 
-    def bundle_response(self, receipt, versions):
+    def bundle_response(self, receipt, versions, duplicate=False):
         """The response Bundle: one entry per entry received, in their order.
 
         Entries kept answer their stored version; a batch entry refused
@@ -178,8 +171,8 @@ class Rendering:
                 version = next(stored, None)
                 if version is None:
                     continue
-                status = 201 if version.version == 1 else 200
-                entries += self.entries(version, status)
+                created = version.version == 1 and not duplicate
+                entries += self.entries(version, 201 if created else 200)
         return self.resource(200, fhir_answers.response_bundle(kind, entries))
 
     # ------------------------------------------------------------------ async

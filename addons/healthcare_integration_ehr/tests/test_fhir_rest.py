@@ -245,9 +245,8 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         }
 
     def test_transaction_is_answered_with_a_transaction_response(self):
-        response = self.call(
-            "POST", "", self.bundle("transaction", supply_request(), supply_request())
-        )
+        transaction = self.bundle("transaction", supply_request(), supply_request())
+        response = self.call("POST", "", transaction)
         self.assertEqual(response.status_code, 200, response.text)
         answer = response.json()
         Bundle.model_validate(answer)
@@ -258,6 +257,12 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         location = answer["entry"][1]["response"]["location"]
         rid = location.split("/SupplyRequest/")[1].split("/")[0]
         self.assertEqual(self.call("GET", f"/SupplyRequest/{rid}").status_code, 200)
+        again = self.call("POST", "", transaction).json()
+        self.assertEqual(again["type"], "transaction-response", "a duplicate")
+        self.assertEqual(
+            [e["response"]["status"] for e in again["entry"]], ["200 OK"] * 2
+        )
+        self.assertEqual(again["entry"][1]["response"]["location"], location)
 
     def test_a_transaction_with_a_bad_entry_stores_nothing_of_it(self):
         bad = supply_request(status="whenever")
