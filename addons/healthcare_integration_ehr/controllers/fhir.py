@@ -3,8 +3,11 @@
 import json
 import logging
 
+import psycopg2
+
 from odoo import http
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..lib import fhir_http, fhir_validate
 from ..lib.fhir_http import FHIR_JSON, FhirHttpError
@@ -60,11 +63,20 @@ class HcFhirController(http.Controller):
             return outcome_response(
                 exc.status, exc.code, exc.diagnostics, exc.expression
             )
-        except Exception:  # an answer, never an HTML error page
-            _logger.exception("FHIR request on %s failed", backend_code)
-            return outcome_response(
-                500, "exception", "The request could not be handled; see the log."
-            )
+        except psycopg2.OperationalError as exc:
+            if exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise  # Odoo runs the request again
+            return self._failed(backend_code)
+        except Exception:  # noqa: BLE001 (an answer, never an HTML error page)
+            return self._failed(backend_code)
+
+    @staticmethod
+    def _failed(backend_code):
+        _logger.exception("FHIR request on %s failed", backend_code)
+        request.env.cr.rollback()  # nothing half-done is committed
+        return outcome_response(
+            500, "exception", "The request could not be handled; see the log."
+        )
 
     @http.route(
         f"{BASE}/metadata",

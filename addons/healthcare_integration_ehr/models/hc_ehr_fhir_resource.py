@@ -72,7 +72,18 @@ class HcEhrFhirResource(models.Model):
 
     @api.model
     def _next_version(self, backend, resource_type, logical_id):
+        """The next version id, the current version locked until commit.
+
+        Two updates of one resource at once: the second waits for the first,
+        then fails to serialize and Odoo runs its request again, which reads
+        the first one's version (the ORM has no row lock: hence the SQL).
+        """
         latest = self._latest(backend, resource_type, logical_id)
+        if latest:
+            self.env.cr.execute(
+                "SELECT id FROM hc_ehr_fhir_resource WHERE id = %s FOR UPDATE",
+                (latest.id,),
+            )
         return (latest.version or 0) + 1
 
     @api.model
