@@ -69,6 +69,15 @@ class Rendering:
                     f"Duplicate of {message.name}: already received, not applied again."
                 )
                 return self.resource(200, fhir_validate.information(text))
+            if not self.same_target(versions, interaction):
+                # the same bytes came first by another interaction (the core
+                # knows a request without Idempotency-Key by its body)
+                issue = fhir_validate.Issue(
+                    f"This body was already received as {message.name} by another "
+                    "interaction; send an Idempotency-Key to tell them apart.",
+                    code="duplicate",
+                )
+                return self.outcome(409, [issue])
         else:
             document = json.loads(message._body())
             resources = [r for _p, r in fhir_validate.resources(document)]
@@ -84,6 +93,14 @@ class Rendering:
         version = versions[:1]
         created = version.version == 1 and version.message_id == message
         return self.version(201 if created and not duplicate else 200, version)
+
+    @staticmethod
+    def same_target(versions, interaction):
+        if interaction.kind != "update":
+            return True
+        return (interaction.resource_type, interaction.resource_id) in {
+            (v.resource_type, v.logical_id) for v in versions
+        }
 
     def refused(self, receipt):
         code = REFUSAL_CODES.get(receipt.reason_code, "processing")

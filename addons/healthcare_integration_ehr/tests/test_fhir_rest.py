@@ -167,6 +167,13 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         )
         latest = self.call("GET", "/SupplyRequest/sr-put-1")
         self.assertEqual(latest.json()["meta"]["versionId"], "2", "nothing applied")
+        again = self.call("PUT", "/SupplyRequest/sr-put-1", body)
+        self.assertEqual(again.status_code, 200, "the same update again: a duplicate")
+        self.assertEqual(again.json()["meta"]["versionId"], "2")
+        posted = supply_request(id="sr-put-2", priority="urgent")
+        self.assertEqual(self.call("POST", "/SupplyRequest", posted).status_code, 201)
+        same_bytes = self.call("PUT", "/SupplyRequest/sr-put-2", posted)
+        self.assert_outcome(same_bytes, 409, "duplicate")
 
     def test_conditional_create(self):
         criteria = {"If-None-Exist": "identifier=urn:ehr:test:supply-request|SR-1"}
