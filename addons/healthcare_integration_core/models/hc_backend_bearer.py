@@ -6,6 +6,15 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 BEARER = "bearer"
+# the bearer settings configuration files carry
+CONFIG_FIELDS = (
+    "bearer_issuer",
+    "bearer_audience",
+    "bearer_jwks_url",
+    "bearer_jwks",
+    "bearer_scope",
+    "bearer_token_url",
+)
 
 
 class HcBackend(models.Model):
@@ -58,6 +67,11 @@ class HcBackend(models.Model):
         help="The identity provider's token endpoint, announced to clients "
         "(e.g. in the FHIR CapabilityStatement).",
     )
+
+    # EXTENDS hc.backend
+    @api.model
+    def _hc_config_fields(self):
+        return (*super()._hc_config_fields(), *CONFIG_FIELDS)
 
     @api.constrains("inbound_auth", "bearer_issuer", "bearer_audience")
     def _check_bearer_settings(self):

@@ -5,6 +5,9 @@ import json
 from odoo import fields
 from odoo.release import version as odoo_version
 
+from odoo.addons.healthcare_integration_core.controllers.webhook import (
+    inbound_request,
+)
 from odoo.addons.healthcare_integration_core.lib import receive as rcv
 
 from ..lib import fhir_answers, fhir_http, fhir_validate
@@ -140,15 +143,8 @@ class FhirDoor:
     # ------------------------------------------------------------------ receive
 
     def inbound_request(self, allowed_methods, label):
-        return rcv.InboundRequest(
-            door="fhir",
-            method=self.http.method,
-            allowed_methods=frozenset(allowed_methods),
-            headers=self.http.headers,
-            stream=self.http._HTTPRequest__wrapped.stream,
-            content_length=self.http.content_length,
-            remote_addr=self.http.remote_addr,
-            label=label,
+        return inbound_request(
+            "fhir", self.backend_code, frozenset(allowed_methods), label
         )
 
     def receipt(self, flow, interaction, allowed_methods, label, choose_flow=None):
@@ -192,12 +188,21 @@ class FhirDoor:
     # ------------------------------------------------------------------ read
 
     def authenticate_read(self, resource_type):
-        """Reads are authenticated like writes, by the receive service."""
+        """Reads are authenticated like writes, by the receive service.
+
+        A read has no body: the backend's mode checks the headers (a token,
+        an API key, or the signature of an empty body); a refusal is counted
+        as the service counts its own.
+        """
         flow = self.flow_for(resource_type) if resource_type else self.flows[:1]
         inbound = self.inbound_request(READ_METHODS, f"fhir/{resource_type}")
-        refusal = self.env["hc.receive"]._authenticate_only(inbound, flow)
-        if refusal is not None:
-            return self.render.receipt(refusal, Interaction("none"))
+        receiver = self.env["hc.receive"]
+        try:
+            receiver._authenticate(flow.backend_id.sudo(), inbound, b"")
+        except rcv.Refusal as refusal:
+            receiver._count_refusal(inbound, flow, refusal)
+            receipt = rcv.Receipt.refused(refusal, flow)
+            return self.render.receipt(receipt, Interaction("none"))
         return None
 
     def store(self):

@@ -15,6 +15,7 @@ REFUSAL_CODES = {
     "bad_header": "invalid",
     "bad_content_type": "not-supported",
     "too_large": "too-long",
+    "length_required": "invalid",
     "unauthenticated": "security",
     "too_deep": "structure",
     "bad_xml": "structure",
