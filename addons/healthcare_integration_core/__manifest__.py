@@ -25,6 +25,7 @@
             "pika",
             "prometheus-client",
             "PyYAML",
+            "PyJWT",
         ],
     },
     "data": [
@@ -51,6 +52,7 @@
         "views/hc_menus.xml",
         "views/hc_backend_amqp_views.xml",
         "views/hc_flow_amqp_views.xml",
+        "views/hc_backend_bearer_views.xml",
     ],
     "demo": ["demo/hc_demo.xml", "demo/hc_amqp_demo.xml", "demo/hc_ops_demo.xml"],
     "assets": {

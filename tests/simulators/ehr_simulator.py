@@ -12,6 +12,12 @@ crosswalks). It sends SupplyRequests to Odoo like an EHR would::
 
 then ``POST /_sim/send_supply_request {"item": "KIT-HIP-01", "quantity": 2}``
 or the buttons of ``GET /_sim/ehr``.
+
+It is also the hospital's identity provider, with its own RSA key: ``POST
+/idp/token`` (client credentials: ``client_id``, ``client_secret``, ``scope``)
+answers a signed JWT access token, ``GET /idp/jwks.json`` the public key. Odoo's
+backend checks the tokens against that JWKS (``inbound_auth = bearer``); the
+simulator's own calls carry such a token once ``use_bearer(audience)`` is set.
 """
 
 import copy
@@ -28,7 +34,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import jwt
 import partner_simulator as ps
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 
 # bin/start runs this simulator for the demo EHR backend on this port
 DEMO_PORT = 8082
@@ -41,6 +51,68 @@ EHR_SYSTEMS = {
     "DeviceDefinition": "urn:ehr:sim:item",
 }
 DEMO_BACKEND = "demo_ehr"
+# the audience of the demo backend's bearer tokens (its "Token audience")
+DEMO_AUDIENCE = "urn:hc:fhir:demo_ehr"
+IDP_PREFIX = "/idp"
+IDP_CLIENT_ID = "ehr-engine"
+IDP_CLIENT_SECRET = "ehr-engine-secret"  # the simulator's own client
+TOKEN_LIFETIME = 300
+
+
+class IdentityProvider:
+    """A token endpoint issuing RS256 JWT access tokens (client credentials)."""
+
+    def __init__(self, issuer):
+        self.issuer = issuer
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = uuid.uuid4().hex[:16]
+        # the EHR engine's own key (SMART Backend Services client assertions)
+        self.client_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    def client_assertion(self, token_url, lifetime=TOKEN_LIFETIME):
+        """A client assertion JWT of the EHR engine, for ``token_url``."""
+        now = int(time.time())
+        claims = {
+            "iss": IDP_CLIENT_ID,
+            "sub": IDP_CLIENT_ID,
+            "aud": token_url,
+            "exp": now + lifetime,
+            "jti": uuid.uuid4().hex,
+        }
+        return jwt.encode(claims, self.client_key, "RS384")
+
+    def client_authenticated(self, assertion, token_url):
+        try:
+            jwt.decode(
+                assertion,
+                self.client_key.public_key(),
+                algorithms=["RS384", "RS256"],
+                audience=token_url,
+                issuer=IDP_CLIENT_ID,
+            )
+        except jwt.PyJWTError:
+            return False
+        return True
+
+    def jwks(self):
+        public = RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
+        public.update(kid=self.kid, use="sig", alg="RS256")
+        return {"keys": [public]}
+
+    def token(self, audience, scope, lifetime=TOKEN_LIFETIME, **claims):
+        now = int(time.time())
+        payload = {
+            "iss": self.issuer,
+            "sub": IDP_CLIENT_ID,
+            "aud": audience,
+            "iat": now,
+            "nbf": now,
+            "exp": now + lifetime,
+            "jti": uuid.uuid4().hex,
+            "scope": scope,
+            **claims,
+        }
+        return jwt.encode(payload, self.key, "RS256", headers={"kid": self.kid})
 
 
 class FhirStore:
@@ -85,6 +157,41 @@ class FhirStore:
 
 
 class EhrHandler(ps.Handler):
+    def route(self, url, body):
+        if url.path == f"{IDP_PREFIX}/jwks.json" and self.command == "GET":
+            return self.reply(200, self.sim.idp.jwks())
+        if url.path == f"{IDP_PREFIX}/token":
+            return self.idp_token(body)
+        return super().route(url, body)
+
+    def idp_token(self, body):
+        if self.command != "POST":
+            return self.reply(405, {"error": "invalid_request"}, {"Allow": "POST"})
+        form = ps.query_dict(body.decode("utf-8", errors="replace"))
+        if ps.first_value(form, "grant_type") != "client_credentials":
+            return self.reply(400, {"error": "unsupported_grant_type"})
+        assertion = ps.first_value(form, "client_assertion")
+        client_id, client_secret = self.basic_credentials()
+        if client_id is None:
+            client_id = ps.first_value(form, "client_id")
+            client_secret = ps.first_value(form, "client_secret")
+        if assertion:
+            known = self.sim.idp.client_authenticated(assertion, self.sim.token_url)
+        else:
+            known = (client_id, client_secret) == (IDP_CLIENT_ID, IDP_CLIENT_SECRET)
+        if not known:
+            return self.reply(401, {"error": "invalid_client"})
+        scope = ps.first_value(form, "scope") or "system/*.write system/*.read"
+        audience = ps.first_value(form, "audience") or self.sim.fhir_url()
+        token = self.sim.idp.token(audience, scope)
+        answer = {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": TOKEN_LIFETIME,
+            "scope": scope,
+        }
+        return self.reply(200, answer, {"Cache-Control": "no-store"})
+
     def regular(self, url, number, status=None, headers=None):
         match = FHIR_PATH.match(url.path)
         if (
@@ -221,6 +328,40 @@ class EhrSimulator(ps.PartnerSimulator):
         self.last_sent = None
         self.httpd = ps.SimulatorServer((host, port), EhrHandler, self)
         self._thread = None
+        self.idp = IdentityProvider(f"{self.url}{IDP_PREFIX}")
+        self.bearer_audience = None
+
+    @property
+    def issuer(self):
+        return self.idp.issuer
+
+    @property
+    def jwks_url(self):
+        return f"{self.url}{IDP_PREFIX}/jwks.json"
+
+    @property
+    def token_url(self):
+        return f"{self.url}{IDP_PREFIX}/token"
+
+    def use_bearer(self, audience):
+        """The EHR's calls carry tokens of its identity provider for ``audience``."""
+        self.bearer_audience = audience
+
+    def fetch_token(self, scope="system/*.write system/*.read", audience=None):
+        """An access token from the simulator's own token endpoint, over HTTP."""
+        response = requests.post(
+            self.token_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": IDP_CLIENT_ID,
+                "client_secret": IDP_CLIENT_SECRET,
+                "scope": scope,
+                "audience": audience or self.bearer_audience or self.fhir_url(),
+            },
+            timeout=10,
+        )
+        response.raise_for_status()
+        return response.json()["access_token"]
 
     def reset(self):
         super().reset()
@@ -232,6 +373,9 @@ class EhrSimulator(ps.PartnerSimulator):
     def post_fhir(self, path, resource, **kwargs):
         """POST a resource to Odoo's FHIR endpoint, signed; (status, answer)."""
         headers = {"Content-Type": FHIR_TYPE, **(kwargs.pop("headers", None) or {})}
+        if self.bearer_audience and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.fetch_token()}"
+            kwargs.setdefault("secret", "")
         return self.call_webhook(
             self.fhir_url(path), resource, headers=headers, **kwargs
         )
@@ -277,6 +421,7 @@ def main(argv=None):
         format="%(asctime)s ehr-sim %(levelname)s %(message)s",
     )
     sim = EhrSimulator(args.host, args.port, args.name, args.webhook_secret)
+    sim.use_bearer(DEMO_AUDIENCE)
     return ps.serve_until_signalled(sim, "EHR simulator", args.state_file)
 
 

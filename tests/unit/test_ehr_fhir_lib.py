@@ -27,6 +27,9 @@ _load_package()
 fhir_screen = importlib.import_module("hc_ehr_lib.fhir_screen")
 fhir_validate = importlib.import_module("hc_ehr_lib.fhir_validate")
 fhir_map = importlib.import_module("hc_ehr_lib.fhir_map")
+fhir_http = importlib.import_module("hc_ehr_lib.fhir_http")
+fhir_stamp = importlib.import_module("hc_ehr_lib.fhir_stamp")
+fhir_answers = importlib.import_module("hc_ehr_lib.fhir_answers")
 
 KEY = b"unit-test-patient-token-key-0123456789"
 MR = {
@@ -210,3 +213,244 @@ def test_versions_and_dates():
     assert fhir_map.version_key({"a": 1}) == fhir_map.version_key({"a": 1})
     assert str(fhir_map.naive_utc("2030-01-01T10:00:00+02:00")) == "2030-01-01 08:00:00"
     assert fhir_map.is_urgent("asap") and not fhir_map.is_urgent("routine")
+
+
+# ---------------------------------------------------------------- RESTful API
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "expected"),
+    [
+        (None, None, "application/fhir+json"),
+        ("application/fhir+json", None, "application/fhir+json"),
+        ("application/json", None, "application/fhir+json"),
+        ("*/*", None, "application/fhir+json"),
+        ("application/fhir+xml", None, None),
+        ("application/xml;q=0.9, text/html", None, None),
+        ("application/fhir+xml", "json", "application/fhir+json"),
+        (None, "xml", None),
+    ],
+)
+def test_content_negotiation(accept, fmt, expected):
+    assert fhir_http.negotiate(accept, fmt) == expected
+
+
+def test_prefer_and_etags():
+    assert fhir_http.parse_prefer("return=OperationOutcome") == {
+        "return": "OperationOutcome"
+    }
+    assert fhir_http.parse_prefer("respond-async, handling=strict") == {
+        "respond-async": True,
+        "handling": "strict",
+    }
+    assert fhir_http.parse_prefer("return=everything") == {}
+    assert fhir_http.version_of_etag('W/"12"') == "12"
+    assert fhir_http.version_of_etag("garbage") is None
+
+
+def test_search_parameters():
+    params = [
+        ("identifier", "urn:sys|SR-1,|SR-2"),
+        ("status", "active"),
+        ("_lastUpdated", "ge2026-01-01"),
+        ("_count", "500"),
+        ("unknown", "x"),
+    ]
+    search = fhir_http.parse_search(
+        "SupplyRequest", params, ("identifier", "status", "_lastUpdated")
+    )
+    assert search.identifiers == [("urn:sys", "SR-1"), ("", "SR-2")]
+    assert search.statuses == ["active"]
+    assert search.updated[0][0] == "ge"
+    assert search.count == fhir_http.MAX_COUNT
+    assert ("unknown", "x") not in search.used
+    with pytest.raises(fhir_http.FhirHttpError) as strict:
+        fhir_http.parse_search("SupplyRequest", [*params, ("_strict", "1")], ())
+    assert strict.value.code == "not-supported"
+    with pytest.raises(fhir_http.FhirHttpError):
+        fhir_http.parse_search("SupplyRequest", [("_id", "bad id!")], ("_id",))
+
+
+def test_dates_with_zones_become_utc_ranges():
+    op, start, end = fhir_http.parse_date("lt2026-12-07T10:00:00+02:00")
+    assert (op, start.hour, (end - start).seconds) == ("lt", 8, 1)
+    assert fhir_http.parse_date("2026-12")[1].day == 1
+
+
+def _next_version(_type, _id):
+    return 4
+
+
+def test_create_gets_a_server_id_and_a_version():
+    rest = fhir_stamp.Interaction("create", "SupplyRequest")
+    out = fhir_stamp.stamp(
+        {"resourceType": "SupplyRequest", "id": "client-id", "meta": {"tag": []}},
+        rest,
+        "2026-12-07T10:00:00Z",
+        _next_version,
+        lambda: "server-id",
+    )
+    assert out["id"] == "server-id"
+    assert out["meta"] == {
+        "tag": [],
+        "versionId": "4",
+        "lastUpdated": "2026-12-07T10:00:00Z",
+    }
+
+
+@pytest.mark.parametrize("body_id", [None, "other"])
+def test_update_needs_the_url_id_in_the_body(body_id):
+    rest = fhir_stamp.Interaction("update", "SupplyRequest", "sr-1")
+    body = {"resourceType": "SupplyRequest", "id": body_id}
+    with pytest.raises(fhir_http.FhirHttpError) as caught:
+        fhir_stamp.stamp(body, rest, "now", _next_version, lambda: "x")
+    assert caught.value.status == 400
+    assert caught.value.expression == "SupplyRequest.id"
+
+
+def test_conditional_create_answers_the_single_match():
+    rest = fhir_stamp.Interaction("create", "SupplyRequest", None, "identifier=s|1")
+    stored = {"resourceType": "SupplyRequest", "id": "old"}
+    body = {"resourceType": "SupplyRequest"}
+    out = fhir_stamp.stamp(
+        body, rest, "now", _next_version, lambda: "x", lambda t, q: [stored]
+    )
+    assert out is stored
+    with pytest.raises(fhir_http.FhirHttpError) as caught:
+        fhir_stamp.stamp(
+            body, rest, "now", _next_version, lambda: "x", lambda t, q: [1, 2]
+        )
+    assert caught.value.status == 412
+
+
+def test_transaction_entries_are_stamped_and_references_rewritten():
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a",
+                "resource": {"resourceType": "SupplyRequest"},
+                "request": {"method": "POST", "url": "SupplyRequest"},
+            },
+            {
+                "resource": {
+                    "resourceType": "SupplyDelivery",
+                    "id": "d1",
+                    "basedOn": [
+                        {"reference": "urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a"}
+                    ],
+                },
+                "request": {"method": "PUT", "url": "SupplyDelivery/d1"},
+            },
+        ],
+    }
+    out = fhir_stamp.stamp(
+        bundle, fhir_stamp.Interaction("bundle"), "now", _next_version, lambda: "n1"
+    )
+    assert out["entry"][0]["resource"]["id"] == "n1"
+    assert out["entry"][1]["resource"]["basedOn"][0]["reference"] == (
+        "SupplyRequest/n1"
+    )
+    bundle["entry"][1]["request"]["url"] = "SupplyDelivery/d2"
+    with pytest.raises(fhir_http.FhirHttpError) as caught:
+        fhir_stamp.stamp(
+            bundle, fhir_stamp.Interaction("bundle"), "now", _next_version, str
+        )
+    assert caught.value.expression == "Bundle.entry[1].request.url"
+
+
+@pytest.mark.parametrize("kind", ["collection", "document", "message"])
+def test_only_transaction_and_batch_bundles_at_the_base(kind):
+    bundle = {"resourceType": "Bundle", "type": kind, "entry": []}
+    with pytest.raises(fhir_http.FhirHttpError) as caught:
+        fhir_stamp.stamp(
+            bundle, fhir_stamp.Interaction("bundle"), "n", _next_version, str
+        )
+    assert caught.value.code == "not-supported"
+
+
+def test_capability_statement_and_searchset_validate():
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+
+    statement = fhir_answers.capability_statement(
+        "https://erp.example/hc/fhir/ehr",
+        {"SupplyRequest": fhir_answers.RESOURCE_CAPABILITIES["SupplyRequest"]},
+        {"smart": True, "token": "https://idp.example/token", "description": "x"},
+        "Odoo",
+        "18.0",
+        "2026-12-07",
+    )
+    CapabilityStatement.model_validate(statement)
+    assert statement["rest"][0]["security"]["extension"][0]["extension"][0] == {
+        "url": "token",
+        "valueUri": "https://idp.example/token",
+    }
+    search = fhir_http.parse_search("SupplyRequest", [("_count", "1")], ())
+    bundle = fhir_answers.searchset(
+        "https://erp.example/hc/fhir/ehr",
+        "SupplyRequest",
+        [
+            {
+                "resourceType": "SupplyRequest",
+                "id": "a",
+                "itemCodeableConcept": {"coding": [{"code": "KIT"}]},
+                "quantity": {"value": 2},
+            }
+        ],
+        3,
+        search,
+    )
+    Bundle.model_validate(bundle)
+    assert [link["relation"] for link in bundle["link"]] == ["self", "next"]
+    assert bundle["link"][1]["url"].endswith("SupplyRequest?_count=1&_offset=1")
+    response = fhir_answers.response_bundle(
+        "transaction",
+        [
+            (
+                fhir_answers.entry_response(201, location="SupplyRequest/a/_history/1"),
+                None,
+            )
+        ],
+    )
+    Bundle.model_validate(response)
+
+
+def test_display_only_references_lose_the_name_and_context_is_dropped():
+    screener = fhir_screen.Screener(KEY)
+    out = screener.screen(
+        {
+            "resourceType": "ChargeItem",
+            "status": "billable",
+            "subject": {"display": "Peter Chalmers"},
+            "context": {"reference": "Encounter/e1"},
+            "account": [{"reference": "Account/a1"}],
+            "enterer": {"display": "Peter Chalmers"},
+            "performingOrganization": {
+                "reference": "Organization/o1",
+                "display": "Ortho",
+            },
+            "overrideReason": "Peter asked",
+        }
+    ).document
+    text = json.dumps(out)
+    assert "Chalmers" not in text and "Peter" not in text
+    assert "context" not in out and "account" not in out and "enterer" not in out
+    assert out["performingOrganization"]["display"] == "Ortho"
+    assert out["subject"]["type"] == "Patient"
+
+
+def test_issue_paths_name_entries_as_received():
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p"}},
+            {"resource": {"resourceType": "SupplyRequest", "status": "nope"}},
+        ],
+    }
+    screened = fhir_screen.Screener(KEY).screen(bundle)
+    issues = fhir_validate.check(screened.document, ("SupplyRequest",))
+    paths = {screened.received_path(e) for i in issues for e in i.expression}
+    assert "Bundle.entry[1].resource.status" in paths

@@ -53,3 +53,5 @@ from . import hc_config_io
 from . import hc_config_apply
 from . import hc_config_transfer
 from . import hc_mapping_wizard
+from . import hc_backend_bearer
+from . import hc_receive_bearer

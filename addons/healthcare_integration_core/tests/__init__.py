@@ -19,3 +19,4 @@ from . import test_ops_tour
 from . import test_receive_service
 from . import test_multi_node
 from . import test_replay_resolution
+from . import test_webhook_bearer

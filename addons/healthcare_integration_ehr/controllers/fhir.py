@@ -1,148 +1,134 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import logging
+
+import psycopg2
 
 from odoo import http
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
-from odoo.addons.healthcare_integration_core.controllers.webhook import (
-    inbound_request,
-)
-from odoo.addons.healthcare_integration_core.lib.receive import INVALID, REFUSED
+from ..lib import fhir_http, fhir_validate
+from ..lib.fhir_http import FHIR_JSON, FhirHttpError
+from .fhir_door import FhirDoor
 
-from ..lib import fhir_validate
-
-FHIR_JSON = "application/fhir+json"
-FHIR_METHODS = frozenset({"POST", "PUT"})
-REFUSAL_CODES = {
-    400: "invalid",
-    405: "not-supported",
-    411: "invalid",
-    401: "security",
-    404: "not-found",
-    413: "too-long",
-    415: "not-supported",
-}
+_logger = logging.getLogger(__name__)
+BASE = "/hc/fhir/<string:backend_code>"
 
 
-def fhir_response(status, resource, correlation_id=None):
-    headers = [("Content-Type", f"{FHIR_JSON}; charset=utf-8")]
-    if correlation_id:
-        headers.append(("X-Correlation-ID", correlation_id))
-    return request.make_response(
-        json.dumps(resource, ensure_ascii=False), headers=headers, status=status
+def fhir_response(status, resource=None, headers=None):
+    """An ``application/fhir+json`` answer (no body for ``resource=None``)."""
+    all_headers = [("Content-Type", f"{FHIR_JSON}; charset=utf-8")]
+    all_headers += list((headers or {}).items())
+    body = json.dumps(resource, ensure_ascii=False) if resource is not None else ""
+    return request.make_response(body, headers=all_headers, status=status)
+
+
+def outcome_response(status, code, diagnostics, expression=None, headers=None):
+    issue = fhir_validate.Issue(
+        diagnostics, code=code, expression=[expression] if expression else []
     )
+    return fhir_response(status, fhir_validate.operation_outcome([issue]), headers)
 
 
 class HcFhirController(http.Controller):
-    """FHIR R4 endpoint of an EHR backend: ``[base] = /hc/fhir/<backend code>``.
+    """FHIR R4 RESTful endpoint of an EHR backend: ``[base] = /hc/fhir/<backend>``.
 
-    ``POST [base]/<type>`` (or ``PUT [base]/<type>/<id>``) and ``POST [base]``
-    for a transaction Bundle. A door of the core's receive service
-    (``hc.receive``): the same checks and storage as every inbound door;
-    only the answers differ: FHIR OperationOutcome resources in
-    ``application/fhir+json``. The flow is the backend's active
-    inbound EHR flow whose handler takes the resource type.
+    ``GET [base]/metadata`` (the CapabilityStatement), ``POST [base]/<type>``
+    (create, conditional with ``If-None-Exist``), ``PUT [base]/<type>/<id>``
+    (update), ``GET [base]/<type>/<id>[/_history/<vid>]`` (read, vread),
+    ``GET [base]/<type>?...`` (search), ``POST [base]`` (transaction and batch
+    Bundles) and ``GET [base]/_async/<id>`` (the status of a request sent with
+    ``Prefer: respond-async``). Every answer is ``application/fhir+json``;
+    every error an OperationOutcome. Writes go through the core's receive
+    service (``hc.receive``): the door translates the request and renders the
+    receipt, the checks are the service's. ``FhirDoor`` does the work.
     """
 
+    def _serve(self, backend_code, work):
+        wanted = fhir_http.negotiate(
+            request.httprequest.headers.get("Accept"),
+            request.httprequest.args.get("_format"),
+        )
+        if wanted is None:
+            return outcome_response(
+                406,
+                "not-supported",
+                "Only JSON is served here (application/fhir+json); XML is not.",
+            )
+        try:
+            return work(FhirDoor(request, backend_code))
+        except FhirHttpError as exc:
+            return outcome_response(
+                exc.status, exc.code, exc.diagnostics, exc.expression
+            )
+        except psycopg2.OperationalError as exc:
+            if exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise  # Odoo runs the request again
+            return self._failed(backend_code)
+        except Exception:  # noqa: BLE001 (an answer, never an HTML error page)
+            return self._failed(backend_code)
+
+    @staticmethod
+    def _failed(backend_code):
+        _logger.exception("FHIR request on %s failed", backend_code)
+        request.env.cr.rollback()  # nothing half-done is committed
+        return outcome_response(
+            500, "exception", "The request could not be handled; see the log."
+        )
+
     @http.route(
-        [
-            "/hc/fhir/<string:backend_code>",
-            "/hc/fhir/<string:backend_code>/<string:resource_type>",
-            "/hc/fhir/<string:backend_code>/<string:resource_type>/<string:resource_id>",
-        ],
+        f"{BASE}/metadata",
         type="http",
         auth="none",
-        methods=sorted(FHIR_METHODS),
+        methods=None,
+        csrf=False,
+        save_session=False,
+    )
+    def metadata(self, backend_code, **_kwargs):
+        return self._serve(backend_code, lambda door: door.metadata())
+
+    @http.route(
+        [BASE, f"{BASE}/<string:resource_type>"],
+        type="http",
+        auth="none",
+        methods=None,
         csrf=False,
         save_session=False,
         readonly=False,
     )
-    def receive(self, backend_code, resource_type=None, resource_id=None, **_kwargs):
-        env = request.env(user=request.env["hc.message"]._processing_user().id)
-        flows = self._candidate_flows(env, backend_code)
-        flow = self._flow_for(flows, resource_type)
-        label = f"fhir/{resource_type or 'Bundle'}"
-        inbound = inbound_request("fhir", backend_code, FHIR_METHODS, label)
+    def type_level(self, backend_code, resource_type=None, **_kwargs):
+        return self._serve(backend_code, lambda door: door.type_level(resource_type))
 
-        def choose_flow(body):
-            if resource_type and resource_type != "Bundle":
-                return None
-            return self._flow_for(flows, self._first_entry_type(body))
-
-        receipt = env["hc.receive"]._receive(inbound, flow, choose_flow=choose_flow)
-        if receipt.outcome == REFUSED:
-            issue = fhir_validate.Issue(
-                receipt.reason, code=REFUSAL_CODES.get(receipt.status, "invalid")
-            )
-            return fhir_response(
-                receipt.status, fhir_validate.operation_outcome([issue])
-            )
-        flow = receipt.flow
-        issues = []
-        if receipt.outcome == INVALID:
-            _stored, issues = flow._handler()._fhir_examine(flow, receipt.body)
-        return self._answer(receipt.message, issues)
-
-    @staticmethod
-    def _answer(ingested, issues):
-        correlation = ingested.correlation_id
-        if ingested.duplicate:
-            outcome = fhir_validate.information(
-                f"Duplicate of {ingested.name}: already received, not applied again."
-            )
-            return fhir_response(200, outcome, correlation)
-        if ingested.errors:
-            found = issues or [
-                fhir_validate.Issue(error, code="invalid") for error in ingested.errors
-            ]
-            found.append(
-                fhir_validate.Issue(
-                    f"Recorded as failed message {ingested.name}.",
-                    code="informational",
-                    severity="information",
-                )
-            )
-            return fhir_response(
-                422, fhir_validate.operation_outcome(found), correlation
-            )
-        outcome = fhir_validate.information(
-            f"Accepted as {ingested.name}; it is processed asynchronously."
-        )
-        return fhir_response(202, outcome, correlation)
-
-    @staticmethod
-    def _candidate_flows(env, backend_code):
-        flows = (
-            env["hc.flow"]
-            .sudo()
-            .search(
-                [
-                    ("backend_id.code", "=", backend_code),
-                    ("backend_id.active", "=", True),
-                    ("direction", "=", "inbound"),
-                    ("trigger", "=", "webhook"),
-                ]
-            )
-        )
-        return flows.filtered(
-            lambda f: f.handler_model in env
-            and getattr(env[f.handler_model], "_hc_fhir_types", ())
+    @http.route(
+        [
+            f"{BASE}/<string:resource_type>/<string:resource_id>",
+            f"{BASE}/<string:resource_type>/<string:resource_id>/_history/<string:version>",
+        ],
+        type="http",
+        auth="none",
+        methods=None,
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    def instance_level(self, backend_code, resource_type, resource_id, version=None):
+        return self._serve(
+            backend_code,
+            lambda door: door.instance_level(resource_type, resource_id, version),
         )
 
-    @staticmethod
-    def _flow_for(flows, resource_type):
-        for flow in flows:
-            handler = flow.env[flow.handler_model]
-            if not resource_type or resource_type in handler._hc_fhir_types:
-                return flow
-        return flows.browse()
+    @http.route(
+        f"{BASE}/<path:rest>",
+        type="http",
+        auth="none",
+        methods=None,
+        csrf=False,
+        save_session=False,
+    )
+    def unknown(self, backend_code, rest, **_kwargs):
+        def not_found(_door):
+            raise FhirHttpError(404, "not-found", "No such FHIR interaction here.")
 
-    @staticmethod
-    def _first_entry_type(body):
-        try:
-            document = json.loads(body)
-            entries = document.get("entry") or []
-            return entries[0]["resource"]["resourceType"]
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            return None
+        return self._serve(backend_code, not_found)

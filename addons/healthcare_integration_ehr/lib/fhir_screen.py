@@ -45,7 +45,6 @@ MODE_DROP = "drop"
 MODE_REFUSE = "refuse"
 
 PERSON_TYPES = frozenset({"Patient", "RelatedPerson", "Person"})
-STAFF_TYPES = frozenset({"Practitioner", "PractitionerRole"})
 # (resource type, element) that always reference a patient
 PATIENT_SLOTS = frozenset({("SupplyDelivery", "patient"), ("ChargeItem", "subject")})
 # identifier types (HL7 v2 table 0203) whose values identify a patient
@@ -66,6 +65,29 @@ ALWAYS_DROPPED = frozenset(
         "bodysite",
         "supportingInformation",
         "comment",
+        "overrideReason",
+        "patientInstruction",
+    }
+)
+# references that lead to a patient's encounter, episode or account: dropped
+PATIENT_CONTEXT_TYPES = frozenset({"Encounter", "EpisodeOfCare", "Account"})
+PATIENT_CONTEXT_SLOTS = frozenset(
+    {("ChargeItem", "context"), ("ChargeItem", "account")}
+)
+# referenced types whose display text names no person (kept); any other
+# reference loses its display, which can name a patient or a relative
+NAMELESS_TYPES = frozenset(
+    {
+        "Location",
+        "Organization",
+        "Device",
+        "DeviceDefinition",
+        "HealthcareService",
+        "SupplyRequest",
+        "SupplyDelivery",
+        "Medication",
+        "Substance",
+        "ChargeItemDefinition",
     }
 )
 REFERENCE_KEYS = frozenset({"reference", "identifier", "type", "display", "id"})
@@ -92,6 +114,16 @@ class Screened:
     document: object
     tokens: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    # position, in the received Bundle, of each entry kept
+    entry_positions: list[int] = field(default_factory=list)
+
+    def received_path(self, expression):
+        """An issue path of the screened document, naming the entry as received."""
+        match = re.match(r"^Bundle\.entry\[(\d+)\]", expression)
+        if not match or int(match.group(1)) >= len(self.entry_positions):
+            return expression
+        received = self.entry_positions[int(match.group(1))]
+        return f"Bundle.entry[{received}]" + expression[match.end() :]
 
 
 def patient_token(key, patient_key):
@@ -151,7 +183,12 @@ def is_reference(value):
         isinstance(value, dict)
         and bool(value)
         and set(value) <= REFERENCE_KEYS
-        and ("reference" in value or "identifier" in value or "type" in value)
+        and (
+            "reference" in value
+            or "identifier" in value
+            or "type" in value
+            or "display" in value
+        )
     )
 
 
@@ -196,7 +233,9 @@ class Screener:
             raise ScreeningRefused(
                 "Modifier extensions are not understood", run.refusals
             )
-        return Screened(result, run.tokens, run.personal + run.dropped)
+        return Screened(
+            result, run.tokens, run.personal + run.dropped, run.entry_positions
+        )
 
     def token_reference(self, patient_key, resource_type="Patient"):
         if isinstance(patient_key, dict):  # already a token identifier
@@ -231,6 +270,7 @@ class _Run:
         self.contained_persons = {}
         # "urn:uuid:..", "Patient/42" of bundled persons -> (type, key)
         self.bundled = {}
+        self.entry_positions = []
 
     # ------------------------------------------------------------------ roots
 
@@ -251,15 +291,16 @@ class _Run:
                     self.note_bundled_person(entry, resource)
                     self.note_person_data(resource, f"Bundle.entry[{index}].resource")
                     continue
-                kept.append(entry)
+                kept.append((index, entry))
         screened = self.walk(
             {k: v for k, v in bundle.items() if k != "entry"}, "Bundle", "Bundle"
         )
         if isinstance(entries, list):
             screened["entry"] = [
                 self.screen_entry(entry, f"Bundle.entry[{index}]")
-                for index, entry in enumerate(kept)
+                for index, entry in kept
             ]
+            self.entry_positions = [index for index, _entry in kept]
         return screened
 
     def note_bundled_person(self, entry, resource):
@@ -348,13 +389,17 @@ class _Run:
                 out[key] = self.screen_identifiers(value)
                 continue
             if isinstance(value, dict) and is_reference(value):
-                out[key] = self.screen_reference(value, (rtype, key), sub)
+                kept = self.screen_reference(value, (rtype, key), sub)
+                if kept is not None:
+                    out[key] = kept
                 continue
             if isinstance(value, list) and value and all(map(is_reference, value)):
-                out[key] = [
+                kept = [
                     self.screen_reference(v, (rtype, key), f"{sub}[{i}]")
                     for i, v in enumerate(value)
                 ]
+                if any(ref is not None for ref in kept):
+                    out[key] = [ref for ref in kept if ref is not None]
                 continue
             out[key] = self.walk(value, sub, rtype)
         return out
@@ -405,17 +450,20 @@ class _Run:
         return rtype, identifier_key(identifier)
 
     def screen_reference(self, reference, slot, path):
+        """The reference as kept; None when it is dropped whole."""
         target = self.person_target(reference, slot)
         if target is None and slot in PATIENT_SLOTS:
             target = ("Patient", None)
         if target is None:
-            ref_type = reference.get("type")
             parsed = parse_literal_reference(reference.get("reference"))
-            if "display" in reference and (
-                ref_type in STAFF_TYPES or (parsed and parsed[0] in STAFF_TYPES)
-            ):
+            ref_type = reference.get("type") or (parsed[0] if parsed else None)
+            if slot in PATIENT_CONTEXT_SLOTS or ref_type in PATIENT_CONTEXT_TYPES:
+                self.dropped.append(path)
+                return None
+            if "display" in reference and ref_type not in NAMELESS_TYPES:
                 self.dropped.append(f"{path}.display")
-                return {k: v for k, v in reference.items() if k != "display"}
+                kept = {k: v for k, v in reference.items() if k != "display"}
+                return kept or None
             return reference
         rtype, key = target
         token_reference = self.screener.token_reference(key, rtype)

@@ -85,6 +85,8 @@ class Issue:
     code: str = "invalid"
     severity: str = SEVERITY_ERROR
     expression: list[str] = field(default_factory=list)
+    # the HTTP status an issue calls for, when not the usual 422
+    status: int | None = None
 
     def as_fhir(self):
         issue = {

@@ -1,5 +1,6 @@
 from . import hc_flow
 from . import hc_handler_ehr_fhir
+from . import hc_handler_ehr_fhir_rest
 from . import hc_handler_ehr_supply_request
 from . import hc_handler_ehr_usage
 from . import hc_handler_ehr_supply_delivery
@@ -9,6 +10,7 @@ from . import hc_ehr_ward_supply
 from . import hc_ehr_supply_request
 from . import hc_ehr_usage
 from . import hc_ehr_watch
+from . import hc_ehr_fhir_resource
 from . import stock_picking
 from . import stock_move
 from . import stock_location

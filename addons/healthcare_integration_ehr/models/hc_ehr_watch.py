@@ -190,7 +190,7 @@ class HcEhrWatch(models.Model):
                 product.id,
                 location.id,
                 f"{on_hand:g}",
-                payload.get("expected_date") or "",
+                (payload.get("restriction") or {}).get("period", {}).get("end") or "",
                 request.name if request else "",
             )
         )

@@ -12,8 +12,8 @@ from odoo.addons.healthcare_integration_core.exceptions import (
 )
 from odoo.addons.healthcare_integration_core.lib import schema
 
+from ..lib import fhir_http, fhir_screen, fhir_stamp, fhir_validate
 from ..lib import fhir_map as fm
-from ..lib import fhir_screen, fhir_validate
 
 # where the key is configured (names, not the key)
 TOKEN_KEY_OPTION = "hc_patient_token_key"  # noqa: S105
@@ -59,11 +59,32 @@ class HcHandlerEhrFhir(models.AbstractModel):
         return fhir_screen.Screener(patient_token_key(), mode)
 
     def _fhir_examine(self, flow, body):
-        """(screened bytes, or None; issues) of a received body."""
+        """(screened bytes, or None; issues) of a received body.
+
+        A body received by a RESTful interaction of the FHIR endpoint (the
+        context's ``hc_fhir_interaction``) is also given its server-assigned
+        ids and versions (``lib.fhir_stamp``).
+        """
         try:
             document = schema.load_json(body)
         except schema.PayloadValidationError as exc:
             return None, [fhir_validate.Issue(str(exc), code="structure")]
+        if not isinstance(document, dict) or not isinstance(
+            document.get("resourceType"), str
+        ):
+            return None, [
+                fhir_validate.Issue(
+                    "not a FHIR resource: no resourceType", code="structure"
+                )
+            ]
+        interaction = fhir_stamp.Interaction.from_context(
+            self.env.context.get("hc_fhir_interaction")
+        )
+        if interaction:
+            try:
+                fhir_stamp.check_target(document, interaction)
+            except fhir_http.FhirHttpError as exc:
+                return None, [self._issue_of(exc)]
         try:
             screened = self._screener(flow).screen(document)
         except fhir_screen.ScreeningRefused as exc:
@@ -71,9 +92,15 @@ class HcHandlerEhrFhir(models.AbstractModel):
         except ValueError as exc:  # a misconfigured token key
             return None, [fhir_validate.Issue(str(exc), code="exception")]
         issues = fhir_validate.check(screened.document, self._hc_fhir_types)
+        document, issues = self._fhir_keep(screened, issues, interaction)
         if issues:
             return None, issues
-        stored = json.dumps(screened.document, ensure_ascii=False, sort_keys=True)
+        if interaction:
+            try:
+                document = self._stamp(flow, document, interaction)
+            except fhir_http.FhirHttpError as exc:
+                return None, [self._issue_of(exc)]
+        stored = json.dumps(document, ensure_ascii=False, sort_keys=True)
         return stored.encode(), []
 
     def screen_payload(self, flow, body):
@@ -88,6 +115,8 @@ class HcHandlerEhrFhir(models.AbstractModel):
     # ------------------------------------------------------------------ processing
 
     def process(self, message, document):
+        if self._fhir_is_batch(message, document):
+            return self._fhir_split_batch(message, document)
         records = None
         for _prefix, resource in fhir_validate.resources(document):
             touched = self._process_resource(message, resource)

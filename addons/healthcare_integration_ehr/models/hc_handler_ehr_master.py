@@ -6,6 +6,7 @@ import logging
 
 from odoo import models
 
+from ..lib import fhir_http
 from ..lib import fhir_map as fm
 
 _logger = logging.getLogger(__name__)
@@ -26,6 +27,11 @@ class HcHandlerEhrMaster(models.AbstractModel):
     every identifier of another system, and the resource id when the EHR
     assigned its own, becomes a crosswalk entry of the backend, so that the
     EHR's requests naming them resolve.
+
+    A ward mapped by hand to one of the EHR's own Locations (a location
+    crosswalk entry, before Odoo ever sent it) is the EHR's: it is not sent
+    again as a second Location, and whatever Odoo sends names it by the EHR's
+    id (``_location_reference``).
     """
 
     _name = "hc.handler.ehr.master"
@@ -44,6 +50,56 @@ class HcHandlerEhrMaster(models.AbstractModel):
             return record.default_code or f"P{record.id}"
         return record.barcode or record.complete_name
 
+    def select_flows(self, record, flows):
+        # EXTENDS hc.handler: the EHR's own Locations are not sent back to it
+        if record._name != "stock.location":
+            return flows
+        return flows.filtered(
+            lambda flow: not self._ehr_location_id(flow.backend_id, record)
+        )
+
+    def _ehr_location_id(self, backend, location):
+        """The EHR's own id of a location mapped by hand (never sent by Odoo)."""
+        entries = (
+            self.env["hc.crosswalk"]
+            .sudo()
+            .search(
+                [
+                    ("backend_id", "=", backend.id),
+                    ("domain", "=", "location"),
+                    ("record_ref", "=", f"stock.location,{location.id}"),
+                ],
+                order="id",
+            )
+        )
+        codes = [
+            e.external_code
+            for e in entries
+            if fhir_http.ID_PATTERN.match(e.external_code or "")
+        ]
+        if not codes:
+            return None
+        sent = (
+            self.env["hc.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("backend_id", "=", backend.id),
+                    ("direction", "=", "outbound"),
+                    ("flow_id.flow_type_id.code", "=", LOCATION_FLOW),
+                    ("res_model", "=", "stock.location"),
+                    ("res_id", "=", location.id),
+                ],
+                limit=1,
+            )
+        )
+        return None if sent else codes[0]
+
+    def _location_reference(self, backend, location):
+        """``Location/<id>`` of a location: the EHR's own id when it has one."""
+        own = self._ehr_location_id(backend, location) if backend else None
+        return f"Location/{own or self._fhir_id(location)}"
+
     def build_payload(self, record, flow):
         if record._name == "product.product":
             return fm.device_definition(
@@ -58,7 +114,8 @@ class HcHandlerEhrMaster(models.AbstractModel):
         parent = record.location_id
         part_of = None
         if parent and parent.hc_ehr_location:
-            part_of = {"reference": f"Location/{self._fhir_id(parent)}"}
+            backend = flow.backend_id if flow else None
+            part_of = {"reference": self._location_reference(backend, parent)}
         return fm.location_resource(
             location_id=self._fhir_id(record),
             identifier_system=LOCATION_SYSTEM,
@@ -86,11 +143,7 @@ class HcHandlerEhrMaster(models.AbstractModel):
         return entry.external_code or uom.name
 
     def prepare_request(self, message):
-        document = json.loads(message._body() or b"{}")
-        return {
-            "method": "PUT",
-            "path": f"/{document['resourceType']}/{document['id']}",
-        }
+        return fhir_http.put_request(json.loads(message._body() or b"{}"))
 
     def on_delivered(self, message, reply):
         record = message._linked_record()

@@ -4,6 +4,7 @@ import json
 
 from odoo import fields, models
 
+from ..lib import fhir_http
 from ..lib import fhir_map as fm
 
 DELIVERY_SYSTEM = "urn:hc:odoo:supply-delivery"
@@ -70,12 +71,16 @@ class HcHandlerEhrSupplyDelivery(models.AbstractModel):
         request = message._linked_record()
         if not request:
             return {}
-        return {
-            "method": "PUT",
-            "path": f"/SupplyDelivery/{self._delivery_id(request)}",
-        }
+        resource = {"resourceType": "SupplyDelivery", "id": self._delivery_id(request)}
+        return fhir_http.put_request(resource)
 
     def on_delivered(self, message, reply):
+        # the FHIR endpoint serves what Odoo published (read, search by based-on)
+        sent = json.loads(message._body() or b"{}")
+        if sent.get("resourceType") == "SupplyDelivery":
+            self.env["hc.ehr.fhir.resource"].sudo()._publish(
+                message.backend_id, message, sent
+            )
         request = message._linked_record()
         document = reply.document if isinstance(reply.document, dict) else {}
         if request and document.get("resourceType") == "SupplyDelivery":

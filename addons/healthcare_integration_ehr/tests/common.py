@@ -4,6 +4,7 @@ import copy
 import json
 import re
 
+from fhir.resources.R4B.task import Task
 from psycopg2 import sql
 
 from odoo import Command
@@ -214,6 +215,30 @@ class EhrFixtures(HcTestMixin, SimulatorMixin):
     def sent(self, path):
         return [json.loads(r["body"]) for r in self.sim.requests() if r["path"] == path]
 
+    def tasks(self):
+        """The Tasks the EHR got, validated as FHIR R4 resources."""
+        calls = [r for r in self.sim.requests() if r["path"].startswith("/fhir/Task/")]
+        tasks = []
+        for call in calls:
+            self.assertEqual(call["method"], "PUT")
+            self.assertEqual(call["headers"].get("Accept"), "application/fhir+json")
+            task = json.loads(call["body"])
+            Task.model_validate(task)
+            self.assertEqual(call["path"], f"/fhir/Task/{task['id']}")
+            tasks.append(task)
+        return tasks
+
+    @staticmethod
+    def event_of(task):
+        return task["businessStatus"]["coding"][0]["code"]
+
+    @staticmethod
+    def input_of(task, code):
+        for item in task["input"]:
+            if item["type"]["coding"][0]["code"] == code:
+                return item["valueQuantity"]["value"]
+        return None
+
     def scan_database(self, needles):
         """The "table.column" of every text, JSON or binary value containing a needle.
 
@@ -255,3 +280,18 @@ class EhrFixtures(HcTestMixin, SimulatorMixin):
                 if cr.fetchone():
                     hits.append(f"{table}.{column}")
         return hits
+
+
+class EhrHttpFixtures(EhrFixtures):
+    """The EHR fixtures for tests over HTTP: the simulator calls this server."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_ehr()
+
+    def setUp(self):
+        super().setUp()
+        self.sim.reset()
+        self.sim.odoo_url = self.base_url()
+        self.sim.backend = self.backend.code

@@ -9,7 +9,7 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 
-from .common import TOKEN_KEY, EhrFixtures, supply_request
+from .common import TOKEN_KEY, EhrHttpFixtures, supply_request
 
 PATIENT_NAME = "Chalmers-Quintavalle"
 GIVEN_NAME = "Peterjames"
@@ -81,19 +81,8 @@ SUPPLY_DELIVERY_WITH_PATIENT = {
 
 
 @tagged("post_install", "-at_install")
-class TestFhirRoute(EhrFixtures, HttpCase):
+class TestFhirRoute(EhrHttpFixtures, HttpCase):
     """The FHIR endpoint over real HTTP: OperationOutcome answers, patient screening."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.setup_ehr()
-
-    def setUp(self):
-        super().setUp()
-        self.sim.reset()
-        self.sim.odoo_url = self.base_url()
-        self.sim.backend = self.backend.code
 
     def post(self, path, resource, secret="ehr-hook-secret", key=None):
         self.env.flush_all()
@@ -104,23 +93,29 @@ class TestFhirRoute(EhrFixtures, HttpCase):
         return message._run_job()
 
     def message(self, answer):
+        if answer["resourceType"] != "OperationOutcome":  # the stored resource
+            return (
+                self.env["hc.ehr.fhir.resource"]
+                .search([("logical_id", "=", answer["id"])], limit=1)
+                .message_id
+            )
         text = " ".join(issue["diagnostics"] for issue in answer["issue"])
         name = re.search(r"HCM/\d+", text).group(0)
         return self.env["hc.message"].search([("name", "=", name)])
 
     def test_valid_request_is_accepted_then_a_duplicate(self):
         self.stock(self.kit, 5)
-        status, answer = self.post("/SupplyRequest", supply_request(), key="r-1")
-        self.assertEqual(status, 202, answer)
-        self.assertEqual(answer["resourceType"], "OperationOutcome")
-        self.assertEqual(answer["issue"][0]["severity"], "information")
-        message = self.message(answer)
+        status, created = self.post("/SupplyRequest", supply_request(), key="r-1")
+        self.assertEqual(status, 201, created)
+        self.assertEqual(created["resourceType"], "SupplyRequest")
+        self.assertNotEqual(created["id"], "simple", "the server assigns the id")
+        message = self.message(created)
         self.assertEqual(message.state, "queued")
         self.assertEqual(self.process(message), "done")
-        self.assertEqual(self.request_of().state, "reserved")
-        status, answer = self.post("/SupplyRequest", supply_request(), key="r-1")
-        self.assertEqual(status, 200)
-        self.assertIn("Duplicate", answer["issue"][0]["diagnostics"])
+        self.assertEqual(self.request_of(created["id"]).state, "reserved")
+        status, again = self.post("/SupplyRequest", supply_request(), key="r-1")
+        self.assertEqual(status, 200, "a duplicate answers the resource stored")
+        self.assertEqual(again["id"], created["id"])
 
     def test_answers_are_fhir_json(self):
         response = self.url_open(
@@ -158,7 +153,10 @@ class TestFhirRoute(EhrFixtures, HttpCase):
 
     def test_malformed_fhir_is_answered_with_an_operation_outcome(self):
         patient = {"resourceType": "Patient", "id": "p1"}
-        self.assert_refused(patient, "Patient.resourceType", "not-supported")
+        status, answer = self.post("/SupplyRequest", patient)
+        self.assertEqual(status, 400, "the body is not what the URL names")
+        self.assertEqual(answer["issue"][0]["expression"], ["Patient.resourceType"])
+        self.assertEqual(self.message(answer).state, "dead")
         self.assert_refused(
             supply_request(status="whenever"), "SupplyRequest.status", "code-invalid"
         )
@@ -191,7 +189,7 @@ class TestFhirRoute(EhrFixtures, HttpCase):
             status, answer = self.post(
                 "/SupplyDelivery", SUPPLY_DELIVERY_WITH_PATIENT, key="sd-patient"
             )
-            self.assertEqual(status, 202, answer)
+            self.assertEqual(status, 201, answer)
             message = self.message(answer)
             self.assertEqual(self.process(message), "done")
         usage = message._linked_record()
@@ -243,3 +241,36 @@ class TestFhirRoute(EhrFixtures, HttpCase):
         self.assertEqual(status, 422)
         self.assertIn("no patient token key is configured", json.dumps(answer))
         self.assertEqual(self.scan_database(NEEDLES), [])
+
+    def test_a_patient_named_only_by_display_leaves_no_trace(self):
+        """Display-only patient references, encounter, account, free text."""
+        self.stock(self.gloves, 5, self.ward)
+        charge_item = {
+            "resourceType": "ChargeItem",
+            "identifier": [{"system": "urn:ehr:test:charge", "value": "CI-DISPLAY"}],
+            "status": "billable",
+            "code": {"text": "Supply of item"},
+            "subject": {"display": f"{GIVEN_NAME} {PATIENT_NAME}"},
+            "context": {
+                "reference": "Encounter/enc-77",
+                "display": f"Admission of {PATIENT_NAME}",
+            },
+            "account": [{"reference": "Account/acc-9", "display": PATIENT_NAME}],
+            "enterer": {"display": f"{PATIENT_NAME} (relative)"},
+            "overrideReason": NOTE,
+            "occurrenceDateTime": "2030-03-14T09:30:00Z",
+            "performingOrganization": {"reference": "Organization/org-ortho-ward"},
+            "quantity": {"value": 1},
+            "productCodeableConcept": {"coding": [{"code": "GLV-M"}]},
+        }
+        with self.assertLogs("odoo", level="DEBUG") as logs:
+            status, stored = self.post("/ChargeItem", charge_item, key="ci-display")
+            self.assertEqual(status, 201, stored)
+            self.assertEqual(self.process(self.message(stored)), "done")
+        self.assertEqual(stored["subject"]["type"], "Patient")
+        for element in ("context", "account", "enterer", "overrideReason"):
+            self.assertNotIn(element, stored)
+        self.assertEqual(self.scan_database(NEEDLES), [])
+        log_text = "\n".join(logs.output)
+        for needle in NEEDLES:
+            self.assertNotIn(needle, log_text)

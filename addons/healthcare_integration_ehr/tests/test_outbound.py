@@ -1,5 +1,9 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from fhir.resources.R4B.devicedefinition import DeviceDefinition
+from fhir.resources.R4B.location import Location
+from fhir.resources.R4B.supplydelivery import SupplyDelivery
+
 from odoo.tests import TransactionCase, tagged
 
 from .common import EhrFixtures, supply_request
@@ -56,13 +60,24 @@ class TestOutbound(EhrFixtures, TransactionCase):
             "KIT-HIP-01",
         )
         self.assertTrue(second["occurrenceDateTime"].endswith("Z"))
+        SupplyDelivery.model_validate(second)
+        self.assertEqual(
+            {c["headers"].get("Accept") for c in calls}, {"application/fhir+json"}
+        )
         messages = self.env["hc.message"].search(
             [("flow_id", "=", self.flows["ehr.supply_delivery_out"].id)]
         )
         self.assertEqual(set(messages.mapped("state")), {"done"})
         self.assertEqual(set(messages.mapped("ordering_key")), {request.name})
-        backordered = [e for e in self.sent("/fhir/availability")]
-        self.assertEqual([e["status"] for e in backordered], ["backordered"])
+        tasks = self.tasks()
+        self.assertEqual(
+            [self.event_of(t) for t in tasks],
+            ["backordered"],
+            "awaited from the vendor",
+        )
+        self.assertEqual(tasks[0]["status"], "on-hold")
+        self.assertEqual(tasks[0]["focus"], {"reference": "SupplyRequest/simple"})
+        self.assertEqual(tasks[0]["location"], {"reference": "Location/ward-3a"})
 
     def test_availability_event_on_threshold_once_per_change(self):
         watch = self.env["hc.ehr.watch"].create(
@@ -94,15 +109,24 @@ class TestOutbound(EhrFixtures, TransactionCase):
             self.stock(self.gloves, 20, self.ward)
             watch._check()
             self.run_jobs(trap)
-        events = self.sent("/fhir/availability")
+        tasks = self.tasks()
         self.assertEqual(
-            [(e["status"], e["on_hand"]) for e in events],
+            [(self.event_of(t), self.input_of(t, "on-hand")) for t in tasks],
             [("below_threshold", 9.0), ("below_threshold", 8.0), ("available", 28.0)],
         )
-        self.assertEqual(events[0]["threshold"], 10.0)
-        self.assertEqual(events[0]["item"]["code"], "GLV-M")
-        self.assertEqual(events[0]["location"]["code"], "ward-3a")
-        self.assertTrue(events[0]["expected_date"], "the receipt under way")
+        self.assertEqual(
+            {t["id"] for t in tasks},
+            {f"odoo-avail-{self.gloves.id}-{self.ward.id}"},
+            "one Task per item and location, updated",
+        )
+        self.assertEqual([t["status"] for t in tasks][-1], "completed")
+        self.assertEqual(self.input_of(tasks[0], "threshold"), 10.0)
+        item = tasks[0]["input"][0]["valueCodeableConcept"]["coding"]
+        self.assertIn("GLV-M", [c["code"] for c in item])
+        self.assertEqual(tasks[0]["location"], {"reference": "Location/ward-3a"})
+        self.assertTrue(
+            tasks[0]["restriction"]["period"]["end"], "the receipt under way"
+        )
         self.assertEqual(watch.last_status, "ok")
 
     def consume(self, product, quantity):
@@ -136,8 +160,31 @@ class TestOutbound(EhrFixtures, TransactionCase):
         self.assertEqual(
             definition["udiDeviceIdentifier"][0]["deviceIdentifier"], "05012345678917"
         )
-        [location] = self.sent(f"/fhir/Location/odoo-loc-{self.ward.id}")
-        self.assertEqual(location["status"], "active")
+        DeviceDefinition.model_validate(definition)
+        self.assertEqual(
+            self.sent(f"/fhir/Location/odoo-loc-{self.ward.id}"),
+            [],
+            "a ward mapped to the EHR's own Location is not sent as a second one",
+        )
+        store = self.env["stock.location"].create(
+            {
+                "name": "Sterile store (test)",
+                "location_id": self.warehouse.view_location_id.id,
+                "usage": "internal",
+            }
+        )
+        with self.jobs() as trap:
+            store.hc_ehr_location = True
+            self.run_jobs(trap)
+            store.name = "Sterile store B (test)"
+            self.run_jobs(trap)
+        first, second = self.sent(f"/fhir/Location/odoo-loc-{store.id}")
+        Location.model_validate(second)
+        self.assertEqual(second["name"], "Sterile store B (test)")
+        calls = [r for r in self.sim.requests() if "/fhir/Location/" in r["path"]]
+        self.assertEqual(
+            {c["headers"].get("Accept") for c in calls}, {"application/fhir+json"}
+        )
         crosswalks = self.env["hc.crosswalk"].search(
             [("backend_id", "=", self.backend.id), ("external_code", "like", "EHR-")]
         )
@@ -145,6 +192,6 @@ class TestOutbound(EhrFixtures, TransactionCase):
             {(c.domain, c.external_code, c.record_ref) for c in crosswalks},
             {
                 ("product", f"EHR-{item_id}", self.kit),
-                ("location", f"EHR-odoo-loc-{self.ward.id}", self.ward),
+                ("location", f"EHR-odoo-loc-{store.id}", store),
             },
         )

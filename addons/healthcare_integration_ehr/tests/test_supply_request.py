@@ -35,7 +35,7 @@ class TestSupplyRequest(EhrFixtures, TransactionCase):
         self.assertEqual(picking.state, "assigned")
         self.assertEqual(picking.priority, "0")
         self.assertFalse(request.purchase_line_ids, "nothing to replenish")
-        self.assertFalse(self.sent("/fhir/availability"))
+        self.assertFalse(self.tasks())
 
     def test_short_request_triggers_a_purchase(self):
         self.stock(self.kit, 1)
@@ -53,12 +53,13 @@ class TestSupplyRequest(EhrFixtures, TransactionCase):
         self.assertEqual(line.order_id.partner_id, self.vendor)
         self.assertEqual(line.order_id.state, "draft")
         self.assertIn(request.name, line.order_id.origin)
-        [event] = self.sent("/fhir/availability")
-        self.assertEqual(event["status"], "backordered")
-        self.assertEqual(event["item"]["code"], "KIT-HIP-01")
-        self.assertEqual(event["location"]["code"], "ward-3a")
-        self.assertEqual(event["supply_request"], "SupplyRequest/simple")
-        self.assertTrue(event["expected_date"])
+        [task] = self.tasks()
+        self.assertEqual(self.event_of(task), "backordered")
+        item = task["input"][0]["valueCodeableConcept"]["coding"]
+        self.assertIn("KIT-HIP-01", [coding["code"] for coding in item])
+        self.assertEqual(task["location"], {"reference": "Location/ward-3a"})
+        self.assertEqual(task["focus"], {"reference": "SupplyRequest/simple"})
+        self.assertTrue(task["restriction"]["period"]["end"])
 
     def test_stat_request_is_urgent_all_the_way(self):
         self.stock(self.kit, 1)
