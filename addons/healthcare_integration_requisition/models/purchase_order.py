@@ -7,7 +7,9 @@ class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
 
     def _hc_platform_requests(self):
-        return self.order_line.purchase_request_lines.request_id.filtered(
+        """The platform requisitions of these orders (whoever may read them:
+        a receipt or a bill of their orders is news for the platform)."""
+        return self.sudo().order_line.purchase_request_lines.request_id.filtered(
             "hc_backend_id"
         )
 
