@@ -7,3 +7,4 @@ from . import purchase_order
 from . import tier_review
 from . import stock_picking
 from . import account_move
+from . import hc_handler_requisition_po
