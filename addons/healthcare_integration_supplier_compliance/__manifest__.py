@@ -25,6 +25,8 @@
         "views/res_partner_views.xml",
         "views/purchase_order_views.xml",
         "wizard/hc_compliance_override_views.xml",
+        "wizard/hc_compliance_onboarding_views.xml",
+        "views/hc_backend_views.xml",
         "views/hc_compliance_menus.xml",
     ],
     "demo": ["demo/hc_compliance_demo.xml"],

@@ -20,7 +20,11 @@ CREATE OR REPLACE VIEW hc_budget_position AS (
            AND d.key ~ '^[0-9]+$'
            AND NOT EXISTS (
                 SELECT 1 FROM purchase_request_purchase_order_line_rel rel
-                 WHERE rel.purchase_request_line_id = prl.id)
+                  JOIN purchase_order_line pol
+                    ON pol.id = rel.purchase_order_line_id
+                  JOIN purchase_order po ON po.id = pol.order_id
+                 WHERE rel.purchase_request_line_id = prl.id
+                   AND po.state IN ('purchase', 'done'))
     ), orders AS (
         SELECT d.key::int AS account_id, po.date_order::date AS day,
                greatest(pol.product_qty - pol.qty_received, 0) * pol.price_unit
@@ -58,7 +62,8 @@ CREATE OR REPLACE VIEW hc_budget_position AS (
 class HcBudgetPosition(models.Model):
     """A cost centre's budget line: budget, spent, committed, available.
 
-    Committed: approved requisitions not yet ordered (their estimated cost),
+    Committed: approved requisitions not yet ordered (their estimated cost,
+    until an order made from them is confirmed),
     confirmed orders not yet received, received not yet invoiced (at the
     order price, without taxes), each charged to the cost centres of its
     analytic distribution and counted in the budget line whose period holds

@@ -53,6 +53,11 @@ class TestBudgetCheck(BudgetCase):
         )._linked_record()
         order = self.make_order(request)
         order.order_line.price_unit = 9.0
+        self.assertEqual(
+            self.position().committed_requisitions,
+            300.0,
+            "a draft RFQ leaves the requisition committed",
+        )
         self.confirm(order)
         position = self.position()
         self.assertEqual(

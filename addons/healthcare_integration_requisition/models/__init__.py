@@ -5,3 +5,6 @@ from . import purchase_request
 from . import purchase_request_line
 from . import purchase_order
 from . import tier_review
+from . import stock_picking
+from . import account_move
+from . import hc_handler_requisition_po

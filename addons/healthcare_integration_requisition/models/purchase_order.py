@@ -1,13 +1,31 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 
 class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
 
+    hc_platform_backend_id = fields.Many2one(
+        "hc.backend", string="Placed on platform", readonly=True, copy=False, index=True
+    )
+    hc_platform_po_ref = fields.Char(
+        string="Platform order", readonly=True, copy=False, index=True
+    )
+    hc_platform_digest = fields.Char(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "hc_platform_po_unique",
+            "unique(hc_platform_backend_id, hc_platform_po_ref)",
+            "A platform's order is imported once.",
+        ),
+    ]
+
     def _hc_platform_requests(self):
-        return self.order_line.purchase_request_lines.request_id.filtered(
+        """The platform requisitions of these orders (whoever may read them:
+        a receipt or a bill of their orders is news for the platform)."""
+        return self.sudo().order_line.purchase_request_lines.request_id.filtered(
             "hc_backend_id"
         )
 

@@ -126,6 +126,8 @@ class PurchaseRequest(models.Model):
                         {
                             "line": request_line.hc_line_number,
                             "quantity": po_line.product_qty,
+                            "received": po_line.qty_received,
+                            "invoiced": po_line.qty_invoiced,
                         }
                         for po_line in order.order_line
                         for request_line in po_line.purchase_request_lines

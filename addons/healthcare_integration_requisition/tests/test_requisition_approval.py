@@ -143,3 +143,29 @@ class TestRequisitionApproval(RequisitionCase):
             sorted((ln["line"], ln["quantity"]) for ln in ordered["lines"]),
             [(1, 20.0), (2, 10.0)],
         )
+        # received (by a warehouse user, who cannot read requisitions): told too
+        storekeeper = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Test storekeeper",
+                    "login": "req.store",
+                    "email": "req.store@hospital.example",
+                    "groups_id": [(6, 0, self.env.ref("stock.group_stock_user").ids)],
+                }
+            )
+        )
+        picking = order.picking_ids.with_user(storekeeper)
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        with self.jobs() as trap:
+            picking.button_validate()
+            self.run_jobs(trap)
+        [received] = self.sim.statuses("REQ-T-1")[-1]["purchase_orders"]
+        self.assertEqual(
+            sorted(
+                (ln["line"], ln["received"], ln["invoiced"]) for ln in received["lines"]
+            ),
+            [(1, 20.0, 0.0), (2, 10.0, 0.0)],
+        )

@@ -12,6 +12,19 @@ class ResPartner(models.Model):
         "hc.compliance.document", "partner_id", string="Compliance documents"
     )
     hc_compliance_count = fields.Integer(compute="_compute_hc_compliance_count")
+    hc_onboarding_state = fields.Selection(
+        [
+            ("pending", "Waiting for approval"),
+            ("approved", "Approved"),
+            ("refused", "Refused"),
+        ],
+        string="Onboarding",
+        readonly=True,
+        tracking=True,
+        help="Set for suppliers from a sourcing platform that requires onboarding "
+        "(its backend's Suppliers need onboarding); decided by a compliance approver.",
+    )
+    hc_onboarding_note = fields.Text(string="Onboarding decision", readonly=True)
     hc_compliance_required = fields.Boolean(
         string="Compliance checked",
         tracking=True,
@@ -39,6 +52,12 @@ class ResPartner(models.Model):
         supplier = self.commercial_partner_id
         if not supplier.hc_compliance_required:
             return []
+        problems = []
+        if supplier.hc_onboarding_state in ("pending", "refused"):
+            state = dict(self._fields["hc_onboarding_state"].selection)
+            problems.append(
+                _("Onboarding: %s", state[supplier.hc_onboarding_state].lower())
+            )
         types = self.env["hc.compliance.document.type"].search(
             [("mandatory", "=", True), ("company_id", "in", [company.id, False])]
         )
@@ -50,7 +69,6 @@ class ResPartner(models.Model):
         missing = lib.missing_types(
             types.ids, [(d.type_id.id, d._period()) for d in documents], day
         )
-        problems = []
         for type_ in types.browse(missing):
             latest = documents.filtered(lambda d, t=type_: d.type_id == t)[:1]
             if not latest:
@@ -74,6 +92,16 @@ class ResPartner(models.Model):
                     )
                 )
         return problems
+
+    def action_hc_onboarding_decide(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "hc.compliance.onboarding",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     def action_view_hc_compliance_documents(self):
         self.ensure_one()

@@ -1,1 +1,2 @@
 from . import hc_compliance_override
+from . import hc_compliance_onboarding

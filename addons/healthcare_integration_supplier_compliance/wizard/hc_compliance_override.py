@@ -1,11 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
-
-APPROVER_GROUP = (
-    "healthcare_integration_supplier_compliance.group_hc_compliance_approver"
-)
+from odoo.exceptions import UserError
 
 
 class HcComplianceOverride(models.TransientModel):
@@ -29,15 +25,26 @@ class HcComplianceOverride(models.TransientModel):
 
     def action_override(self):
         self.ensure_one()
-        if not self.env.user.has_group(APPROVER_GROUP):
-            raise AccessError(
-                _("Only a compliance approver may override a compliance block.")
-            )
+        approvals = self.env["hc.compliance.approval"]
+        approvals._check_approver()
         order = self.order_id
         problems = order._hc_compliance_check()
         if not problems:
             raise UserError(_("Order %s is not blocked.", order.name))
-        now = fields.Datetime.now()
+        now = approvals._record(
+            "compliance_override",
+            order,
+            {
+                "supplier": order.partner_id.commercial_partner_id.display_name,
+                "problems": problems,
+                "reason": self.reason,
+            },
+            _(
+                "Compliance block overridden by %(user)s: %(reason)s",
+                user=self.env.user.name,
+                reason=self.reason,
+            ),
+        )
         order.sudo().write(
             {
                 "hc_compliance_override_problems": "\n".join(problems),
@@ -45,24 +52,5 @@ class HcComplianceOverride(models.TransientModel):
                 "hc_compliance_override_by": self.env.user.id,
                 "hc_compliance_override_at": now,
             }
-        )
-        self.env["hc.audit.log"].sudo()._log(
-            "compliance_override",
-            order,
-            {
-                "supplier": order.partner_id.commercial_partner_id.display_name,
-                "problems": problems,
-                "reason": self.reason,
-                "by": self.env.user.name,
-                "at": fields.Datetime.to_string(now),
-            },
-        )
-        order.message_post(
-            body=_(
-                "Compliance block overridden by %(user)s: %(reason)s",
-                user=self.env.user.name,
-                reason=self.reason,
-            ),
-            subtype_xmlid="mail.mt_note",
         )
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,86 @@
+"""The eProcurement simulator: its requisition feed, the statuses it records,
+its control page, and requisitions pushed to a signed webhook."""
+
+import hashlib
+import hmac
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+import requests
+
+SIMULATORS = Path(__file__).resolve().parents[1] / "simulators"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(
+        f"hc_unit_{name}", SIMULATORS / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def odoo():
+    """A partner simulator standing in for Odoo's webhook."""
+    target = load("partner_simulator").PartnerSimulator(name="odoo").start()
+    yield target
+    target.stop()
+
+
+@pytest.fixture
+def sim(odoo):
+    simulator = load("eprocurement_simulator").start(
+        name="unit", webhook_secret="s3cret", odoo_url=odoo.url, backend="b1"
+    )
+    yield simulator
+    simulator.stop()
+
+
+def test_feed_pages_the_demo_requisitions(sim):
+    first = requests.get(f"{sim.url}/feeds/requisitions?limit=2", timeout=5).json()
+    assert [item["requisition_id"] for item in first["items"]] == [
+        "REQ-2026-0101",
+        "REQ-2026-0102",
+    ]
+    rest = requests.get(
+        f"{sim.url}/feeds/requisitions?limit=2&cursor={first['next_cursor']}",
+        timeout=5,
+    ).json()
+    assert [item["cost_centre"] for item in rest["items"]] == ["CC-9999"]
+    assert rest["next_cursor"] is None
+
+
+def test_statuses_recorded_and_shown(sim):
+    for status in ("pending_approval", "approved"):
+        requests.post(
+            f"{sim.url}/requisitions/status",
+            json={
+                "requisition_id": "REQ-2026-0102",
+                "status": status,
+                "purchase_orders": [{"po_number": "P00042"}],
+            },
+            timeout=5,
+        )
+    assert [d["status"] for d in sim.statuses("REQ-2026-0102")] == [
+        "pending_approval",
+        "approved",
+    ]
+    page = requests.get(f"{sim.url}/_sim/eprocurement", timeout=5).text
+    assert "<td>approved</td><td>P00042</td>" in page
+
+
+def test_send_requisition_signs_the_webhook(sim, odoo):
+    status, _answer = sim.send_requisition("REQ-2026-0101", key="k1")
+    assert status == 200
+    [call] = odoo.requests(path="/hc/webhook/b1/requisition.requisition_in")
+    body = call["body"].encode()
+    assert json.loads(body)["requisition_id"] == "REQ-2026-0101"
+    headers = {k.lower(): v for k, v in call["headers"].items()}
+    expected = hmac.new(
+        b"s3cret", f"{headers['x-hc-timestamp']}.".encode() + body, hashlib.sha256
+    ).hexdigest()
+    assert headers["x-hc-signature"] == f"sha256={expected}"
+    assert headers["idempotency-key"] == "k1"
