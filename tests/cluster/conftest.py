@@ -93,6 +93,7 @@ class Node:
         self.balancer_port = balancer_port
         self.log = Path(folder) / f"node-{name}.log"
         self.proc = None
+        self.consumer = None
 
     @property
     def url(self):
@@ -139,6 +140,32 @@ class Node:
             return requests.get(f"{self.url}/web/health", timeout=5).ok
         return False
 
+    def start_consumer(self, backend_code):
+        """``odoo hc-consumer`` of one broker backend, on this node (killed
+        with it)."""
+        paths = f"--addons-path={os.environ['HC_ODOO_ADDONS_PATH']}"
+        log = Path(self.log.parent) / f"consumer-{self.name}.log"
+        with log.open("w") as handle:
+            self.consumer = subprocess.Popen(
+                [
+                    str(ODOO_BIN),
+                    paths,
+                    "hc-consumer",
+                    "-c",
+                    str(CONF),
+                    paths,
+                    "-d",
+                    self.db,
+                    "--flow",
+                    backend_code,
+                    "--refresh",
+                    "2",
+                ],
+                start_new_session=True,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+            )
+
     def owns(self, pid):
         """Whether process ``pid`` is one of this node's (its process group)."""
         try:
@@ -147,18 +174,27 @@ class Node:
             return False
 
     def kill(self):
-        """SIGKILL the whole node: main process, workers, runner, cron."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        """SIGKILL the whole node: main process, workers, runner, cron,
+        broker consumer."""
+        self._signal(signal.SIGKILL)
         self.proc.wait(10)
+        if self.consumer:
+            self.consumer.wait(10)
+
+    def _signal(self, signum):
+        for proc in (self.proc, self.consumer):
+            if proc is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signum)
 
     def stop(self):
         if self.proc is None or self.proc.poll() is not None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGINT)
+        self._signal(signal.SIGINT)
         try:
             self.proc.wait(30)
+            if self.consumer:
+                self.consumer.wait(30)
         except subprocess.TimeoutExpired:
             self.kill()
 

@@ -12,22 +12,36 @@ workers of both nodes racing for it. The tests then check one promise each.
 import contextlib
 import json
 import os
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pika
 import pytest
 import requests
-from conftest import ERROR_RECOVERY_DELAY, FINAL, BalancedClient, wait_until
+from conftest import ERROR_RECOVERY_DELAY, FINAL, ROOT, BalancedClient, wait_until
 from partner_simulator import PartnerSimulator
+
+sys.path.insert(0, str(ROOT / "addons" / "healthcare_integration_core"))
+from lib import amqp
+
+BROKER = amqp.BrokerConfig(
+    host=os.environ.get("HC_AMQP_HOST", "127.0.0.1"),
+    port=int(os.environ.get("HC_AMQP_PORT", "5672")),
+    virtual_host=os.environ.get("HC_AMQP_VHOST", "/"),
+    username=os.environ.get("HC_AMQP_USER", "guest"),
+    password=os.environ.get("HC_AMQP_PASSWORD", "guest"),
+)
 
 HOOK_SECRET = "cluster-hook-secret"
 LOAD_SECONDS = 14
 KILL_AFTER = 5  # seconds of load before the active runner's node is killed
 WEBHOOKS_PER_SECOND = 3
 SENDS_PER_SECOND = 2
+EVENTS_PER_SECOND = 2  # published to RabbitMQ, consumed by both nodes
 CLIENT_CONCURRENCY = 3
 HOLD = 0.3  # seconds each probe event keeps its job busy after its effect
 ANSWER_DEADLINE = 90  # seconds a sender keeps retrying one request
@@ -83,9 +97,42 @@ def flows(odoo, partner):
         [{"id": n, "updated_at": f"2026-12-0{n}T08:00:00Z"} for n in range(1, 4)],
         page_size=2,
     )
+    bus_code = f"{code}_bus"
+    bus_id = odoo.execute(
+        "hc.backend",
+        "create",
+        {
+            "name": f"Cluster event bus {code}",
+            "code": bus_code,
+            "transport": "amqp",
+            "system_type": "broker",
+            "amqp_host": BROKER.host,
+            "amqp_port": BROKER.port,
+            "amqp_virtual_host": BROKER.virtual_host,
+            "auth_type": "basic",
+            "username": BROKER.username,
+            "credential_secret": BROKER.password,
+            "breaker_threshold": 0,
+        },
+    )
+    bus_queue = f"hc.cluster.{code}.in"
     return {
         "backend": backend_id,
         "code": code,
+        "bus_code": bus_code,
+        "bus_queue": bus_queue,
+        "bus_exchange": f"hc.cluster.{code}",
+        "bus": flow(
+            {
+                "name": "Probe events over the broker",
+                "code": "probe_bus",
+                "flow_type_id": odoo.flow_type("cluster.probe_in"),
+                "amqp_exchange": f"hc.cluster.{code}",
+                "amqp_routing_key": "probe.#",
+                "amqp_queue": bus_queue,
+            },
+            backend=bus_id,
+        ),
         "in": flow(
             {
                 "name": "Probe events",
@@ -130,6 +177,7 @@ class Senders:
         self.hook_url = f"{cluster.url}/hc/webhook/{flows['code']}/probe"
         self.webhooks = {}  # key -> [statuses], first accepted id
         self.sends = {}  # key -> [outcomes], message id
+        self.events = []  # keys the broker confirmed
         self.threads = []
         self.lock = threading.Lock()
 
@@ -141,6 +189,7 @@ class Senders:
             threading.Thread(target=self._pace, args=(self._send, "O", rate))
             for rate in (SENDS_PER_SECOND,)
         ]
+        self.threads.append(threading.Thread(target=self._publish))
         for thread in self.threads:
             thread.start()
 
@@ -156,6 +205,34 @@ class Senders:
             for number in range(LOAD_SECONDS * rate):
                 time.sleep(max(0, started + number / rate - time.monotonic()))
                 pool.submit(call, f"{prefix}-{number:03d}")
+
+    def _publish(self):
+        """Events on the broker at a steady pace, each confirmed by it."""
+        connection = pika.BlockingConnection(
+            amqp.connection_parameters(BROKER, "cluster-test")
+        )
+        chan = connection.channel()
+        chan.confirm_delivery()
+        started = time.monotonic()
+        try:
+            for number in range(LOAD_SECONDS * EVENTS_PER_SECOND):
+                time.sleep(
+                    max(0, started + number / EVENTS_PER_SECOND - time.monotonic())
+                )
+                key = f"E-{number:03d}"
+                chan.basic_publish(
+                    self.flows["bus_exchange"],
+                    "probe.event",
+                    json.dumps({"key": key, "hold": HOLD}).encode(),
+                    pika.BasicProperties(
+                        message_id=key,
+                        delivery_mode=2,
+                        content_type="application/json",
+                    ),
+                )
+                self.events.append(key)
+        finally:
+            amqp.close_quietly(connection)
 
     def _until_answered(self, key, attempt, log):
         deadline = time.monotonic() + ANSWER_DEADLINE
@@ -271,6 +348,9 @@ def outcome(cluster, odoo, partner, flows):
         cluster.run_sql("SELECT coalesce(max(id), 0) FROM hc_audit_log").strip()
     )
     cron_id = odoo.read_one("hc.flow", flows["pull"], ["cron_id"])["cron_id"][0]
+    for node in cluster.nodes.values():
+        node.start_consumer(flows["bus_code"])
+    wait_until(lambda: queue_declared(flows["bus_queue"]), 120, "the consumers' queue")
     warm = odoo.execute("hc.flow", "send", [flows["out"]], {"order": "WARM-1"})
     odoo.wait_for("hc.message", warm["id"], "state", FINAL)
     paused = pause_seen_by_the_other_node(cluster, flows)
@@ -304,14 +384,15 @@ def outcome(cluster, odoo, partner, flows):
         messages = odoo.execute(
             "hc.message",
             "search_read",
-            [("flow_id", "in", [flows["in"], flows["out"]])],
+            [("flow_id", "in", [flows["in"], flows["out"], flows["bus"]])],
             ["state", "flow_id", "idempotency_key"],
         )
         runs = scheduled_runs(odoo, flows)
         done = all(m["state"] in FINAL for m in messages) and all(
             r["state"] in FINAL for r in runs
         )
-        return done and messages
+        events = keyed(messages, flows["bus"])
+        return done and len(events) >= len(senders.events) and messages
 
     messages = wait_until(all_final, 180, "every message final", interval=2)
     # queue_job counts a job's starts: a job cut off by the kill started again
@@ -351,12 +432,40 @@ def outcome(cluster, odoo, partner, flows):
     }
 
 
+def queue_declared(queue):
+    try:
+        connection = pika.BlockingConnection(
+            amqp.connection_parameters(BROKER, "cluster-test")
+        )
+    except pika.exceptions.AMQPError:
+        return False
+    try:
+        connection.channel().queue_declare(queue, passive=True)
+    except pika.exceptions.ChannelClosedByBroker:
+        return False
+    finally:
+        amqp.close_quietly(connection)
+    return True
+
+
+@pytest.fixture(scope="module", autouse=True)
+def broker_names(flows):
+    """The test's exchange and queues are deleted at its end."""
+    yield
+    connection = pika.BlockingConnection(
+        amqp.connection_parameters(BROKER, "cluster-test")
+    )
+    spec = amqp.QueueSpec(flows["bus_queue"], exchange=flows["bus_exchange"])
+    amqp.delete_queue(connection.channel(), spec, exchange=True)
+    amqp.close_quietly(connection)
+
+
 def job_uuids(odoo, flows):
     """The queue jobs of the messages and of the attempts' messages."""
     messages = odoo.execute(
         "hc.message",
         "search_read",
-        [("flow_id", "in", [flows["in"], flows["out"]])],
+        [("flow_id", "in", [flows["in"], flows["out"], flows["bus"]])],
         ["job_uuid"],
     )
     return [m["job_uuid"] for m in messages if m["job_uuid"]]
@@ -418,6 +527,26 @@ def test_every_accepted_webhook_is_stored_and_processed_once(outcome, odoo, flow
         assert message["state"] == "done", f"{key}: {message['state']}"
         assert applied.get(key) == [message["id"]], f"{key} applied {applied.get(key)}"
     assert len(effects) == len(webhooks)
+
+
+def test_every_broker_event_is_stored_and_processed_once(outcome, odoo, flows):
+    events = outcome["senders"].events
+    assert len(events) == LOAD_SECONDS * EVENTS_PER_SECOND, "all confirmed"
+    stored = keyed(outcome["messages"], flows["bus"])
+    assert sorted(stored) == sorted(events)
+    effects = odoo.execute(
+        "hc.cluster.effect",
+        "search_read",
+        [("message_id.flow_id", "=", flows["bus"])],
+        ["key", "message_id"],
+    )
+    applied = {}
+    for effect in effects:
+        applied.setdefault(effect["key"], []).append(effect["message_id"][0])
+    for key in events:
+        [message] = stored[key]
+        assert message["state"] == "done", f"{key}: {message['state']}"
+        assert applied.get(key) == [message["id"]], f"{key} applied {applied.get(key)}"
 
 
 def test_every_outbound_message_is_delivered_once(outcome, partner, flows):
