@@ -10,28 +10,31 @@ workers of both nodes racing for it. The tests then check one promise each.
 """
 
 import contextlib
-import json
-import os
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+import pika
 import pytest
 import requests
+from cluster_load import (
+    BROKER,
+    EVENTS_PER_SECOND,
+    LOAD_SECONDS,
+    SENDS_PER_SECOND,
+    WEBHOOKS_PER_SECOND,
+    Senders,
+    amqp,
+    answer_counts,
+    queue_declared,
+    run_schedules,
+    scheduled_runs,
+    write_timings,
+)
 from conftest import ERROR_RECOVERY_DELAY, FINAL, BalancedClient, wait_until
 from partner_simulator import PartnerSimulator
 
 HOOK_SECRET = "cluster-hook-secret"
-LOAD_SECONDS = 14
 KILL_AFTER = 5  # seconds of load before the active runner's node is killed
-WEBHOOKS_PER_SECOND = 3
-SENDS_PER_SECOND = 2
-CLIENT_CONCURRENCY = 3
-HOLD = 0.3  # seconds each probe event keeps its job busy after its effect
-ANSWER_DEADLINE = 90  # seconds a sender keeps retrying one request
-SCHEDULES_BEFORE, SCHEDULES_AFTER = 1, 2
+SCHEDULES_BEFORE, SCHEDULES_AFTER = 1, 1
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +86,42 @@ def flows(odoo, partner):
         [{"id": n, "updated_at": f"2026-12-0{n}T08:00:00Z"} for n in range(1, 4)],
         page_size=2,
     )
+    bus_code = f"{code}_bus"
+    bus_id = odoo.execute(
+        "hc.backend",
+        "create",
+        {
+            "name": f"Cluster event bus {code}",
+            "code": bus_code,
+            "transport": "amqp",
+            "system_type": "broker",
+            "amqp_host": BROKER.host,
+            "amqp_port": BROKER.port,
+            "amqp_virtual_host": BROKER.virtual_host,
+            "auth_type": "basic",
+            "username": BROKER.username,
+            "credential_secret": BROKER.password,
+            "breaker_threshold": 0,
+        },
+    )
+    bus_queue = f"hc.cluster.{code}.in"
     return {
         "backend": backend_id,
         "code": code,
+        "bus_code": bus_code,
+        "bus_queue": bus_queue,
+        "bus_exchange": f"hc.cluster.{code}",
+        "bus": flow(
+            {
+                "name": "Probe events over the broker",
+                "code": "probe_bus",
+                "flow_type_id": odoo.flow_type("cluster.probe_in"),
+                "amqp_exchange": f"hc.cluster.{code}",
+                "amqp_routing_key": "probe.#",
+                "amqp_queue": bus_queue,
+            },
+            backend=bus_id,
+        ),
         "in": flow(
             {
                 "name": "Probe events",
@@ -120,125 +156,6 @@ def flows(odoo, partner):
     }
 
 
-class Senders:
-    """Webhooks and RPC sends at a steady pace, each retried until answered."""
-
-    def __init__(self, cluster, partner, flows):
-        self.cluster = cluster
-        self.partner = partner
-        self.flows = flows
-        self.hook_url = f"{cluster.url}/hc/webhook/{flows['code']}/probe"
-        self.webhooks = {}  # key -> [statuses], first accepted id
-        self.sends = {}  # key -> [outcomes], message id
-        self.threads = []
-        self.lock = threading.Lock()
-
-    def start(self):
-        self.threads = [
-            threading.Thread(target=self._pace, args=(self._webhook, "W", rate))
-            for rate in (WEBHOOKS_PER_SECOND,)
-        ] + [
-            threading.Thread(target=self._pace, args=(self._send, "O", rate))
-            for rate in (SENDS_PER_SECOND,)
-        ]
-        for thread in self.threads:
-            thread.start()
-
-    def join(self):
-        for thread in self.threads:
-            thread.join(ANSWER_DEADLINE + LOAD_SECONDS + 30)
-
-    def _pace(self, call, prefix, rate):
-        """``rate`` calls a second, at most CLIENT_CONCURRENCY at once (a
-        partner's connection pool): a late answer delays the next calls."""
-        started = time.monotonic()
-        with ThreadPoolExecutor(CLIENT_CONCURRENCY) as pool:
-            for number in range(LOAD_SECONDS * rate):
-                time.sleep(max(0, started + number / rate - time.monotonic()))
-                pool.submit(call, f"{prefix}-{number:03d}")
-
-    def _until_answered(self, key, attempt, log):
-        deadline = time.monotonic() + ANSWER_DEADLINE
-        while time.monotonic() < deadline:
-            try:
-                status, body = attempt()
-            except (requests.RequestException, RuntimeError) as exc:
-                status, body = type(exc).__name__, None
-            with self.lock:
-                log.setdefault(key, {"answers": [], "id": None})["answers"].append(
-                    status
-                )
-                if status in (200, 202):
-                    log[key]["id"] = log[key]["id"] or body["id"]
-                    return
-            time.sleep(0.5)
-
-    def _webhook(self, key):
-        self._until_answered(
-            key,
-            lambda: self.partner.call_webhook(
-                self.hook_url, {"key": key, "hold": HOLD}, idempotency_key=key
-            ),
-            self.webhooks,
-        )
-
-    def _send(self, key):
-        clients = []
-
-        def attempt():
-            if not clients:  # logging in goes through the balancer too
-                clients.append(BalancedClient(self.cluster.url, self.cluster.db))
-            answer = clients[0].execute(
-                "hc.flow",
-                "send",
-                [self.flows["out"]],
-                {"order": key},
-                idempotency_key=key,
-            )
-            return 200, answer
-
-        self._until_answered(key, attempt, self.sends)
-
-
-def make_due(odoo, cron_id):
-    """Make the scheduled action due now: both nodes' cron workers are told."""
-    past = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
-    values = {"nextcall": past}
-    wait_until(
-        lambda: _try(lambda: odoo.execute("ir.cron", "write", [cron_id], values)),
-        60,
-        "the scheduled action writable (not running)",
-    )
-
-
-def _try(call):
-    try:
-        call()
-    except RuntimeError:  # "currently being executed": try again
-        return False
-    return True
-
-
-def scheduled_runs(odoo, flows):
-    return odoo.execute(
-        "hc.sync.run",
-        "search_read",
-        [("flow_id", "=", flows["pull"]), ("origin", "=", "schedule")],
-        ["state", "started_at"],
-    )
-
-
-def run_schedules(odoo, flows, cron_id, count):
-    for _n in range(count):
-        expected = len(scheduled_runs(odoo, flows)) + 1
-        make_due(odoo, cron_id)
-        wait_until(
-            lambda expected=expected: len(scheduled_runs(odoo, flows)) >= expected,
-            90,
-            "the scheduled pull to run",
-        )
-
-
 def pause_seen_by_the_other_node(cluster, flows):
     """Pause the outbound flow on node a, send on node b: the job (on either
     node, whose workers both read the flow's settings already) holds it."""
@@ -271,6 +188,9 @@ def outcome(cluster, odoo, partner, flows):
         cluster.run_sql("SELECT coalesce(max(id), 0) FROM hc_audit_log").strip()
     )
     cron_id = odoo.read_one("hc.flow", flows["pull"], ["cron_id"])["cron_id"][0]
+    for node in cluster.nodes.values():
+        node.start_consumer(flows["bus_code"])
+    wait_until(lambda: queue_declared(flows["bus_queue"]), 120, "the consumers' queue")
     warm = odoo.execute("hc.flow", "send", [flows["out"]], {"order": "WARM-1"})
     odoo.wait_for("hc.message", warm["id"], "state", FINAL)
     paused = pause_seen_by_the_other_node(cluster, flows)
@@ -304,14 +224,15 @@ def outcome(cluster, odoo, partner, flows):
         messages = odoo.execute(
             "hc.message",
             "search_read",
-            [("flow_id", "in", [flows["in"], flows["out"]])],
+            [("flow_id", "in", [flows["in"], flows["out"], flows["bus"]])],
             ["state", "flow_id", "idempotency_key"],
         )
         runs = scheduled_runs(odoo, flows)
         done = all(m["state"] in FINAL for m in messages) and all(
             r["state"] in FINAL for r in runs
         )
-        return done and messages
+        events = keyed(messages, flows["bus"])
+        return done and len(events) >= len(senders.events) and messages
 
     messages = wait_until(all_final, 180, "every message final", interval=2)
     # queue_job counts a job's starts: a job cut off by the kill started again
@@ -351,30 +272,27 @@ def outcome(cluster, odoo, partner, flows):
     }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def broker_names(flows):
+    """The test's exchange and queues are deleted at its end."""
+    yield
+    connection = pika.BlockingConnection(
+        amqp.connection_parameters(BROKER, "cluster-test")
+    )
+    spec = amqp.QueueSpec(flows["bus_queue"], exchange=flows["bus_exchange"])
+    amqp.delete_queue(connection.channel(), spec, exchange=True)
+    amqp.close_quietly(connection)
+
+
 def job_uuids(odoo, flows):
     """The queue jobs of the messages and of the attempts' messages."""
     messages = odoo.execute(
         "hc.message",
         "search_read",
-        [("flow_id", "in", [flows["in"], flows["out"]])],
+        [("flow_id", "in", [flows["in"], flows["out"], flows["bus"]])],
         ["job_uuid"],
     )
     return [m["job_uuid"] for m in messages if m["job_uuid"]]
-
-
-def answer_counts(log):
-    counts = {}
-    for entry in log.values():
-        for answer in entry["answers"]:
-            counts[str(answer)] = counts.get(str(answer), 0) + 1
-    return counts
-
-
-def write_timings(values):
-    """What the run saw, next to the nodes' logs (HC_CLUSTER_DIR)."""
-    folder = os.environ.get("HC_CLUSTER_DIR")
-    if folder:
-        Path(folder, "outcome.json").write_text(json.dumps(values, indent=2))
 
 
 def keyed(messages, flow_id):
@@ -418,6 +336,26 @@ def test_every_accepted_webhook_is_stored_and_processed_once(outcome, odoo, flow
         assert message["state"] == "done", f"{key}: {message['state']}"
         assert applied.get(key) == [message["id"]], f"{key} applied {applied.get(key)}"
     assert len(effects) == len(webhooks)
+
+
+def test_every_broker_event_is_stored_and_processed_once(outcome, odoo, flows):
+    events = outcome["senders"].events
+    assert len(events) == LOAD_SECONDS * EVENTS_PER_SECOND, "all confirmed"
+    stored = keyed(outcome["messages"], flows["bus"])
+    assert sorted(stored) == sorted(events)
+    effects = odoo.execute(
+        "hc.cluster.effect",
+        "search_read",
+        [("message_id.flow_id", "=", flows["bus"])],
+        ["key", "message_id"],
+    )
+    applied = {}
+    for effect in effects:
+        applied.setdefault(effect["key"], []).append(effect["message_id"][0])
+    for key in events:
+        [message] = stored[key]
+        assert message["state"] == "done", f"{key}: {message['state']}"
+        assert applied.get(key) == [message["id"]], f"{key} applied {applied.get(key)}"
 
 
 def test_every_outbound_message_is_delivered_once(outcome, partner, flows):

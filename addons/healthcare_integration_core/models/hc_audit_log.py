@@ -47,12 +47,14 @@ class HcAuditLog(models.Model):
             )
             """
         )
+        # NOT EXISTS rather than ON CONFLICT: an update of the modules must
+        # not fail to serialize when a running node moved the head meanwhile
         cr.execute(
             """
             INSERT INTO hc_audit_chain_head (id, entry_hash)
             SELECT 1, coalesce(
                 (SELECT entry_hash FROM hc_audit_log ORDER BY id DESC LIMIT 1), %s)
-            ON CONFLICT DO NOTHING
+             WHERE NOT EXISTS (SELECT 1 FROM hc_audit_chain_head)
             """,
             (GENESIS,),
         )

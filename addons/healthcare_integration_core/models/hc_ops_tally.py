@@ -81,10 +81,12 @@ class HcOpsTally(models.AbstractModel):
             )
             """
         )
+        # NOT EXISTS rather than ON CONFLICT: an update of the modules must
+        # not fail to serialize when a running node moved the mark meanwhile
         cr.execute(
             """
             INSERT INTO hc_ops_tally_mark (id, sealed_until)
-            VALUES (1, NULL) ON CONFLICT DO NOTHING
+            SELECT 1, NULL WHERE NOT EXISTS (SELECT 1 FROM hc_ops_tally_mark)
             """
         )
         # finished messages not folded yet (and those without an end date)
