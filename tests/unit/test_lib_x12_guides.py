@@ -181,7 +181,7 @@ def test_fast_path_never_accepts_what_the_full_check_refuses():
     pattern accepts one, checking element by element finds nothing either."""
     import random
 
-    from lib.x12 import guide_check
+    from lib.x12 import guide_elements
 
     rng = random.Random(7)
     alphabet = "0123456789.-ABCZ *:"
@@ -202,14 +202,14 @@ def test_fast_path_never_accepts_what_the_full_check_refuses():
         elements[position] = "".join(rng.choice(alphabet) for _ in range(size))
         mutated = x12.Segment(segment.id, tuple(elements))
         for old in (True, False):
-            specs = guide_check._elements(segment.id, old)
-            pattern = guide_check._fast_path(segment.id, old)
-            relations = guide_check._relations(segment.id)
+            specs = guide_elements._elements(segment.id, old)
+            pattern = guide_elements._fast_path(segment.id, old)
+            relations = guide_elements._relations(segment.id)
             if (
                 pattern
-                and pattern.match(guide_check.SEPARATOR.join(elements))
-                and guide_check._relations_hold(tuple(elements), relations)
+                and pattern.match(guide_elements.SEPARATOR.join(elements))
+                and guide_elements._relations_hold(tuple(elements), relations)
             ):
                 accepted += 1
-                assert guide_check.full_check(mutated, specs) == [], mutated
+                assert guide_elements.full_check(mutated, specs) == [], mutated
     assert accepted > 1000, "the fast path is used"
