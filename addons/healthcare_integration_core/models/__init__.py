@@ -50,3 +50,4 @@ from . import hc_alert
 from . import hc_config_io
 from . import hc_config_apply
 from . import hc_config_transfer
+from . import hc_ops_stats_x12
