@@ -15,3 +15,7 @@ class HcFlow(models.Model):
         "was syntactically right could not be applied (unknown order, price "
         "or line mismatch...). The 997/999 still only reports syntax.",
     )
+
+    # EXTENDS hc.flow
+    def _hc_config_fields(self):
+        return (*super()._hc_config_fields(), "x12_advice")
