@@ -213,3 +213,29 @@ def test_fast_path_never_accepts_what_the_full_check_refuses():
                 accepted += 1
                 assert guide_elements.full_check(mutated, specs) == [], mutated
     assert accepted > 1000, "the fast path is used"
+
+
+def test_guide_data_is_well_formed():
+    from lib.x12 import guide_check, guide_elements, guides
+
+    for set_id, text in guides.STRUCTURES.items():
+        assert guide_check._STRUCTURE_RE.sub("", text).split() == [], set_id
+        assert text.count("[") == text.count("]"), set_id
+        assert guide_check._structure(set_id).children[0].segment_id == "ST"
+    for table in (guides.SEGMENTS, guides.SEGMENTS_004010):
+        for segment_id, text in table.items():
+            for token in text.split():
+                assert guide_elements._TOKEN_RE.match(token), (segment_id, token)
+
+
+@pytest.mark.parametrize(
+    ("set_id", "body"),
+    [
+        # standard segments the maps do not read are allowed where they belong
+        ("850", SETS["850"][1].replace("PO1*", "TAX*X1*1~PKG*F****BOXED~PO1*", 1)),
+        ("810", SETS["810"][1].replace("IT1*", "NTE*GEN*PAID BY EFT~IT1*", 1)),
+        ("856", SETS["856"][1].replace("CTT*", "MEA*PD*G*18.6*KG~CTT*", 1)),
+    ],
+)
+def test_standard_segments_outside_the_maps_are_accepted(set_id, body):
+    assert checked(set_id, body) == []
