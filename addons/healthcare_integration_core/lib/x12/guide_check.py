@@ -73,7 +73,8 @@ def _parse_structure(text: str) -> _Node:
         node = nodes.pop()
         for index, child in enumerate(node.children):
             node.positions.setdefault(child.segment_id, []).append(index)
-            if child.required:
+            # index 0 (ST, a loop's first segment) is there when the frame is
+            if child.required and index:
                 node.mandatory.append(index)
             nodes.append(child)
     return root
@@ -129,6 +130,22 @@ def _missing(frame: _Frame, start: int, stop: int | None, position: int) -> list
     ]
 
 
+def _locate(stack: list[_Frame], segment_id: str) -> tuple[int, int | None]:
+    """(depth of the open loop that takes the segment, its index there), or
+    (-1, None): the innermost loop declaring it wins."""
+    for depth in range(len(stack) - 1, -1, -1):
+        index = _find(stack[depth], segment_id)
+        if index is not None:
+            return depth, index
+    return -1, None
+
+
+def _element_note(segment_id: str, position: int, errors: list) -> SegmentError:
+    return SegmentError(
+        segment_id, position, SEGMENT_HAS_ELEMENT_ERRORS, tuple(errors[:99])
+    )
+
+
 def check_set(
     transaction_set: TransactionSet, version: str = "", checked: dict | None = None
 ) -> list[SegmentError]:
@@ -147,23 +164,21 @@ def check_set(
     stack = [_Frame(root)]
     for position, segment in enumerate(transaction_set.segments, 2):
         segment_id = segment.id
-        depth, index = len(stack) - 1, None
-        while depth >= 0:
-            index = _find(stack[depth], segment_id)
-            if index is not None:
-                break
-            depth -= 1
+        depth, index = _locate(stack, segment_id)
         if depth < 0:
             code = "7" if segment_id in known else "2"
             errors.append(SegmentError(segment_id, position, code))
             continue
-        for frame in stack[depth + 1 :]:
-            errors.extend(_missing(frame, frame.index + 1, None, position))
-        del stack[depth + 1 :]
         frame = stack[depth]
-        errors.extend(_missing(frame, frame.index + 1, index, position))
-        count = frame.counts.get(index, 0) + 1
-        frame.counts[index] = count
+        if depth < len(stack) - 1:
+            for closed in stack[depth + 1 :]:
+                if closed.node.mandatory:
+                    errors.extend(_missing(closed, closed.index + 1, None, position))
+            del stack[depth + 1 :]
+        if index > frame.index + 1 and frame.node.mandatory:
+            errors.extend(_missing(frame, frame.index + 1, index, position))
+        counts = frame.counts
+        count = counts[index] = counts.get(index, 0) + 1
         frame.index = index
         node = frame.node.children[index]
         if node.maximum is not None and count > node.maximum:
@@ -172,20 +187,14 @@ def check_set(
             )
         if node.is_loop:
             stack.append(_Frame(node))
-        element_errors = checked.get(segment)
+        key = (segment_id, segment.elements)
+        element_errors = checked.get(key)
         if element_errors is None:
             element_errors = check_elements(segment, old)
             if len(checked) < _CACHE_SIZE:
-                checked[segment] = element_errors
+                checked[key] = element_errors
         if element_errors:
-            errors.append(
-                SegmentError(
-                    segment_id,
-                    position,
-                    SEGMENT_HAS_ELEMENT_ERRORS,
-                    tuple(element_errors[:99]),
-                )
-            )
+            errors.append(_element_note(segment_id, position, element_errors))
     se_position = len(transaction_set.segments) + 2
     for frame in reversed(stack):
         errors.extend(_missing(frame, frame.index + 1, None, se_position))
