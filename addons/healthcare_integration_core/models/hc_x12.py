@@ -48,14 +48,6 @@ class HcX12(models.AbstractModel):
         return self._next_control
 
     @api.model
-    def _parse(self, body):
-        """The interchanges of ``body``; a structural error is a validation error."""
-        try:
-            return x12.parse(body, strict=False)
-        except x12.X12Error as exc:
-            raise schema.PayloadValidationError([f"X12: {exc}"]) from None
-
-    @api.model
     def _receive(self, message):
         """Split, check and acknowledge a received file; the values for the
         message, or None when it holds a single valid set and no answer is
