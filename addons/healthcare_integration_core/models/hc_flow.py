@@ -55,6 +55,7 @@ CONFIG_FIELDS = (
     "file_name_pattern",
     "file_glob",
     "x12_ack",
+    "x12_advice",
     "batch_interval_minutes",
     "batch_page_size",
     "payload_retention_days",
@@ -172,6 +173,13 @@ class HcFlow(models.Model):
         required=True,
         help="Acknowledge each received X12 interchange, accepting or rejecting "
         "each transaction set.",
+    )
+    x12_advice = fields.Boolean(
+        string="X12 application advice (824)",
+        tracking=True,
+        help="Tell the sender with an 824 why a received transaction set that "
+        "was syntactically right could not be applied (unknown order, price "
+        "or line mismatch...). The 997/999 still only reports syntax.",
     )
     payload_retention_days = fields.Integer(
         default=90,
