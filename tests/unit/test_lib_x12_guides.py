@@ -239,3 +239,12 @@ def test_guide_data_is_well_formed():
 )
 def test_standard_segments_outside_the_maps_are_accepted(set_id, body):
     assert checked(set_id, body) == []
+
+
+def test_versions_without_guides_are_not_held_to_them():
+    # a 003010 order dates BEG05 in 6 digits: no 004010/005010 guide applies
+    body = "BEG*00*SA*PO-7**960521~PO1*1*12*EA*9.95**VP*SKU-1~CTT*1~"
+    assert checked("850", body, "003010") == []
+    assert notes(checked("850", body, "004010")) == [("BEG", 2, "8", [(5, "4")])]
+    assert not x12.has_guide("850", "003010")
+    assert x12.has_guide("850", "004010VICS")

@@ -28,6 +28,8 @@ from .guide_elements import (
 from .model import TransactionSet
 
 MISSING_SEGMENT = "3"
+# GS08 versions the guides apply to (first six characters)
+GUIDED_VERSIONS = ("004010", "005099")
 # distinct segments remembered while checking a group
 _CACHE_SIZE = 50_000
 SEGMENT_HAS_ELEMENT_ERRORS = "8"
@@ -96,7 +98,12 @@ def _all_ids(set_id: str) -> frozenset:
     return frozenset(ids)
 
 
-def has_guide(set_id: str) -> bool:
+def has_guide(set_id: str, version: str = "") -> bool:
+    """Whether sets ``set_id`` of GS08 ``version`` are checked: the guides are
+    those of 004010 to 005010 (and the releases between); an older or newer
+    version (003010 with its 6-digit dates...) is not held to them."""
+    if version and not GUIDED_VERSIONS[0] <= version[:6] <= GUIDED_VERSIONS[1]:
+        return False
     return set_id in guides.STRUCTURES
 
 
@@ -154,7 +161,7 @@ def check_set(
     ``checked`` remembers the element errors of distinct segments across the
     sets of one group (pass the same dict for sets of the same version)."""
     root = _structure(transaction_set.id)
-    if root is None:
+    if root is None or not has_guide(transaction_set.id, version):
         return []
     old = version[:6] < "005010"
     # segments repeat (codes, parties, packaging): each distinct one is checked once
