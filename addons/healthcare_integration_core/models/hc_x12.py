@@ -109,12 +109,12 @@ class HcX12(models.AbstractModel):
     def _problems(interchange, group, transaction_set, result):
         """What the failed message of a set says: envelope then guide errors,
         naming the interchange, group, set, segment and element."""
-        lines = [f"X12: {error}" for error in transaction_set.errors]
         where = (
             f"interchange {interchange.control_number}, group "
             f"{group.control_number}, set {transaction_set.id} "
             f"{transaction_set.control_number}"
         )
+        lines = [f"X12 {where}: {error}" for error in transaction_set.errors]
         lines += [f"X12 {where}: {text}" for text in x12.describe_result(result)]
         if not lines:
             lines.append(f"X12 {where}: rejected ({', '.join(result.codes)})")
