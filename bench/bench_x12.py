@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_x12.py [--mib 10]
 
 Builds one interchange of 850 sets (25 PO1 lines each, hospital supplies)
-with the codec's own builders, then times ``parse``, ``map_850`` on every set
-and ``serialize``, and measures the memory of ``parse`` in multiples of the
+with the codec's own builders, then times ``parse``, the implementation-guide
+checks of every set (``validate_group``), ``map_850`` on every set and
+``serialize``, and measures the memory of ``parse`` in multiples of the
 input size: its tracemalloc peak, and the resident memory it adds in a fresh
 process. Writes bench/results/x12.json (measures, targets, met) and exits 1
 when a target is missed.
@@ -35,6 +36,8 @@ from lib.x12.mapping import write  # noqa: E402
 # minimum MiB/s and sets/s, maximum multiples of the input size
 TARGETS = {
     "parse_mib_per_s": 5,
+    # parse and check every set against its implementation guide (issue #23)
+    "parse_checked_mib_per_s": 10,
     "map_850_sets_per_s": 1000,
     "serialize_mib_per_s": 5,
     "parse_peak_x_input": 10,
@@ -156,13 +159,16 @@ def rss_growth_of_parse(data):
 
 
 def speeds(data, count):
-    """Seconds to parse, to map every 850 and to serialize back."""
+    """Seconds to parse, to check the guides, to map every 850 and to
+    serialize back."""
     parsed, parse_s = timed(lambda: x12.parse(data))
+    results, check_s = timed(lambda: x12.validate_group(parsed[0].groups[0]))
+    assert all(result.accepted for result in results.values())
     sets = parsed[0].groups[0].transaction_sets
     orders, map_s = timed(lambda: [x12.map_850(ts) for ts in sets])
     assert sum(len(o["lines"]) for o in orders) == count * LINES_PER_SET
     _text, serialize_s = timed(lambda: x12.serialize(parsed[0]))
-    return parse_s, map_s, serialize_s
+    return parse_s, check_s, map_s, serialize_s
 
 
 def bench(mib):
@@ -171,7 +177,7 @@ def bench(mib):
     del interchange
     gc.collect()
     size = len(data)
-    parse_s, map_s, serialize_s = speeds(data, count)
+    parse_s, check_s, map_s, serialize_s = speeds(data, count)
     _parsed, peak = peak_of(lambda: x12.parse(data))
     del _parsed
     rss_growth = rss_growth_of_parse(data)
@@ -181,6 +187,8 @@ def bench(mib):
         "po1_lines": count * LINES_PER_SET,
         "parse_s": parse_s,
         "parse_mib_per_s": size / 2**20 / parse_s,
+        "check_s": check_s,
+        "parse_checked_mib_per_s": size / 2**20 / (parse_s + check_s),
         "map_850_s": map_s,
         "map_850_sets_per_s": count / map_s,
         "map_850_lines_per_s": count * LINES_PER_SET / map_s,

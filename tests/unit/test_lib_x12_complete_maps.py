@@ -172,3 +172,13 @@ def test_855_line_without_po101_names_its_item():
     (line,) = ack["lines"]
     assert (line["line_number"], line["item_code"]) == (None, "NBG-4402M")
     assert line["acks"][0]["status"] == "accepted"
+
+
+def test_810_keeps_its_ctp_prices_beside_it104():
+    # IT102-IT104 are paired (P020304): an 810 line always has its IT104
+    body = "BIG*20240523*INV-7~IT1*1*12*EA*9.95**VP*SKU-1~CTP**CON*9.50~TDS*11940~"
+    (transaction_set,) = x12.transaction_sets(x12.parse(interchange("810", "IN", body)))
+    assert x12.check_set(transaction_set, "004010") == []
+    (line,) = x12.map_810(transaction_set)["lines"]
+    assert line["unit_price"] == Decimal("9.95")
+    assert line["prices"][0]["unit_price"] == Decimal("9.50")

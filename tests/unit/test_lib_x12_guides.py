@@ -181,7 +181,7 @@ def test_fast_path_never_accepts_what_the_full_check_refuses():
     pattern accepts one, checking element by element finds nothing either."""
     import random
 
-    from lib.x12 import guide_check
+    from lib.x12 import guide_elements
 
     rng = random.Random(7)
     alphabet = "0123456789.-ABCZ *:"
@@ -202,14 +202,49 @@ def test_fast_path_never_accepts_what_the_full_check_refuses():
         elements[position] = "".join(rng.choice(alphabet) for _ in range(size))
         mutated = x12.Segment(segment.id, tuple(elements))
         for old in (True, False):
-            specs = guide_check._elements(segment.id, old)
-            pattern = guide_check._fast_path(segment.id, old)
-            relations = guide_check._relations(segment.id)
+            specs = guide_elements._elements(segment.id, old)
+            pattern = guide_elements._fast_path(segment.id, old)
+            relations = guide_elements._relations(segment.id)
             if (
                 pattern
-                and pattern.match(guide_check.SEPARATOR.join(elements))
-                and guide_check._relations_hold(tuple(elements), relations)
+                and pattern.match(guide_elements.SEPARATOR.join(elements))
+                and guide_elements._relations_hold(tuple(elements), relations)
             ):
                 accepted += 1
-                assert guide_check.full_check(mutated, specs) == [], mutated
+                assert guide_elements.full_check(mutated, specs) == [], mutated
     assert accepted > 1000, "the fast path is used"
+
+
+def test_guide_data_is_well_formed():
+    from lib.x12 import guide_check, guide_elements, guides
+
+    for set_id, text in guides.STRUCTURES.items():
+        assert guide_check._STRUCTURE_RE.sub("", text).split() == [], set_id
+        assert text.count("[") == text.count("]"), set_id
+        assert guide_check._structure(set_id).children[0].segment_id == "ST"
+    for table in (guides.SEGMENTS, guides.SEGMENTS_004010):
+        for segment_id, text in table.items():
+            for token in text.split():
+                assert guide_elements._TOKEN_RE.match(token), (segment_id, token)
+
+
+@pytest.mark.parametrize(
+    ("set_id", "body"),
+    [
+        # standard segments the maps do not read are allowed where they belong
+        ("850", SETS["850"][1].replace("PO1*", "TAX*X1*1~PKG*F****BOXED~PO1*", 1)),
+        ("810", SETS["810"][1].replace("IT1*", "NTE*GEN*PAID BY EFT~IT1*", 1)),
+        ("856", SETS["856"][1].replace("CTT*", "MEA*PD*G*18.6*KG~CTT*", 1)),
+    ],
+)
+def test_standard_segments_outside_the_maps_are_accepted(set_id, body):
+    assert checked(set_id, body) == []
+
+
+def test_versions_without_guides_are_not_held_to_them():
+    # a 003010 order dates BEG05 in 6 digits: no 004010/005010 guide applies
+    body = "BEG*00*SA*PO-7**960521~PO1*1*12*EA*9.95**VP*SKU-1~CTT*1~"
+    assert checked("850", body, "003010") == []
+    assert notes(checked("850", body, "004010")) == [("BEG", 2, "8", [(5, "4")])]
+    assert not x12.has_guide("850", "003010")
+    assert x12.has_guide("850", "004010VICS")

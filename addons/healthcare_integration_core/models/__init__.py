@@ -25,7 +25,6 @@ from . import hc_inbound_signature
 from . import hc_receive
 from . import hc_ordering
 from . import hc_x12
-from . import hc_flow_x12
 from . import hc_message_x12
 from . import hc_sync_run_pull
 from . import hc_sync_run
@@ -55,3 +54,4 @@ from . import hc_config_transfer
 from . import hc_mapping_wizard
 from . import hc_backend_bearer
 from . import hc_receive_bearer
+from . import hc_ops_stats_x12

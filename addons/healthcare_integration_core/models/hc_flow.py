@@ -174,6 +174,13 @@ class HcFlow(models.Model):
         help="Acknowledge each received X12 interchange, accepting or rejecting "
         "each transaction set.",
     )
+    x12_advice = fields.Boolean(
+        string="X12 application advice (824)",
+        tracking=True,
+        help="Tell the sender with an 824 why a received transaction set that "
+        "was syntactically right could not be applied (unknown order, price "
+        "or line mismatch...). The 997/999 still only reports syntax.",
+    )
     payload_retention_days = fields.Integer(
         default=90,
         help="Payloads of finished messages are purged after this many days.",

@@ -36,6 +36,7 @@ class HcMessage(models.Model):
     )
     x12_ack_status = fields.Selection(
         [
+            ("awaiting", "Awaiting acknowledgement"),
             ("accepted", "Accepted"),
             ("accepted_errors", "Accepted with errors"),
             ("rejected", "Rejected"),
@@ -44,7 +45,8 @@ class HcMessage(models.Model):
         readonly=True,
         copy=False,
         help="What the partner's functional acknowledgement (997/999) said of "
-        "the X12 interchange this message sent.",
+        "the X12 interchange this message sent; awaiting (an answer was asked "
+        "for) counts as late once the flow's SLA is over.",
     )
 
     # EXTENDS hc.message
@@ -57,11 +59,15 @@ class HcMessage(models.Model):
             and not self.parent_relation
         ):
             try:
-                groups = [g for ic in x12.parse(body) for g in ic.groups]
+                interchanges = x12.parse(body)
             except x12.X12Error:
-                groups = []
+                interchanges = []
+            groups = [group for found in interchanges for group in found.groups]
             if len(groups) == 1:
                 self.x12_group_control = groups[0].control_number
+                # ISA14 = 1: the partner is asked to answer (late past the SLA)
+                if interchanges[0].ack_requested:
+                    self.x12_ack_status = "awaiting"
         return result
 
     # EXTENDS hc.message (hc_message_runtime)

@@ -48,14 +48,6 @@ class HcX12(models.AbstractModel):
         return self._next_control
 
     @api.model
-    def _parse(self, body):
-        """The interchanges of ``body``; a structural error is a validation error."""
-        try:
-            return x12.parse(body, strict=False)
-        except x12.X12Error as exc:
-            raise schema.PayloadValidationError([f"X12: {exc}"]) from None
-
-    @api.model
     def _receive(self, message):
         """Split, check and acknowledge a received file; the values for the
         message, or None when it holds a single valid set and no answer is
@@ -117,12 +109,12 @@ class HcX12(models.AbstractModel):
     def _problems(interchange, group, transaction_set, result):
         """What the failed message of a set says: envelope then guide errors,
         naming the interchange, group, set, segment and element."""
-        lines = [f"X12: {error}" for error in transaction_set.errors]
         where = (
             f"interchange {interchange.control_number}, group "
             f"{group.control_number}, set {transaction_set.id} "
             f"{transaction_set.control_number}"
         )
+        lines = [f"X12 {where}: {error}" for error in transaction_set.errors]
         lines += [f"X12 {where}: {text}" for text in x12.describe_result(result)]
         if not lines:
             lines.append(f"X12 {where}: rejected ({', '.join(result.codes)})")

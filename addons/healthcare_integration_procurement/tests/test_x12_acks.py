@@ -4,6 +4,8 @@
 997/999 says, that it is sent when processing fails, TA1 for an interchange
 that cannot be read, EBCDIC answered in kind."""
 
+import datetime as dt
+
 from odoo.addons.healthcare_integration_core.lib import x12
 
 from .common import ProcurementCase, load_simulator_module
@@ -140,6 +142,34 @@ class TestX12Acks(ProcurementCase):
             ),
             "the buyer is told",
         )
+
+    def test_overdue_acknowledgement_raises_the_late_messages_alert(self):
+        self.flow("x12", "po_out_x12").sla_minutes = 30
+        order = self.order(self.supplier_x12, SAMPLE_LINES)
+        [sent] = self.env["hc.message"].search(
+            [
+                ("direction", "=", "outbound"),
+                ("res_model", "=", "purchase.order"),
+                ("res_id", "=", order.id),
+                ("x12_group_control", "!=", False),
+            ]
+        )
+        self.assertEqual((sent.state, sent.x12_ack_status), ("done", "awaiting"))
+        rule = self.env["hc.alert.rule"].create(
+            {
+                "name": "Late X12",
+                "condition": "late_messages",
+                "backend_id": self.backend_x12.id,
+                "company_id": sent.company_id.id,
+            }
+        )
+        self.assertFalse(rule._evaluate()[0], "within its SLA")
+        later = sent.sla_deadline + dt.timedelta(minutes=1)
+        [alert] = rule._evaluate(now=later)[0]
+        self.assertEqual(alert.value, 1)
+        self.supplier_answers_the_850(order, accepted=True)
+        self.assertEqual(sent.x12_ack_status, "accepted")
+        self.assertEqual(rule._evaluate(now=later)[1], alert, "answered: closed")
 
     def test_accepted_850_shows_on_its_message(self):
         order = self.order(self.supplier_x12, SAMPLE_LINES)

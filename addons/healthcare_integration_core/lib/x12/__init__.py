@@ -46,7 +46,8 @@ from .ack import (
     read_acks,
     validate_group,
 )
-from .guide_check import ElementError, SegmentError, check_set, has_guide
+from .guide_check import check_set, has_guide
+from .guide_elements import ElementError, SegmentError
 from .codec import Received, parse, parse_each
 from .documents import (
     SPECS,

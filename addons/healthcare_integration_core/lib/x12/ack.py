@@ -21,7 +21,8 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from .envelope import ControlNumbers, Envelope, build_interchange
-from .guide_check import SegmentError, check_set
+from .guide_check import check_set
+from .guide_elements import SegmentError
 from .mapping import Append, Codes, Document, Loop, Merge, read, write
 from .mapping import Field as F
 from .model import (
@@ -120,6 +121,7 @@ def validate_group(
     set ids outside ``supported`` (when given) and, with ``guides``, the
     implementation guide of each set (``guide_check.check_set``)."""
     seen = Counter(ts.control_number for ts in group.transaction_sets)
+    checked: dict = {}  # distinct segments of the group, checked once
     results = {}
     for transaction_set in group.transaction_sets:
         codes = []
@@ -131,7 +133,7 @@ def validate_group(
             codes.append(SET_DUPLICATE_CONTROL)
         segment_errors = ()
         if guides:
-            segment_errors = tuple(check_set(transaction_set, group.version))
+            segment_errors = tuple(check_set(transaction_set, group.version, checked))
             if segment_errors:
                 codes.append(SET_SEGMENTS_IN_ERROR)
         found = _unique(codes)[:5]

@@ -16,74 +16,25 @@ with an explicit stack of open loops, never by recursion.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from . import guides
-from .guide_fast import SEPARATOR, compile_definition
-from .model import Composite, Repetition, TransactionSet
+from .guide_elements import (
+    SegmentError,
+    check_elements,
+)
+from .model import TransactionSet
 
 MISSING_SEGMENT = "3"
+# GS08 versions the guides apply to (first six characters)
+GUIDED_VERSIONS = ("004010", "005099")
+# distinct segments remembered while checking a group
+_CACHE_SIZE = 50_000
 SEGMENT_HAS_ELEMENT_ERRORS = "8"
 
-_TOKEN_RE = re.compile(r"([MO])(AN|ID|DT|TM|R|N\d|C)(?:(\d+)-(\d+))?(?:@(\d+))?$")
-_DECIMAL_RE = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
-_INTEGER_RE = re.compile(r"-?[0-9]+")
 _STRUCTURE_RE = re.compile(r"([A-Z][A-Z0-9]{1,2})([!:])?(\d+)?(>1)?(\[)?|(\])")
-
-
-@dataclass(frozen=True, slots=True)
-class ElementError:
-    position: int
-    code: str
-    reference: str = ""
-    value: str = ""
-    component: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentError:
-    """A segment (ST is position 1) breaking the guide, and its elements."""
-
-    segment_id: str
-    position: int
-    code: str
-    elements: tuple[ElementError, ...] = ()
-
-    def describe(self) -> str:
-        reasons = {
-            "2": "is not expected in this set",
-            "3": "is mandatory and missing",
-            "4": "opens its loop more times than allowed",
-            "5": "is repeated more times than allowed",
-            "7": "is out of sequence",
-            "8": "has element errors",
-        }
-        text = f"{self.segment_id} at position {self.position} {reasons[self.code]}"
-        details = [
-            f"{self.segment_id}{e.position:02d}"
-            + (f" ({e.reference})" if e.reference else "")
-            + f": {_ELEMENT_REASONS[e.code]}"
-            + (f" {e.value!r}" if e.value else "")
-            for e in self.elements
-        ]
-        return text + (": " + "; ".join(details) if details else "")
-
-
-_ELEMENT_REASONS = {
-    "1": "mandatory element missing",
-    "2": "conditional element missing",
-    "3": "too many elements",
-    "4": "too short",
-    "5": "too long",
-    "6": "invalid character",
-    "7": "code value not in the guide",
-    "8": "invalid date",
-    "9": "invalid time",
-    "10": "exclusion condition violated",
-}
 
 
 @dataclass(slots=True)
@@ -97,6 +48,8 @@ class _Node:
     is_loop: bool = False
     # segment id -> indexes of the children it starts, in order
     positions: dict[str, list[int]] = field(default_factory=dict)
+    # indexes of the mandatory children
+    mandatory: list[int] = field(default_factory=list)
 
 
 def _parse_structure(text: str) -> _Node:
@@ -122,6 +75,9 @@ def _parse_structure(text: str) -> _Node:
         node = nodes.pop()
         for index, child in enumerate(node.children):
             node.positions.setdefault(child.segment_id, []).append(index)
+            # index 0 (ST, a loop's first segment) is there when the frame is
+            if child.required and index:
+                node.mandatory.append(index)
             nodes.append(child)
     return root
 
@@ -130,39 +86,6 @@ def _parse_structure(text: str) -> _Node:
 def _structure(set_id: str) -> _Node | None:
     text = guides.STRUCTURES.get(set_id)
     return None if text is None else _parse_structure(text)
-
-
-@cache
-def _elements(segment_id: str, old: bool) -> tuple | None:
-    text = (old and guides.SEGMENTS_004010.get(segment_id)) or guides.SEGMENTS.get(
-        segment_id
-    )
-    if text is None:
-        return None
-    found = []
-    for position, token in enumerate(text.split(), 1):
-        required, kind, low, high, reference = _TOKEN_RE.match(token).groups()
-        codes = guides.CODES.get((segment_id, position))
-        found.append(
-            (
-                required == "M",
-                kind,
-                int(low or 0),
-                int(high or 0),
-                reference or "",
-                frozenset(codes.split()) if codes else None,
-            )
-        )
-    return tuple(found)
-
-
-@cache
-def _relations(segment_id: str) -> tuple:
-    found = []
-    for token in guides.RELATIONS.get(segment_id, "").split():
-        positions = [int(token[i : i + 2]) for i in range(1, len(token), 2)]
-        found.append((token[0], positions))
-    return tuple(found)
 
 
 @cache
@@ -175,167 +98,13 @@ def _all_ids(set_id: str) -> frozenset:
     return frozenset(ids)
 
 
-def has_guide(set_id: str) -> bool:
+def has_guide(set_id: str, version: str = "") -> bool:
+    """Whether sets ``set_id`` of GS08 ``version`` are checked: the guides are
+    those of 004010 to 005010 (and the releases between); an older or newer
+    version (003010 with its 6-digit dates...) is not held to them."""
+    if version and not GUIDED_VERSIONS[0] <= version[:6] <= GUIDED_VERSIONS[1]:
+        return False
     return set_id in guides.STRUCTURES
-
-
-# ------------------------------------------------------------------ elements
-
-
-def _value_error(spec: tuple, value: str) -> str | None:
-    _required, kind, low, high, _reference, codes = spec
-    if kind in ("AN", "ID"):
-        size = len(value)
-    elif kind == "R":
-        if not _DECIMAL_RE.fullmatch(value):
-            return "6"
-        size = sum(1 for char in value if char.isdigit())
-    elif kind[0] == "N":
-        if not _INTEGER_RE.fullmatch(value):
-            return "6"
-        size = len(value.lstrip("-"))
-    elif kind == "DT":
-        if not _valid_date(value):
-            return "8"
-        size = len(value)
-    elif kind == "TM":
-        if not _valid_time(value):
-            return "9"
-        size = len(value)
-    else:
-        return None
-    if size < low:
-        return "4"
-    if high and size > high:
-        return "5"
-    if codes is not None and value not in codes:
-        return "7"
-    return None
-
-
-def _valid_date(value: str) -> bool:
-    if not (value.isascii() and value.isdigit() and len(value) in (6, 8)):
-        return False
-    year = int(value[:-4]) + (2000 if len(value) == 6 else 0)
-    try:
-        dt.date(year, int(value[-4:-2]), int(value[-2:]))
-    except ValueError:
-        return False
-    return True
-
-
-def _valid_time(value: str) -> bool:
-    if not (value.isascii() and value.isdigit() and 4 <= len(value) <= 8):
-        return False
-    return int(value[:2]) < 24 and int(value[2:4]) < 60 and int(value[4:6] or 0) < 60
-
-
-@cache
-def _fast_path(segment_id: str, old: bool):
-    specs = _elements(segment_id, old)
-    if specs is None:
-        return None
-    return compile_definition(specs)
-
-
-def _relations_hold(elements: tuple, relations: tuple) -> bool:
-    """Whether every syntax note holds (the details come from full_check);
-    a note on elements beyond the last one given holds unless it is R."""
-    size = len(elements)
-    for kind, positions in relations:
-        if positions[0] > size and kind != "R":
-            continue
-        filled = [p <= size and elements[p - 1] != "" for p in positions]
-        if kind == "P":
-            if any(filled) and not all(filled):
-                return False
-        elif kind == "R":
-            if not any(filled):
-                return False
-        elif kind == "C":
-            if filled[0] and not all(filled[1:]):
-                return False
-        elif kind == "L":
-            if filled[0] and not any(filled[1:]):
-                return False
-        elif sum(filled) > 1:
-            return False
-    return True
-
-
-def check_elements(segment, old: bool) -> list[ElementError]:
-    """The element errors of ``segment`` (a ``Segment``) against its guide."""
-    specs = _elements(segment.id, old)
-    if specs is None:
-        return []
-    elements = segment.elements
-    fast = _fast_path(segment.id, old)
-    if fast is not None:
-        try:
-            joined = SEPARATOR.join(elements)
-        except TypeError:
-            joined = None  # a composite or repeated element: the full check
-        if (
-            joined is not None
-            and joined.count(SEPARATOR) == len(elements) - 1
-            and fast.match(joined)
-            and _relations_hold(elements, _relations(segment.id))
-        ):
-            return []
-    return full_check(segment, specs)
-
-
-def full_check(segment, specs: tuple) -> list[ElementError]:
-    """Every element of ``segment`` checked one by one (``check_elements``
-    without its fast path)."""
-    elements = segment.elements
-    errors = []
-    if len(elements) > len(specs):
-        errors.append(ElementError(len(specs) + 1, "3"))
-    for position, spec in enumerate(specs, 1):
-        value = elements[position - 1] if position <= len(elements) else ""
-        if value == "":
-            if spec[0]:
-                errors.append(ElementError(position, "1", spec[4]))
-            continue
-        if spec[1] == "C":
-            continue
-        if isinstance(value, (Composite, Repetition)):
-            errors.append(ElementError(position, "6", spec[4]))
-            continue
-        code = _value_error(spec, value)
-        if code:
-            errors.append(ElementError(position, code, spec[4], value[:99]))
-    for kind, positions in _relations(segment.id):
-        errors.extend(_relation_errors(kind, positions, elements, specs))
-    return errors
-
-
-def _relation_errors(kind, positions, elements, specs) -> list[ElementError]:
-    present = [p <= len(elements) and elements[p - 1] != "" for p in positions]
-
-    def error(position: int, code: str) -> ElementError:
-        return ElementError(position, code, specs[position - 1][4])
-
-    if kind == "P" and any(present) and not all(present):
-        return [
-            error(p, "2")
-            for p, here in zip(positions, present, strict=False)
-            if not here
-        ]
-    if kind == "R" and not any(present):
-        return [error(positions[0], "2")]
-    if kind == "C" and present[0] and not all(present[1:]):
-        return [
-            error(p, "2")
-            for p, here in zip(positions, present, strict=False)
-            if not here
-        ]
-    if kind == "L" and present[0] and not any(present[1:]):
-        return [error(positions[1], "2")]
-    if kind == "E" and sum(present) > 1:
-        return [error(positions[-1], "10")]
-    return []
 
 
 # ------------------------------------------------------------------ structure
@@ -357,41 +126,66 @@ def _find(frame: _Frame, segment_id: str) -> int | None:
     return None
 
 
-def _missing(frame: _Frame, start: int, stop: int, position: int) -> list:
+def _missing(frame: _Frame, start: int, stop: int | None, position: int) -> list:
+    if stop is not None and stop <= start:
+        return []  # the next segment of the frame, or the same one again
+    children, counts = frame.node.children, frame.counts
     return [
-        SegmentError(child.segment_id, position, MISSING_SEGMENT)
-        for index, child in enumerate(frame.node.children[start:stop], start)
-        if child.required and not frame.counts.get(index)
+        SegmentError(children[index].segment_id, position, MISSING_SEGMENT)
+        for index in frame.node.mandatory
+        if start <= index and (stop is None or index < stop) and not counts.get(index)
     ]
 
 
-def check_set(transaction_set: TransactionSet, version: str = "") -> list[SegmentError]:
+def _locate(stack: list[_Frame], segment_id: str) -> tuple[int, int | None]:
+    """(depth of the open loop that takes the segment, its index there), or
+    (-1, None): the innermost loop declaring it wins."""
+    for depth in range(len(stack) - 1, -1, -1):
+        index = _find(stack[depth], segment_id)
+        if index is not None:
+            return depth, index
+    return -1, None
+
+
+def _element_note(segment_id: str, position: int, errors: list) -> SegmentError:
+    return SegmentError(
+        segment_id, position, SEGMENT_HAS_ELEMENT_ERRORS, tuple(errors[:99])
+    )
+
+
+def check_set(
+    transaction_set: TransactionSet, version: str = "", checked: dict | None = None
+) -> list[SegmentError]:
     """Where ``transaction_set`` breaks its guide (empty: it follows it, or it
-    has no guide); ``version`` is GS08 (a 004010 one uses 004010 lengths)."""
+    has no guide); ``version`` is GS08 (a 004010 one uses 004010 lengths).
+    ``checked`` remembers the element errors of distinct segments across the
+    sets of one group (pass the same dict for sets of the same version)."""
     root = _structure(transaction_set.id)
-    if root is None:
+    if root is None or not has_guide(transaction_set.id, version):
         return []
     old = version[:6] < "005010"
+    # segments repeat (codes, parties, packaging): each distinct one is checked once
+    checked = {} if checked is None else checked
     known = _all_ids(transaction_set.id)
     errors: list[SegmentError] = []
     stack = [_Frame(root)]
     for position, segment in enumerate(transaction_set.segments, 2):
         segment_id = segment.id
-        depth = len(stack) - 1
-        while depth >= 0 and _find(stack[depth], segment_id) is None:
-            depth -= 1
+        depth, index = _locate(stack, segment_id)
         if depth < 0:
             code = "7" if segment_id in known else "2"
             errors.append(SegmentError(segment_id, position, code))
             continue
-        for frame in stack[depth + 1 :]:
-            errors.extend(_missing(frame, frame.index + 1, None, position))
-        del stack[depth + 1 :]
         frame = stack[depth]
-        index = _find(frame, segment_id)
-        errors.extend(_missing(frame, frame.index + 1, index, position))
-        count = frame.counts.get(index, 0) + 1
-        frame.counts[index] = count
+        if depth < len(stack) - 1:
+            for closed in stack[depth + 1 :]:
+                if closed.node.mandatory:
+                    errors.extend(_missing(closed, closed.index + 1, None, position))
+            del stack[depth + 1 :]
+        if index > frame.index + 1 and frame.node.mandatory:
+            errors.extend(_missing(frame, frame.index + 1, index, position))
+        counts = frame.counts
+        count = counts[index] = counts.get(index, 0) + 1
         frame.index = index
         node = frame.node.children[index]
         if node.maximum is not None and count > node.maximum:
@@ -400,16 +194,14 @@ def check_set(transaction_set: TransactionSet, version: str = "") -> list[Segmen
             )
         if node.is_loop:
             stack.append(_Frame(node))
-        element_errors = check_elements(segment, old)
+        key = (segment_id, segment.elements)
+        element_errors = checked.get(key)
+        if element_errors is None:
+            element_errors = check_elements(segment, old)
+            if len(checked) < _CACHE_SIZE:
+                checked[key] = element_errors
         if element_errors:
-            errors.append(
-                SegmentError(
-                    segment_id,
-                    position,
-                    SEGMENT_HAS_ELEMENT_ERRORS,
-                    tuple(element_errors[:99]),
-                )
-            )
+            errors.append(_element_note(segment_id, position, element_errors))
     se_position = len(transaction_set.segments) + 2
     for frame in reversed(stack):
         errors.extend(_missing(frame, frame.index + 1, None, se_position))

@@ -274,7 +274,9 @@ SPEC_810 = Document(
     PARTIES,
     TERMS,
     DATES,
-    Loop("lines", Merge("IT1", *LINE), TAXES, DESCRIPTION, REFS, DATES, CHARGES),
+    Loop(
+        "lines", Merge("IT1", *LINE), TAXES, PRICES, DESCRIPTION, REFS, DATES, CHARGES
+    ),
     # TDS amounts are N2: "12345" is 123.45
     Merge(
         "TDS",
