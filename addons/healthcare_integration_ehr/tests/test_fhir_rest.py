@@ -62,7 +62,20 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         CapabilityStatement.model_validate(statement)
         resources = {r["type"]: r for r in statement["rest"][0]["resource"]}
         self.assertEqual(
-            set(resources), {"SupplyRequest", "ChargeItem", "SupplyDelivery"}
+            set(resources),
+            {
+                "SupplyRequest",
+                "ChargeItem",
+                "SupplyDelivery",
+                "DeviceDefinition",
+                "Location",
+                "Task",
+            },
+        )
+        self.assertEqual(
+            [i["code"] for i in resources["Location"]["interaction"]],
+            ["read", "vread", "search-type"],
+            "what Odoo publishes is served read-only",
         )
         self.assertIn(
             "based-on",
@@ -73,9 +86,11 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         xml = self.call("GET", "/metadata", headers={"Accept": "application/fhir+xml"})
         self.assert_outcome(xml, 406, "not-supported")
         self.flow_usage.active = False
+        self.flows["ehr.location_out"].active = False
         response = self.call("GET", "/metadata", signed=False)
-        types = [r["type"] for r in response.json()["rest"][0]["resource"]]
-        self.assertEqual(types, ["SupplyRequest"], "from the active flows")
+        resources = {r["type"]: r for r in response.json()["rest"][0]["resource"]}
+        self.assertNotIn("ChargeItem", resources, "from the active flows")
+        self.assertNotIn("create", str(resources["SupplyDelivery"]["interaction"]))
         unknown = requests.get(f"{self.base_url()}/hc/fhir/nobody/metadata", timeout=30)
         self.assert_outcome(unknown, 404, "not-found")
 
@@ -188,6 +203,27 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
             "POST", "/SupplyRequest", supply_request(priority="routine"), criteria
         )
         self.assert_outcome(several, 412, "duplicate")
+
+    def test_published_locations_are_served_read_only(self):
+        store = self.env["stock.location"].create(
+            {
+                "name": "Sterile store (REST test)",
+                "location_id": self.warehouse.view_location_id.id,
+                "usage": "internal",
+            }
+        )
+        with self.jobs() as trap:
+            store.hc_ehr_location = True
+            self.run_jobs(trap)
+        read = self.call("GET", f"/Location/odoo-loc-{store.id}")
+        self.assertEqual(read.status_code, 200, read.text)
+        self.assertEqual(read.json()["name"], "Sterile store (REST test)")
+        found = self.call("GET", "/Location?status=active").json()
+        self.assertIn(
+            f"odoo-loc-{store.id}", [e["resource"]["id"] for e in found["entry"]]
+        )
+        write = self.call("PUT", f"/Location/odoo-loc-{store.id}", read.json())
+        self.assert_outcome(write, 405, "not-supported")
 
     # ------------------------------------------------------------------ search
 
