@@ -271,6 +271,28 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         )
         self.assert_outcome(strict, 400, "not-supported")
 
+    def test_supply_deliveries_are_searched_by_the_request_they_fulfil(self):
+        delivery = {
+            "resourceType": "SupplyDelivery",
+            "identifier": [{"system": "urn:ehr:test:delivery", "value": "D-1"}],
+            "basedOn": [{"reference": "SupplyRequest/sr-77"}],
+            "status": "completed",
+            "suppliedItem": {
+                "quantity": {"value": 1},
+                "itemCodeableConcept": {"coding": [{"code": "KIT-HIP-01"}]},
+            },
+            "destination": {"reference": "Location/ward-3a"},
+        }
+        created = self.call("POST", "/SupplyDelivery", delivery)
+        self.assertEqual(created.status_code, 201, created.text)
+        for query in ("based-on=SupplyRequest/sr-77", "based-on=sr-77"):
+            found = self.call("GET", f"/SupplyDelivery?{query}").json()
+            self.assertEqual(
+                [e["resource"]["id"] for e in found["entry"]], [created.json()["id"]]
+            )
+        other = self.call("GET", "/SupplyDelivery?based-on=SupplyRequest/other")
+        self.assertEqual(other.json()["total"], 0)
+
     # ------------------------------------------------------------------ Bundles
 
     def bundle(self, kind, *resources):
