@@ -1,5 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
 import json
 
 from odoo import fields
@@ -183,7 +184,28 @@ class FhirDoor:
         context = {"hc_fhir_interaction": interaction.as_context()}
         receiver = self.env["hc.receive"].with_context(**context)
         inbound = self.inbound_request(allowed_methods, label)
-        return receiver._receive(inbound, flow, choose_flow=choose_flow)
+
+        def admitted(body):
+            # called once the body is read and authenticated, before storage
+            if not inbound.header("Idempotency-Key"):
+                inbound.idempotency_key = self.interaction_key(interaction, body)
+            return choose_flow(body) if choose_flow else None
+
+        return receiver._receive(inbound, flow, choose_flow=admitted)
+
+    def interaction_key(self, interaction, body):
+        """The idempotency key of a request sent without one.
+
+        The core knows such a request by its body; a FHIR request is its
+        interaction too (the same bytes created, then PUT to an id, are two
+        requests), so the key covers the method, the URL path and the
+        conditional-create criteria with the body.
+        """
+        digest = hashlib.sha256()
+        for part in (self.http.method, self.http.path, interaction.if_none_exist):
+            digest.update(f"{part or ''}\n".encode())
+        digest.update(body)
+        return f"fhir:{digest.hexdigest()}"
 
     def refuse_method(self, flow, allowed):
         """Any other method: the receive service refuses it (405), reading nothing."""

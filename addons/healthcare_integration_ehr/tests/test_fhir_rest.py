@@ -186,9 +186,12 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         self.assertEqual(again.status_code, 200, "the same update again: a duplicate")
         self.assertEqual(again.json()["meta"]["versionId"], "2")
         posted = supply_request(id="sr-put-2", priority="urgent")
-        self.assertEqual(self.call("POST", "/SupplyRequest", posted).status_code, 201)
-        same_bytes = self.call("PUT", "/SupplyRequest/sr-put-2", posted)
-        self.assert_outcome(same_bytes, 409, "duplicate")
+        # the same signature (body and timestamp) again: a replay, never applied
+        # to another resource
+        headers = signing.signed_headers("ehr-hook-secret", json.dumps(posted).encode())
+        self.call("POST", "/SupplyRequest", posted, headers=headers)
+        replayed = self.call("PUT", "/SupplyRequest/sr-put-2", posted, headers=headers)
+        self.assert_outcome(replayed, 409, "duplicate")
 
     def test_conditional_create(self):
         criteria = {"If-None-Exist": "identifier=urn:ehr:test:supply-request|SR-1"}
