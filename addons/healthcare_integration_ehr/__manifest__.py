@@ -5,7 +5,7 @@
     "summary": "Supply requests from the EHR over FHIR R4 reserved and replenished, "
     "deliveries and availability back, utilization costed per service line, "
     "no clinical data kept",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/healthcare-integration/odoo-healthcare-integration",
     "author": "Healthcare Integration for Odoo contributors",

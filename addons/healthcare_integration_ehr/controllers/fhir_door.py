@@ -1,5 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
 import json
 
 from odoo import fields
@@ -36,6 +37,7 @@ class FhirDoor:
         self.env = env(user=env["hc.message"]._processing_user().id)
         self.flows = self._candidate_flows()
         self.backend = self.flows[:1].backend_id
+        self.published = self._published_types()
         root = self.http.url_root.rstrip("/")
         self.base = f"{root}/hc/fhir/{backend_code}"
         self.render = Rendering(self)
@@ -60,17 +62,44 @@ class FhirDoor:
             and getattr(self.env[f.handler_model], "_hc_fhir_types", ())
         )
 
+    def _published_types(self):
+        """Types Odoo publishes to this backend (served read-only)."""
+        flows = (
+            self.env["hc.flow"]
+            .sudo()
+            .search(
+                [
+                    ("backend_id", "=", self.backend.id),
+                    ("direction", "=", "outbound"),
+                ]
+            )
+        )
+        types = set()
+        for flow in flows.filtered(lambda f: f.handler_model in self.env):
+            types.update(
+                getattr(self.env[flow.handler_model], "_hc_fhir_published", ())
+            )
+        return types
+
     def flow_for(self, resource_type):
         for flow in self.flows:
             if resource_type in self.env[flow.handler_model]._hc_fhir_types:
                 return flow
         return self.flows.browse()
 
-    def served_types(self):
+    def writable_types(self):
         types = set()
         for flow in self.flows:
             types.update(self.env[flow.handler_model]._hc_fhir_types)
-        return {t: fhir_answers.RESOURCE_CAPABILITIES[t] for t in types}
+        return types
+
+    def served_types(self):
+        served = {
+            rtype: fhir_answers.published_capability(rtype) for rtype in self.published
+        }
+        for rtype in self.writable_types():
+            served[rtype] = fhir_answers.RESOURCE_CAPABILITIES[rtype]
+        return served
 
     def _check_type(self, resource_type):
         if not self.flows:
@@ -122,6 +151,8 @@ class FhirDoor:
         self._check_type(resource_type)
         if method in READ_METHODS:
             return self.search(resource_type)
+        if resource_type not in self.writable_types():
+            return self.refuse_method(self.flows[:1], READ_METHODS)
         if method == "POST":
             if_none_exist = self.http.headers.get("If-None-Exist")
             interaction = Interaction("create", resource_type, None, if_none_exist)
@@ -135,6 +166,8 @@ class FhirDoor:
         method = self.http.method
         if method in READ_METHODS:
             return self.read_resource(resource_type, resource_id, version)
+        if resource_type not in self.writable_types():
+            return self.refuse_method(self.flows[:1], READ_METHODS)
         if method == "PUT" and version is None:
             interaction = Interaction("update", resource_type, resource_id)
             return self.receive_write(resource_type, interaction, {"PUT"})
@@ -151,7 +184,28 @@ class FhirDoor:
         context = {"hc_fhir_interaction": interaction.as_context()}
         receiver = self.env["hc.receive"].with_context(**context)
         inbound = self.inbound_request(allowed_methods, label)
-        return receiver._receive(inbound, flow, choose_flow=choose_flow)
+
+        def admitted(body):
+            # called once the body is read and authenticated, before storage
+            if not inbound.header("Idempotency-Key"):
+                inbound.idempotency_key = self.interaction_key(interaction, body)
+            return choose_flow(body) if choose_flow else None
+
+        return receiver._receive(inbound, flow, choose_flow=admitted)
+
+    def interaction_key(self, interaction, body):
+        """The idempotency key of a request sent without one.
+
+        The core knows such a request by its body; a FHIR request is its
+        interaction too (the same bytes created, then PUT to an id, are two
+        requests), so the key covers the method, the URL path and the
+        conditional-create criteria with the body.
+        """
+        digest = hashlib.sha256()
+        for part in (self.http.method, self.http.path, interaction.if_none_exist):
+            digest.update(f"{part or ''}\n".encode())
+        digest.update(body)
+        return f"fhir:{digest.hexdigest()}"
 
     def refuse_method(self, flow, allowed):
         """Any other method: the receive service refuses it (405), reading nothing."""
@@ -194,7 +248,7 @@ class FhirDoor:
         an API key, or the signature of an empty body); a refusal is counted
         as the service counts its own.
         """
-        flow = self.flow_for(resource_type) if resource_type else self.flows[:1]
+        flow = self.flow_for(resource_type) or self.flows[:1]
         inbound = self.inbound_request(READ_METHODS, f"fhir/{resource_type}")
         receiver = self.env["hc.receive"]
         try:
@@ -236,7 +290,7 @@ class FhirDoor:
         prefer = fhir_http.parse_prefer(self.http.headers.get("Prefer"))
         if prefer.get("handling") == "strict":
             params.append(("_strict", "1"))
-        supported = fhir_answers.RESOURCE_CAPABILITIES[resource_type]["search"]
+        supported = self.served_types()[resource_type]["search"]
         search = fhir_http.parse_search(resource_type, params, supported)
         page, total = self.store()._find(self.backend, resource_type, search)
         bundle = fhir_answers.searchset(

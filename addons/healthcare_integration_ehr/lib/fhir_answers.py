@@ -41,6 +41,17 @@ RESOURCE_CAPABILITIES = {
         "search": ("_id", "identifier", "status", "_lastUpdated", "based-on"),
     },
 }
+# what the endpoint serves of the resources Odoo publishes (read only)
+PUBLISHED_INTERACTIONS = ("read", "vread", "search-type")
+PUBLISHED_SEARCH = ("_id", "identifier", "status", "_lastUpdated")
+
+
+def published_capability(rtype):
+    """The capability of a type Odoo publishes (``based-on`` for deliveries)."""
+    search = RESOURCE_CAPABILITIES.get(rtype, {}).get("search", PUBLISHED_SEARCH)
+    return {"interactions": PUBLISHED_INTERACTIONS, "search": search}
+
+
 SMART_EXTENSION = (
     "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
 )
@@ -85,8 +96,8 @@ def _resource_capability(rtype, capability):
         "interaction": [{"code": code} for code in capability["interactions"]],
         "versioning": "versioned",
         "readHistory": False,
-        "updateCreate": True,
-        "conditionalCreate": True,
+        "updateCreate": "update" in capability["interactions"],
+        "conditionalCreate": "create" in capability["interactions"],
         "searchParam": [
             {"name": name, "type": SEARCH_TYPES[name]} for name in capability["search"]
         ],

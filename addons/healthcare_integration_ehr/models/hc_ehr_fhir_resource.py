@@ -183,6 +183,17 @@ class HcEhrFhirResource(models.Model):
         return created
 
     @api.model
+    def _publish_sent(self, message):
+        """Store the resource an outbound message carried, once delivered."""
+        try:
+            resource = json.loads(message._body() or b"{}")
+        except ValueError:
+            return self.browse()
+        if not isinstance(resource, dict) or not resource.get("id"):
+            return self.browse()
+        return self._publish(message.backend_id, message, resource)
+
+    @api.model
     def _publish(self, backend, message, resource):
         """Store a version of a resource Odoo sent (its next version, now)."""
         resource = dict(resource)

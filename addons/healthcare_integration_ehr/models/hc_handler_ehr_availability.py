@@ -27,6 +27,8 @@ class HcHandlerEhrAvailability(models.AbstractModel):
     _inherit = "hc.handler"
     _description = "EHR handler: availability out (FHIR Task)"
     _hc_directions = ("outbound",)
+    # served read-only by the FHIR endpoint once sent (hc.ehr.fhir.resource)
+    _hc_fhir_published = ("Task",)
 
     def _external_code(self, backend, domain, record):
         entry = (
@@ -78,6 +80,9 @@ class HcHandlerEhrAvailability(models.AbstractModel):
             else None,
             now=self._instant(fields.Datetime.now()),
         )
+
+    def on_delivered(self, message, reply):
+        self.env["hc.ehr.fhir.resource"].sudo()._publish_sent(message)
 
     def prepare_request(self, message):
         return fhir_http.put_request(json.loads(message._body() or b"{}"))

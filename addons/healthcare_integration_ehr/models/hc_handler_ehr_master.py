@@ -38,6 +38,8 @@ class HcHandlerEhrMaster(models.AbstractModel):
     _inherit = "hc.handler"
     _description = "EHR handler: items and locations out (FHIR R4)"
     _hc_directions = ("outbound",)
+    # served read-only by the FHIR endpoint once sent (hc.ehr.fhir.resource)
+    _hc_fhir_published = ("DeviceDefinition", "Location")
 
     @staticmethod
     def _fhir_id(record):
@@ -146,6 +148,7 @@ class HcHandlerEhrMaster(models.AbstractModel):
         return fhir_http.put_request(json.loads(message._body() or b"{}"))
 
     def on_delivered(self, message, reply):
+        self.env["hc.ehr.fhir.resource"].sudo()._publish_sent(message)
         record = message._linked_record()
         document = reply.document if isinstance(reply.document, dict) else {}
         if not record or not document.get("resourceType"):

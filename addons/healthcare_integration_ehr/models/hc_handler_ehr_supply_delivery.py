@@ -24,6 +24,8 @@ class HcHandlerEhrSupplyDelivery(models.AbstractModel):
     _inherit = "hc.handler"
     _description = "EHR handler: SupplyDelivery out (FHIR R4)"
     _hc_directions = ("outbound",)
+    # served by the FHIR endpoint once sent (hc.ehr.fhir.resource)
+    _hc_fhir_published = ("SupplyDelivery",)
 
     def select_flows(self, record, flows):
         return flows.filtered(lambda f: f.backend_id == record.backend_id)
@@ -76,11 +78,7 @@ class HcHandlerEhrSupplyDelivery(models.AbstractModel):
 
     def on_delivered(self, message, reply):
         # the FHIR endpoint serves what Odoo published (read, search by based-on)
-        sent = json.loads(message._body() or b"{}")
-        if sent.get("resourceType") == "SupplyDelivery":
-            self.env["hc.ehr.fhir.resource"].sudo()._publish(
-                message.backend_id, message, sent
-            )
+        self.env["hc.ehr.fhir.resource"].sudo()._publish_sent(message)
         request = message._linked_record()
         document = reply.document if isinstance(reply.document, dict) else {}
         if request and document.get("resourceType") == "SupplyDelivery":

@@ -57,10 +57,23 @@ class TestFhirBearer(EhrHttpFixtures, HttpCase):
         rid = created.json()["id"]
         read = self.call("GET", f"/SupplyRequest/{rid}", token)
         self.assertEqual(read.status_code, 200)
-        [message] = self.env["hc.message"].search(
-            [("backend_id", "=", self.backend.id)]
+        same_bytes = supply_request(id="sr-b-1")
+        posted = self.call("POST", "/SupplyRequest", token, same_bytes)
+        put = self.call("PUT", "/SupplyRequest/sr-b-1", token, same_bytes)
+        self.assertEqual(
+            (posted.status_code, put.status_code),
+            (201, 201),
+            "the same bytes by two interactions are two requests",
         )
-        self.assertNotIn(token, message._body().decode(), "a token is never stored")
+        self.assertEqual(put.json()["id"], "sr-b-1")
+        again = self.call("PUT", "/SupplyRequest/sr-b-1", token, same_bytes)
+        self.assertEqual(
+            (again.status_code, again.json()["meta"]["versionId"]), (200, "1")
+        )
+        for message in self.env["hc.message"].search(
+            [("backend_id", "=", self.backend.id)]
+        ):
+            self.assertNotIn(token, message._body().decode(), "never stored")
 
     def test_the_capability_statement_announces_smart(self):
         statement = self.call("GET", "/metadata").json()

@@ -62,7 +62,20 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         CapabilityStatement.model_validate(statement)
         resources = {r["type"]: r for r in statement["rest"][0]["resource"]}
         self.assertEqual(
-            set(resources), {"SupplyRequest", "ChargeItem", "SupplyDelivery"}
+            set(resources),
+            {
+                "SupplyRequest",
+                "ChargeItem",
+                "SupplyDelivery",
+                "DeviceDefinition",
+                "Location",
+                "Task",
+            },
+        )
+        self.assertEqual(
+            [i["code"] for i in resources["Location"]["interaction"]],
+            ["read", "vread", "search-type"],
+            "what Odoo publishes is served read-only",
         )
         self.assertIn(
             "based-on",
@@ -73,9 +86,11 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         xml = self.call("GET", "/metadata", headers={"Accept": "application/fhir+xml"})
         self.assert_outcome(xml, 406, "not-supported")
         self.flow_usage.active = False
+        self.flows["ehr.location_out"].active = False
         response = self.call("GET", "/metadata", signed=False)
-        types = [r["type"] for r in response.json()["rest"][0]["resource"]]
-        self.assertEqual(types, ["SupplyRequest"], "from the active flows")
+        resources = {r["type"]: r for r in response.json()["rest"][0]["resource"]}
+        self.assertNotIn("ChargeItem", resources, "from the active flows")
+        self.assertNotIn("create", str(resources["SupplyDelivery"]["interaction"]))
         unknown = requests.get(f"{self.base_url()}/hc/fhir/nobody/metadata", timeout=30)
         self.assert_outcome(unknown, 404, "not-found")
 
@@ -171,9 +186,12 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
         self.assertEqual(again.status_code, 200, "the same update again: a duplicate")
         self.assertEqual(again.json()["meta"]["versionId"], "2")
         posted = supply_request(id="sr-put-2", priority="urgent")
-        self.assertEqual(self.call("POST", "/SupplyRequest", posted).status_code, 201)
-        same_bytes = self.call("PUT", "/SupplyRequest/sr-put-2", posted)
-        self.assert_outcome(same_bytes, 409, "duplicate")
+        # the same signature (body and timestamp) again: a replay, never applied
+        # to another resource
+        headers = signing.signed_headers("ehr-hook-secret", json.dumps(posted).encode())
+        self.call("POST", "/SupplyRequest", posted, headers=headers)
+        replayed = self.call("PUT", "/SupplyRequest/sr-put-2", posted, headers=headers)
+        self.assert_outcome(replayed, 409, "duplicate")
 
     def test_conditional_create(self):
         criteria = {"If-None-Exist": "identifier=urn:ehr:test:supply-request|SR-1"}
@@ -188,6 +206,27 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
             "POST", "/SupplyRequest", supply_request(priority="routine"), criteria
         )
         self.assert_outcome(several, 412, "duplicate")
+
+    def test_published_locations_are_served_read_only(self):
+        store = self.env["stock.location"].create(
+            {
+                "name": "Sterile store (REST test)",
+                "location_id": self.warehouse.view_location_id.id,
+                "usage": "internal",
+            }
+        )
+        with self.jobs() as trap:
+            store.hc_ehr_location = True
+            self.run_jobs(trap)
+        read = self.call("GET", f"/Location/odoo-loc-{store.id}")
+        self.assertEqual(read.status_code, 200, read.text)
+        self.assertEqual(read.json()["name"], "Sterile store (REST test)")
+        found = self.call("GET", "/Location?status=active").json()
+        self.assertIn(
+            f"odoo-loc-{store.id}", [e["resource"]["id"] for e in found["entry"]]
+        )
+        write = self.call("PUT", f"/Location/odoo-loc-{store.id}", read.json())
+        self.assert_outcome(write, 405, "not-supported")
 
     # ------------------------------------------------------------------ search
 
@@ -234,6 +273,28 @@ class TestFhirRest(EhrHttpFixtures, HttpCase):
             "GET", "/SupplyRequest?nonsense=1", headers={"Prefer": "handling=strict"}
         )
         self.assert_outcome(strict, 400, "not-supported")
+
+    def test_supply_deliveries_are_searched_by_the_request_they_fulfil(self):
+        delivery = {
+            "resourceType": "SupplyDelivery",
+            "identifier": [{"system": "urn:ehr:test:delivery", "value": "D-1"}],
+            "basedOn": [{"reference": "SupplyRequest/sr-77"}],
+            "status": "completed",
+            "suppliedItem": {
+                "quantity": {"value": 1},
+                "itemCodeableConcept": {"coding": [{"code": "KIT-HIP-01"}]},
+            },
+            "destination": {"reference": "Location/ward-3a"},
+        }
+        created = self.call("POST", "/SupplyDelivery", delivery)
+        self.assertEqual(created.status_code, 201, created.text)
+        for query in ("based-on=SupplyRequest/sr-77", "based-on=sr-77"):
+            found = self.call("GET", f"/SupplyDelivery?{query}").json()
+            self.assertEqual(
+                [e["resource"]["id"] for e in found["entry"]], [created.json()["id"]]
+            )
+        other = self.call("GET", "/SupplyDelivery?based-on=SupplyRequest/other")
+        self.assertEqual(other.json()["total"], 0)
 
     # ------------------------------------------------------------------ Bundles
 
