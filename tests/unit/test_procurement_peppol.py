@@ -221,3 +221,22 @@ def test_whole_order_answers_have_no_lines():
     assert "PEPPOL-T116-R008" in problem
     with pytest.raises(docs.DocumentError, match="breaks Peppol BIS 3"):
         ubl.read_order_response(response)
+
+
+def test_substitution_or_acceptance_without_quantity_is_as_ordered():
+    sim = simulator()
+    order = order_xml([(1, 20, 8.75), (2, 15, 14.2)])
+    answer = sim.order_response(
+        order,
+        "CA",
+        [
+            {"line": 1, "status": "3", "substitute": {"code": "X-1", "name": "X"}},
+            {"line": 2, "status": "5"},
+        ],
+    )
+    first, second = ubl.read_order_response(parse(answer))["lines"]
+    assert (first["acks"][0]["status"], first["acks"][0]["quantity"]) == (
+        "substituted",
+        None,
+    )
+    assert second["acks"][0]["quantity"] is None
