@@ -221,6 +221,8 @@ def despatch_advice(order_xml, advice_id, lines, issue_date=None):
 PEPPOL_BACKEND = "demo_helios_peppol"
 SERIAL_ITEMS = {"HMB-PUMP1", "NBP-3000"}
 ORDER_DOCUMENTS = ("Order", "OrderChange")
+# the answers the simulator's page offers for an order of each format
+PAGE_ANSWERS = {"peppol": ("OrderResponse", "DespatchAdvice")}
 
 
 def read_order(body):
@@ -262,6 +264,13 @@ class PeppolSupplier:
                     "xml": request["body"].encode(),
                 }
         return found
+
+    def peppol_senders(self):
+        """{page action: method} of the Peppol answers."""
+        return {
+            "OrderResponse": self.send_order_response,
+            "DespatchAdvice": self.send_despatch_advice,
+        }
 
     def post_peppol(self, flow_code, body):
         backend = getattr(self, "peppol_backend", PEPPOL_BACKEND)

@@ -66,8 +66,7 @@ def demo_catalog():
 
 
 class ProcurementSimulator(peppol.PeppolSupplier, base.PartnerSimulator):
-    """The partner simulator, answering orders with X12, JSON and Peppol
-    documents."""
+    """The partner simulator, answering orders with X12, JSON and Peppol."""
 
     def __init__(self, *args, odoo_url=None, sftp_root=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -336,13 +335,8 @@ class Handler(base.Handler):
             form = parse_qs(body.decode("utf-8", errors="replace"))
             po_number = (form.get("po") or [""])[0]
             action = (form.get("action") or [""])[0]
-            senders = {
-                "855": sim.send_855,
-                "856": sim.send_856,
-                "810": sim.send_810,
-                "OrderResponse": sim.send_order_response,
-                "DespatchAdvice": sim.send_despatch_advice,
-            }
+            senders = {"855": sim.send_855, "856": sim.send_856, "810": sim.send_810}
+            senders.update(sim.peppol_senders())
             try:
                 status, answer = senders[action](po_number)
                 note = f"{action} for {po_number}: HTTP {status} {answer}"
@@ -357,11 +351,8 @@ class Handler(base.Handler):
 def procurement_page(sim, note=""):
     rows = []
     for po_number, order in sorted(sim.orders().items()):
-        answers = {
-            "x12": ("855", "856", "810"),
-            "x12-file": ("855", "856", "810"),
-            "peppol": ("OrderResponse", "DespatchAdvice"),
-        }.get(order["format"])
+        x12 = ("855", "856", "810") if order["format"] in ("x12", "x12-file") else ()
+        answers = peppol.PAGE_ANSWERS.get(order["format"], x12)
         buttons = (
             "".join(
                 f'<button name="action" value="{a}">Send {a}</button>' for a in answers

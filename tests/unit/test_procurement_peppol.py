@@ -221,3 +221,51 @@ def test_whole_order_answers_have_no_lines():
     assert "PEPPOL-T116-R008" in problem
     with pytest.raises(docs.DocumentError, match="breaks Peppol BIS 3"):
         ubl.read_order_response(response)
+
+
+def test_substitution_or_acceptance_without_quantity_is_as_ordered():
+    sim = simulator()
+    order = order_xml([(1, 20, 8.75), (2, 15, 14.2)])
+    answer = sim.order_response(
+        order,
+        "CA",
+        [
+            {"line": 1, "status": "3", "substitute": {"code": "X-1", "name": "X"}},
+            {"line": 2, "status": "5"},
+        ],
+    )
+    first, second = ubl.read_order_response(parse(answer))["lines"]
+    assert (first["acks"][0]["status"], first["acks"][0]["quantity"]) == (
+        "substituted",
+        None,
+    )
+    assert second["acks"][0]["quantity"] is None
+
+
+def test_invoice_response_answers_the_invoice_by_peppol_address():
+    responses = load("peppol_invoice_response")
+    invoice = parse(
+        (ROOT / "addons/healthcare_integration_procurement/tests/data/ubl_invoice.xml")
+        .read_bytes()
+        .replace(b"{NUMBER}", b"INV-9")
+    )
+    answer = parse(
+        responses.invoice_response(
+            invoice, "UQ", "R-1", dt.date(2026, 3, 2), [("PRI", "line 1")], ["CNA"]
+        )
+    )
+    assert answer.findtext("cbc:ProfileID", namespaces=NS) == responses.PROFILE
+    sender = answer.find("cac:SenderParty/cbc:EndpointID", NS)
+    receiver = answer.find("cac:ReceiverParty/cbc:EndpointID", NS)
+    assert (sender.get("schemeID"), receiver.get("schemeID")) == ("0184", "0208")
+    codes = [
+        (node.get("listID"), node.text)
+        for node in answer.iterfind(".//cac:Status/cbc:StatusReasonCode", NS)
+    ]
+    assert codes == [("OPStatusReason", "PRI"), ("OPStatusAction", "CNA")]
+    reference = answer.findtext(
+        "cac:DocumentResponse/cac:DocumentReference/cbc:ID", namespaces=NS
+    )
+    assert reference == "INV-9"
+    with pytest.raises(ValueError, match="Expected a UBL Invoice"):
+        responses.invoice_response(parse(order_xml([])), "AP", "R-2", dt.date.today())

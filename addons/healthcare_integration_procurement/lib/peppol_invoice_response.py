@@ -15,12 +15,11 @@ import datetime as dt
 
 from lxml import etree
 
+from .peppol_ordering import CAC, CBC, NS, _add
+
 CUSTOMIZATION = "urn:fdc:peppol.eu:poacc:trns:invoice_response:3"
 PROFILE = "urn:fdc:peppol.eu:poacc:bis:invoice_response:3"
 RESPONSE_NS = "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2"
-CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-NS = {"cac": CAC, "cbc": CBC}
 
 ACCEPTED, UNDER_QUERY, CONDITIONALLY_ACCEPTED, REJECTED, PAID = (
     "AP",
@@ -37,13 +36,6 @@ MATCH_REASONS = {
     "not_on_order": ("ITM", "NIN"),
 }
 NO_ORDER = ("REF", "PIN")
-
-
-def _add(parent, namespace, name, value=None, **attributes):
-    node = etree.SubElement(parent, f"{{{namespace}}}{name}", attributes)
-    if value is not None:
-        node.text = str(value)
-    return node
 
 
 def _party(root, invoice, source: str, role: str) -> None:

@@ -86,8 +86,9 @@ def _new_root(namespace: str, name: str) -> etree._Element:
     )
 
 
-def _add(parent, namespace: str, name: str, value=None) -> etree._Element:
-    node = etree.SubElement(parent, _qname(namespace, name))
+def _add(parent, namespace: str, name: str, value=None, **attributes):
+    """A child element ``name`` of ``parent``, with its text and attributes."""
+    node = etree.SubElement(parent, _qname(namespace, name), attributes)
     if value is not None:
         node.text = str(value)
     return node

@@ -85,13 +85,13 @@ def _line_acks(order_line, item, status, where) -> list[dict]:
     if substitute is not None:
         offered_code, offered_gtin = _item(substitute)
         offered_price = _find(substitute, "cac:Price/cbc:PriceAmount")
+        offered = _find(substitute, "cbc:Quantity") or quantity
         return [
             {
                 "status": docs.SUBSTITUTED,
-                "quantity": docs.decimal(
-                    _find(substitute, "cbc:Quantity") or quantity,
-                    f"{where} quantity",
-                ),
+                "quantity": docs.decimal(offered, f"{where} quantity")
+                if offered
+                else None,
                 "date": docs.date(promised, f"{where} date"),
                 "substitute": {
                     "item_code": offered_code,
@@ -144,7 +144,8 @@ def read_order_response(tree) -> dict:
     (``header_status`` says so, as for an X12 855 without lines); ``CA``
     accepted with changes, line by line; ``AB`` only says
     the order arrived. An accepted or changed line without ``cbc:Quantity``
-    keeps the ordered quantity (``quantity`` None).
+    keeps the ordered quantity (``quantity`` None), and so does a
+    substitution without one.
     """
     root = _expect(tree, "OrderResponse")
     _keep_rules(peppol_rules.order_response(root), "OrderResponse")
@@ -172,6 +173,12 @@ def read_order_response(tree) -> dict:
             "7" if document_code == "RE" else "5"
         )
         status = LINE_STATUS.get(code)
+        if code == "1":
+            raise docs.DocumentError(
+                f"{where}: the supplier adds a line (cbc:LineStatusCode 1); an "
+                "added line is not taken into the order by itself: agree on it "
+                "with the supplier and add it to the order"
+            )
         if status is None:
             raise docs.DocumentError(
                 f"{where}: cbc:LineStatusCode {code!r} is none of 5 accepted, "

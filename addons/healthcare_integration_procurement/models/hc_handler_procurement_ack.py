@@ -56,7 +56,8 @@ class HcHandlerProcurementAck(models.AbstractModel):
         for ack in document:
             order = resolver._purchase_order(backend, ack["po_number"])
             resolver._check_peppol_parties(order, ack.get("parties"))
-            orders.append((order, self._complete_ack(order, ack)))
+            ack = self._as_ordered(order, self._complete_ack(order, ack))
+            orders.append((order, ack))
         offers = []
         for order, ack in orders:
             offers += self._undecided_offers(order, ack, backend)
@@ -68,6 +69,26 @@ class HcHandlerProcurementAck(models.AbstractModel):
             # applied to an order of this backend's supplier (checked above).
             touched |= self._apply(order.sudo(), ack, backend)
         return touched
+
+    def _as_ordered(self, order, ack):
+        """The answer with each quantity left out (UBL: a line accepted,
+        changed or substituted without ``cbc:Quantity``) read as the line's
+        ordered quantity."""
+        if all(e["quantity"] is not None for ln in ack["lines"] for e in ln["acks"]):
+            return ack
+        resolver = self.env["hc.procurement.resolver"]
+        lines = []
+        for doc_line in ack["lines"]:
+            line = resolver._order_line(
+                order, doc_line["line_number"], doc_line["item_code"], doc_line["gtin"]
+            )
+            ordered = Decimal(str(line.product_qty))
+            acks = [
+                dict(e, quantity=ordered) if e["quantity"] is None else e
+                for e in doc_line["acks"]
+            ]
+            lines.append(dict(doc_line, acks=acks))
+        return dict(ack, lines=lines)
 
     def _complete_ack(self, order, ack):
         """The acknowledgement with a line per order line when it answers the
@@ -237,10 +258,7 @@ class HcHandlerProcurementAck(models.AbstractModel):
                         totals.get(docs.REJECTED, 0) + entry["quantity"]
                     )
                 continue
-            quantity = entry["quantity"]
-            if quantity is None:  # accepted or changed without a quantity
-                quantity = Decimal(str(line.product_qty))
-            totals[status] += quantity
+            totals[status] += entry["quantity"]
             if entry["date"]:
                 dates.setdefault(status, entry["date"])
             if entry.get("unit_price") is not None:

@@ -21,8 +21,8 @@ class TestPeppolAnswersIn(PeppolCase):
         super().setUpClass()
         cls.peppol = load_simulator_module("procurement_peppol.py")
 
-    def sent_order(self, lines=LINES):
-        order = self.order(self.supplier_json, lines)
+    def sent_order(self, lines=None):
+        order = self.order(self.supplier_json, lines or LINES)
         return order, self.sim.requests(path="/ubl/orders")[-1]["body"].encode()
 
     def respond(self, sent, code, lines=(), **kwargs):

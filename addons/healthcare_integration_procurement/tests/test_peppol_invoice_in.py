@@ -114,3 +114,15 @@ class TestPeppolInvoiceIn(PeppolCase):
         # matched again (nothing changed): no second answer
         bill._hc_rematch()
         self.assertEqual(len(self.responses()), 2)
+        # the accepted bill paid: the supplier hears it
+        paid = matched._linked_record()
+        paid.action_post()
+        with self.jobs() as trap:
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=paid.ids
+            ).create({}).action_create_payments()
+            self.env.cr.flush()  # what a commit does first: precommit hooks run
+            self.run_jobs(trap)
+        last = self.responses()[-1]
+        self.assertEqual(self.text(last, path + "cbc:ResponseCode"), "PD")
+        self.assertEqual(len(self.responses()), 3)
