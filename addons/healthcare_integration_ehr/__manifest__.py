@@ -38,4 +38,9 @@
         "views/hc_ehr_menus.xml",
     ],
     "demo": ["demo/hc_ehr_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "healthcare_integration_ehr/static/tests/tours/*.js",
+        ],
+    },
 }

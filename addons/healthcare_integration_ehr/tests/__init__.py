@@ -2,3 +2,4 @@ from . import test_supply_request
 from . import test_outbound
 from . import test_usage
 from . import test_fhir_route
+from . import test_tour
