@@ -41,7 +41,8 @@ class HcMappingError(HcBusinessError):
 
 
 class HcRetryableError(Exception):
-    """Not now, maybe later: the message is retried after ``seconds``.
+    """Not now, maybe later: the message is retried after ``seconds`` at least
+    (the flow's backoff decides once it grows longer, up to its maximum).
 
     For what another message or system will fix soon, e.g. a transfer that
     arrived before the hire it refers to::

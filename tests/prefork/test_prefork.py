@@ -63,3 +63,46 @@ def test_job_runner_of_prefork_mode_runs_a_job(odoo, backend, sim):
     assert message["state"] == "done"
     [received] = sim.requests(path="/api/orders")
     assert json.loads(received["body"]) == {"order": "PREFORK-1"}
+
+
+def test_refusal_counts_of_a_flood_are_exact(odoo, backend, prefork):
+    """1,000 unsigned requests from 8 senders to the HTTP workers: every one
+    refused and counted, none lost to a conflict between workers, and no
+    ERROR line for the expected conflicts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = f"{prefork['http']}/hc/webhook/{backend['code']}/in"
+    offset = odoo.log_size()
+
+    def send(batch):
+        session = requests.Session()
+        statuses = []
+        for n in batch:
+            response = session.post(
+                url,
+                data=json.dumps({"n": n}),
+                headers={"Content-Type": "application/json"},
+                timeout=60,
+            )
+            statuses.append(response.status_code)
+        return statuses
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = [
+            s
+            for part in pool.map(send, [range(k, 1000, 8) for k in range(8)])
+            for s in part
+        ]
+    assert statuses == [401] * 1000
+    rows = odoo.execute(
+        "hc.webhook.refusal",
+        "search_read",
+        [("backend_code", "=", backend["code"])],
+        ["count", "reason_code", "examples"],
+    )
+    assert sum(row["count"] for row in rows) == 1000
+    assert {row["reason_code"] for row in rows} == {"unauthenticated"}
+    assert len(rows) <= 3, "one row per reason and minute"
+    assert all(len(json.loads(row["examples"])) <= 3 for row in rows)
+    logged = odoo.log_since(offset)
+    assert " ERROR " not in logged, logged[-3000:]

@@ -125,11 +125,7 @@ class HcAssetFinancePeriod(models.Model):
         }
         pages = [(page, self.name) for page in finance.pages(header, changes)]
         # finance users close periods; the run is the integration's record
-        run = (
-            self.env["hc.sync.run"]
-            .sudo()
-            ._start_push(self.flow_id.sudo(), pages, key=key)
-        )
+        run = self.flow_id.sudo()._send_batch(pages, key=key)
         self._store_sent(figures)
         self.write({"revision": self.revision + 1, "run_ids": [(4, run.id)]})
         self.message_post(

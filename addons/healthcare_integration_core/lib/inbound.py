@@ -3,14 +3,13 @@
 Everything here runs before authentication or right after it, so it must cost
 little and bound what an anonymous sender can make the server do: header
 values are length-checked before they reach an index, bodies are read in
-chunks up to a limit and never further.
+full only once their declared length is within the limit.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from typing import BinaryIO
+from collections.abc import Callable, Mapping
 
 # Longest accepted values; they are stored in indexed columns.
 HEADER_LIMITS = {
@@ -19,7 +18,6 @@ HEADER_LIMITS = {
     "traceparent": 55,
     "tracestate": 512,
 }
-READ_CHUNK = 64 * 1024
 
 
 class RequestRefused(Exception):
@@ -44,25 +42,26 @@ def bounded_headers(headers: Mapping[str, str]) -> dict[str, str | None]:
     return values
 
 
-def read_limited(stream: BinaryIO, limit: int, declared: int | None) -> bytes:
+def read_bounded(
+    read: Callable[[], bytes], limit: int, declared: int | None, chunked: bool
+) -> bytes:
     """Read a request body of at most ``limit`` bytes, refusing anything longer.
 
-    A declared Content-Length over the limit is refused without reading; a
-    chunked body is read in chunks and refused as soon as it passes the limit,
-    so a sender cannot make the server buffer more than ``limit`` bytes.
+    A declared Content-Length over the limit is refused without reading. A
+    body without a declared length (chunked) is refused with 411: the server
+    would read it whole before anyone could count it. ``read`` reads the
+    declared length, no further.
     """
     if declared is not None and declared > limit:
         raise RequestRefused(413, f"Payload of {declared} bytes exceeds the limit")
-    chunks, size = [], 0
-    while True:
-        chunk = stream.read(min(READ_CHUNK, limit + 1 - size))
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > limit:
-            raise RequestRefused(413, f"Payload exceeds {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    if declared is None and chunked:
+        raise RequestRefused(
+            411, "A body without Content-Length is not accepted: send its length"
+        )
+    body = read() if declared else b""
+    if len(body) > limit:
+        raise RequestRefused(413, f"Payload exceeds {limit} bytes")
+    return body
 
 
 def signature_digest(signature: str | None) -> str | None:

@@ -1,15 +1,17 @@
-"""Counting refused inbound requests without a database row for each.
+"""Counts of refused inbound requests that a worker has yet to write.
 
 An anonymous flood of unsigned requests must not grow the database without
-bound, nor the log. Refusals are counted in memory per (backend, flow, reason,
-minute) and written out as one row per bucket: the first refusal of a bucket
-at once (so that people see it), the rest when the bucket is flushed (every
-few seconds, or when asked). Log lines are bounded the same way: one per
-bucket flush.
+bound, nor the log: refusals are counted per (backend, flow, reason, status,
+minute), one row each. A worker adds a refusal here, then writes what it
+holds; when the write fails (a conflict with another worker), the counts go
+back here, to be written with the next one: taken counts are never dropped.
 
-    >>> counter = RefusalCounter(flush_every=5.0)
+    >>> counter = RefusalCounter()
     >>> counter.add(("ehr", "demand", "unauthenticated", 401), "bad signature", {})
-    True
+    >>> taken = counter.take()
+    >>> counter.restore(taken)
+    >>> counter.pending()
+    1
 """
 
 from __future__ import annotations
@@ -26,50 +28,39 @@ class Bucket:
     count: int = 0
     reason: str = ""
     examples: list = field(default_factory=list)
-    written: bool = False
+
+    def merge(self, other: Bucket) -> None:
+        self.count += other.count
+        self.reason = other.reason or self.reason
+        room = MAX_EXAMPLES - len(self.examples)
+        self.examples.extend(other.examples[: max(room, 0)])
 
 
 class RefusalCounter:
     """Thread-safe counts of refusals, waiting to be written out."""
 
-    def __init__(self, flush_every: float = 5.0, clock=time.monotonic):
-        self.flush_every = flush_every
-        self.clock = clock
+    def __init__(self):
         self._lock = threading.Lock()
         self._buckets: dict[tuple, Bucket] = {}
-        self._last_flush = clock()
 
     @staticmethod
     def minute(now: float | None = None) -> int:
         return int((now if now is not None else time.time()) // 60) * 60
 
-    def add(self, key: tuple, reason: str, example: dict) -> bool:
-        """Count one refusal under ``key``; True when it should be written now.
-
-        ``key`` is (backend, flow, reason code, status); the minute is added
-        here. The first refusal of a bucket, or any once ``flush_every`` has
-        passed, asks for a flush.
-        """
-        bucket_key = (*key, self.minute())
-        with self._lock:
-            bucket = self._buckets.setdefault(bucket_key, Bucket())
-            bucket.count += 1
-            bucket.reason = reason
-            if len(bucket.examples) < MAX_EXAMPLES:
-                bucket.examples.append(example)
-            first = not bucket.written
-            due = self.clock() - self._last_flush >= self.flush_every
-            return first or due
+    def add(self, key: tuple, reason: str, example: dict) -> None:
+        """Count one refusal under ``key`` (backend, flow, reason code, status)."""
+        self.restore({(*key, self.minute()): Bucket(1, reason, [example])})
 
     def take(self) -> dict[tuple, Bucket]:
-        """The counts gathered since the last take, emptied."""
+        """The counts held, emptied: give them back with ``restore`` if unwritten."""
         with self._lock:
-            taken = {k: b for k, b in self._buckets.items() if b.count}
-            self._buckets = {
-                k: Bucket(written=True) for k in taken if k[-1] == self.minute()
-            }
-            self._last_flush = self.clock()
+            taken, self._buckets = self._buckets, {}
             return taken
+
+    def restore(self, buckets: dict[tuple, Bucket]) -> None:
+        with self._lock:
+            for key, bucket in buckets.items():
+                self._buckets.setdefault(key, Bucket()).merge(bucket)
 
     def pending(self) -> int:
         with self._lock:

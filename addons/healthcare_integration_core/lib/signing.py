@@ -10,10 +10,13 @@ import time
 TIMESTAMP_HEADER = "X-HC-Timestamp"
 SIGNATURE_HEADER = "X-HC-Signature"
 SIGNATURE_PREFIX = "sha256="
+# a signature over "<timestamp>.<Idempotency-Key>.<body>": the key is bound
+# to the request, so a captured request cannot be re-sent under another key
+KEYED_PREFIX = "sha256k="
 DEFAULT_TOLERANCE = 300
 
 _TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")
-_SIGNATURE_RE = re.compile(r"sha256=([0-9a-fA-F]{64})")
+_SIGNATURE_RE = re.compile(r"(sha256k?=)([0-9a-fA-F]{64})")
 
 
 class SignatureError(Exception):
@@ -32,20 +35,43 @@ def _secret_bytes(secret: str | bytes) -> bytes:
     return key
 
 
-def compute_signature(secret: str | bytes, timestamp: str | int, body: bytes) -> str:
-    message = f"{timestamp}.".encode() + body
+def compute_signature(
+    secret: str | bytes,
+    timestamp: str | int,
+    body: bytes,
+    idempotency_key: str | None = None,
+) -> str:
+    """``sha256=`` HMAC of ``<timestamp>.<body>``; with ``idempotency_key``,
+    ``sha256k=`` HMAC of ``<timestamp>.<key>.<body>`` (the key-covering mode).
+
+    >>> compute_signature("s", 1, b"{}", idempotency_key="k1")[:8]
+    'sha256k='
+    """
+    if idempotency_key is None:
+        prefix, message = SIGNATURE_PREFIX, f"{timestamp}.".encode() + body
+    else:
+        prefix = KEYED_PREFIX
+        message = f"{timestamp}.{idempotency_key}.".encode() + body
     digest = hmac.new(_secret_bytes(secret), message, hashlib.sha256).hexdigest()
-    return SIGNATURE_PREFIX + digest
+    return prefix + digest
 
 
 def signed_headers(
-    secret: str | bytes, body: bytes, now: float | None = None
+    secret: str | bytes,
+    body: bytes,
+    now: float | None = None,
+    idempotency_key: str | None = None,
 ) -> dict[str, str]:
+    """The headers of a signed request; with ``idempotency_key``, the
+    key-covering signature and the ``Idempotency-Key`` header itself."""
     timestamp = str(int(time.time() if now is None else now))
-    return {
+    headers = {
         TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: compute_signature(secret, timestamp, body),
+        SIGNATURE_HEADER: compute_signature(secret, timestamp, body, idempotency_key),
     }
+    if idempotency_key is not None:
+        headers["Idempotency-Key"] = idempotency_key
+    return headers
 
 
 def _parse_timestamp(value: str) -> int:
@@ -73,9 +99,10 @@ def _parse_signature(value: str) -> str:
     match = _SIGNATURE_RE.fullmatch(value)
     if not match:
         raise SignatureError(
-            f"Malformed {SIGNATURE_HEADER} header: expected 'sha256=<64 hex digits>'"
+            f"Malformed {SIGNATURE_HEADER} header: expected 'sha256=<64 hex "
+            "digits>' or 'sha256k=<64 hex digits>'"
         )
-    return SIGNATURE_PREFIX + match.group(1).lower()
+    return match.group(1) + match.group(2).lower()
 
 
 def verify_signature(
@@ -85,8 +112,15 @@ def verify_signature(
     body: bytes,
     now: float | None = None,
     tolerance: int = DEFAULT_TOLERANCE,
+    idempotency_key: str | None = None,
+    key_required: bool = False,
 ) -> None:
-    """Raise SignatureError unless the headers authenticate ``body``."""
+    """Raise SignatureError unless the headers authenticate ``body``.
+
+    A ``sha256k=`` signature covers ``idempotency_key`` too (an absent key
+    is signed as the empty string); ``key_required`` refuses ``sha256=``
+    signatures, which cover the timestamp and body only.
+    """
     if not timestamp_header or not timestamp_header.strip():
         raise SignatureError(f"Missing {TIMESTAMP_HEADER} header")
     if not signature_header or not signature_header.strip():
@@ -95,8 +129,16 @@ def verify_signature(
     timestamp = _parse_timestamp(timestamp_text)
     _check_freshness(timestamp, time.time() if now is None else now, tolerance)
     provided = _parse_signature(signature_header.strip())
-    expected = compute_signature(secret, timestamp_text, body)
+    keyed = provided.startswith(KEYED_PREFIX)
+    if key_required and not keyed:
+        raise SignatureError(
+            "This backend requires signatures that cover the Idempotency-Key "
+            f"({KEYED_PREFIX}...)"
+        )
+    expected = compute_signature(
+        secret, timestamp_text, body, (idempotency_key or "") if keyed else None
+    )
     if not hmac.compare_digest(expected, provided):
         raise SignatureError(
-            "Signature mismatch: wrong secret, or body or timestamp altered"
+            "Signature mismatch: wrong secret, or body, timestamp or key altered"
         )

@@ -21,6 +21,8 @@ from . import hc_message_attempt
 from . import hc_delivery
 from . import hc_inbound
 from . import hc_inbound_store
+from . import hc_inbound_signature
+from . import hc_receive
 from . import hc_ordering
 from . import hc_x12
 from . import hc_sync_run_pull

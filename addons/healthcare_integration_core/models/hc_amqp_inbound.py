@@ -7,8 +7,9 @@ import psycopg2
 
 from odoo import api, fields, models
 
-from ..lib import formats, inbound, signing
+from ..lib import inbound, signing
 from ..lib.amqp_consumer import ACK, REJECT
+from ..lib.receive import INVALID, REFUSED, InboundRequest
 
 _logger = logging.getLogger(__name__)
 
@@ -25,10 +26,11 @@ REFUSAL_STATUS = {
 
 
 class Refusal(Exception):
-    def __init__(self, code, reason):
+    def __init__(self, code, reason, status=None):
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.status = status or REFUSAL_STATUS.get(code)
 
 
 @dataclass
@@ -176,44 +178,36 @@ class HcAmqpInbound(models.AbstractModel):
         for delivery in deliveries:
             flow = flows_by_id.get(delivery.tag)
             try:
-                self._screen_delivery(flow, delivery)
-                digest = self._check_signature(flow, delivery)
-                ingested = self._ingest_delivery(flow, delivery, digest, isolated)
+                receipt = self._receive_delivery(flow, delivery, isolated)
             except Refusal as refusal:
                 stored.refuse(flow, delivery, refusal)
+                continue
+            if receipt.outcome == REFUSED:
+                refusal = Refusal(receipt.reason_code, receipt.reason, receipt.status)
+                stored.refuse(flow, delivery, refusal)
+            elif receipt.outcome == INVALID:
+                reason = "; ".join(receipt.message.errors)[:250]
+                stored.refuse(flow, delivery, Refusal("invalid", reason))
             else:
-                if ingested.errors:
-                    stored.refuse(
-                        flow,
-                        delivery,
-                        Refusal("invalid", "; ".join(ingested.errors)[:250]),
-                    )
-                else:
-                    stored.outcomes.append(ACK)
+                stored.outcomes.append(ACK)
         return stored
 
     @api.model
-    def _ingest_delivery(self, flow, delivery, digest, isolated):
-        """Store one delivery as the Integration Processor, in its flow's company."""
-        env = self.env(
-            user=self.env["hc.message"]._processing_user().id,
-            context=dict(
-                self.env.context,
-                allowed_company_ids=flow.company_id.ids,
-                # no chatter note nor follower per event: thousands an hour
-                tracking_disable=True,
-            ),
-        )
-        values = self._ingest_values(delivery, digest)
+    def _receive_delivery(self, flow, delivery, isolated):
+        """Hand one delivery to the receive service (``hc.receive``).
+
+        The broker authenticated the publisher; signatures, when the backend
+        requires them, do not expire (events wait in queues). Refusals are
+        counted once the batch committed (``_record_refusals``).
+        """
+        # no chatter note nor follower per event: thousands an hour
+        service = self.env["hc.receive"].with_context(tracking_disable=True)
+        request = self._inbound_request(flow, delivery)
         if not isolated:
-            return env["hc.inbound"]._ingest(
-                flow.with_env(env), delivery.body, **values
-            )
+            return service._receive(request, flow)
         try:
             with self.env.cr.savepoint():
-                return env["hc.inbound"]._ingest(
-                    flow.with_env(env), delivery.body, **values
-                )
+                return service._receive(request, flow)
         except Exception as exc:
             if is_systemic(exc):
                 raise
@@ -221,58 +215,30 @@ class HcAmqpInbound(models.AbstractModel):
             raise Refusal("unstorable", reason) from exc
 
     @api.model
-    def _ingest_values(self, delivery, digest):
+    def _inbound_request(self, flow, delivery):
         traceparent = header_text(delivery.headers, "traceparent")
         if traceparent and len(traceparent) > inbound.HEADER_LIMITS["traceparent"]:
             traceparent = None  # not a W3C traceparent: a new trace starts
-        return {
-            "idempotency_key": delivery.message_id or None,
-            "correlation_id": delivery.correlation_id or None,
-            "signature_digest": digest,
-            "traceparent": traceparent,
+        headers = {
+            name: header_text(delivery.headers, name)
+            for name in (signing.TIMESTAMP_HEADER, signing.SIGNATURE_HEADER)
+            if header_text(delivery.headers, name) is not None
         }
-
-    @api.model
-    def _screen_delivery(self, flow, delivery):
-        """Refuse what no flow takes, what is too large or of another format."""
-        if not flow or not flow.active:
-            raise Refusal("unknown_flow", "no active inbound flow consumes this queue")
-        limit = (flow.backend_id.max_payload_kb or 2048) * 1024
-        if len(delivery.body) > limit:
-            raise Refusal(
-                "too_large",
-                f"Payload of {len(delivery.body)} bytes exceeds {limit} bytes",
-            )
-        if delivery.content_type and not formats.accepts(
-            flow.payload_format, delivery.content_type
-        ):
-            raise Refusal(
-                "bad_content_type",
-                f"Content type {formats.mimetype(delivery.content_type)} not "
-                f"accepted for {flow.payload_format} payloads",
-            )
-
-    @api.model
-    def _check_signature(self, flow, delivery):
-        """The digest of an event's accepted signature, when the backend wants one."""
-        backend = flow.backend_id
-        if not backend.amqp_require_signature:
-            return None
-        secret = backend.sudo()._secret("webhook")
-        if not secret:
-            raise Refusal("unauthenticated", "No webhook secret to check signatures")
-        signature = header_text(delivery.headers, signing.SIGNATURE_HEADER)
-        try:
-            signing.verify_signature(
-                secret,
-                header_text(delivery.headers, signing.TIMESTAMP_HEADER),
-                signature,
-                delivery.body,
-                tolerance=SIGNATURE_NO_EXPIRY,
-            )
-        except signing.SignatureError as exc:
-            raise Refusal("unauthenticated", exc.reason) from None
-        return inbound.signature_digest(signature)
+        if delivery.content_type:
+            headers["Content-Type"] = delivery.content_type
+        return InboundRequest(
+            door="broker",
+            backend_code=flow.backend_id.code if flow else None,
+            headers=headers,
+            body=delivery.body,
+            authenticated_by_transport=True,
+            signature_tolerance=SIGNATURE_NO_EXPIRY,
+            idempotency_key=delivery.message_id or None,
+            correlation_id=delivery.correlation_id or None,
+            traceparent=traceparent,
+            remote_addr=f"amqp queue {delivery.queue}",
+            count_refusals=False,
+        )
 
     @api.model
     def _record_refusals(self, refusals):
@@ -289,13 +255,13 @@ class HcAmqpInbound(models.AbstractModel):
                 message_id or "(no message id)",
                 refusal.reason,
             )
-            if refusal.code not in REFUSAL_STATUS:
+            if not refusal.status:
                 continue  # on record as a failed message already
             self.env["hc.webhook.refusal"].sudo()._refuse(
                 backend_code,
                 flow_code,
                 refusal.code,
-                REFUSAL_STATUS[refusal.code],
+                refusal.status,
                 refusal.reason,
                 {
                     "at": fields.Datetime.to_string(fields.Datetime.now()),

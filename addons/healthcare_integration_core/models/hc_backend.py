@@ -26,6 +26,44 @@ JOB_FIELDS = (
     "breaker_cooldown",
 )
 
+# settings of a backend that configuration files carry (names as in the file)
+CONFIG_FIELDS = (
+    "name",
+    "active",
+    "company",
+    "system_type",
+    "environment",
+    "business_owner",
+    "technical_owner",
+    "base_url",
+    "health_path",
+    "transport",
+    "auth_type",
+    "api_key_header",
+    "username",
+    "token_url",
+    "oauth_scope",
+    "verify_tls",
+    "client_cert_pem",
+    "connect_timeout",
+    "read_timeout",
+    "rate_limit_per_minute",
+    "breaker_threshold",
+    "breaker_cooldown",
+    "inbound_auth",
+    "signature_covers_key",
+    "webhook_tolerance",
+    "max_payload_kb",
+    "file_host",
+    "file_port",
+    "file_username",
+    "file_host_key",
+    "file_root",
+    "file_in_dir",
+    "file_out_dir",
+    "file_archive_dir",
+)
+
 SYSTEM_TYPES = [
     ("ehr", "EHR"),
     ("procurement", "Procurement platform"),
@@ -141,6 +179,13 @@ class HcBackend(models.Model):
         required=True,
         default="hmac",
     )
+    signature_covers_key = fields.Boolean(
+        string="Signatures cover the Idempotency-Key",
+        help="Accept only 'sha256k=' signatures, HMAC-SHA256 of "
+        "'<timestamp>.<Idempotency-Key>.<body>': a captured request cannot be "
+        "re-sent under another key. Without it, 'sha256=' signatures of "
+        "'<timestamp>.<body>' are accepted too.",
+    )
     webhook_tolerance = fields.Integer(
         default=300, help="Accepted clock skew of X-HC-Timestamp, in seconds."
     )
@@ -244,6 +289,29 @@ class HcBackend(models.Model):
                 return super()._hc_job_fields() + ["x_queue_name"]
         """
         return list(JOB_FIELDS)
+
+    @api.model
+    def _hc_config_fields(self):
+        """Settings of a backend that configuration files carry (export and
+        import, ``hc.config.io``); a transport or an addon extends it::
+
+            @api.model
+            def _hc_config_fields(self):
+                return (*super()._hc_config_fields(), "x_queue_name")
+        """
+        return CONFIG_FIELDS
+
+    def _requires_signature(self, door):
+        """Whether requests through ``door`` need a signature although their
+        transport authenticated the sender (``hc.receive``); a transport
+        extends it::
+
+            def _requires_signature(self, door):
+                if door == "broker" and self.x_signed:
+                    return True
+                return super()._requires_signature(door)
+        """
+        return False
 
     # ------------------------------------------------------------------ actions
 

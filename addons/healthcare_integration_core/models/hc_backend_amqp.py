@@ -9,6 +9,19 @@ AMQP = "amqp"
 AMQP_AUTH_TYPES = ("basic", "none")
 
 
+# broker settings that configuration files carry
+CONFIG_FIELDS = (
+    "amqp_host",
+    "amqp_port",
+    "amqp_virtual_host",
+    "amqp_use_tls",
+    "amqp_ca_pem",
+    "amqp_heartbeat",
+    "amqp_prefetch",
+    "amqp_require_signature",
+)
+
+
 class HcBackend(models.Model):
     """Message broker transport: events published to and consumed from RabbitMQ.
 
@@ -119,6 +132,17 @@ class HcBackend(models.Model):
             self.amqp_port = 5671
         elif not self.amqp_use_tls and self.amqp_port == 5671:
             self.amqp_port = 5672
+
+    # EXTENDS hc.backend
+    @api.model
+    def _hc_config_fields(self):
+        return (*super()._hc_config_fields(), *CONFIG_FIELDS)
+
+    # EXTENDS hc.backend
+    def _requires_signature(self, door):
+        if door == "broker" and self.amqp_require_signature:
+            return True
+        return super()._requires_signature(door)
 
     def _is_broker_transport(self):
         self.ensure_one()

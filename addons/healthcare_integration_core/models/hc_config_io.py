@@ -6,7 +6,7 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
 from ..lib import ops_config
-from ..lib.ops_config import ALIASES, BACKEND_FIELDS, FLOW_FIELDS, ConfigError
+from ..lib.ops_config import ALIASES, ConfigError
 
 MANAGER_GROUP = "healthcare_integration_core.group_hc_manager"
 SCALAR_TYPES = {
@@ -39,25 +39,14 @@ class HcConfigIo(models.AbstractModel):
 
     @api.model
     def _config_backend_fields(self):
-        """Backend settings carried by the file; extend to add your own, e.g.::
-
-        def _config_backend_fields(self):
-            return (*super()._config_backend_fields(), "broker_exchange")
-        """
-        return tuple(
-            name
-            for name in BACKEND_FIELDS
-            if ALIASES.get(name, name) in self.env["hc.backend"]._fields
-        )
+        """Backend settings carried by the file: what ``hc.backend``
+        declares (``_hc_config_fields``)."""
+        return self.env["hc.backend"]._hc_config_fields()
 
     @api.model
     def _config_flow_fields(self):
-        """Flow settings carried by the file (extend like the backend's)."""
-        return tuple(
-            name
-            for name in FLOW_FIELDS
-            if ALIASES.get(name, name) in self.env["hc.flow"]._fields
-        )
+        """Flow settings carried by the file: what ``hc.flow`` declares."""
+        return self.env["hc.flow"]._hc_config_fields()
 
     def _check_manager(self):
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):

@@ -113,7 +113,7 @@ class HcDelivery(models.AbstractModel):
             )
             self._after_delivery(message, result)
             return st.DONE
-        return self._handle_failure(message, outcome)
+        return message._retry_or_fail(outcome, message.attempt_count)
 
     @api.model
     def _request(self, message):
@@ -226,44 +226,6 @@ class HcDelivery(models.AbstractModel):
         )
 
     # ------------------------------------------------------------------ outcomes
-
-    @api.model
-    def _handle_failure(self, message, outcome):
-        flow = message.flow_id
-        reason = outcome.reason
-        if outcome.retryable and message._attempts_left() > 0:
-            wait = retry.retry_wait(
-                message.attempt_count - message.attempt_base,
-                outcome,
-                base=flow.backoff_base or 30,
-                max_delay=flow.backoff_max or 3600,
-            )
-            if wait.capped:
-                reason = _(
-                    "%(reason)s; the partner asked to wait %(asked)s s, capped to "
-                    "the flow's longest backoff of %(max)s s",
-                    reason=reason,
-                    asked=f"{wait.asked:.0f}",
-                    max=flow.backoff_max or 3600,
-                )
-            message._runtime_write(
-                {
-                    "state": st.RETRYING,
-                    "error_class": outcome.error_class,
-                    "error_text": reason,
-                    "http_status": outcome.status or 0,
-                }
-            )
-            message._enqueue(delay=wait.seconds)
-            return f"retry in {wait.seconds:.0f}s"
-        if outcome.retryable:
-            reason = _(
-                "%(reason)s (gave up after %(n)s attempts)",
-                reason=reason,
-                n=message.attempt_count,
-            )
-        message._fail(outcome.error_class, reason, http_status=outcome.status or 0)
-        return st.DEAD
 
     @api.model
     def _after_delivery(self, message, result):

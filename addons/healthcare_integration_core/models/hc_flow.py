@@ -33,6 +33,34 @@ JOB_FIELDS = (
     "has_redaction",
 )
 
+# settings of a flow that configuration files carry (names as in the file)
+CONFIG_FIELDS = (
+    "name",
+    "active",
+    "flow_type",
+    "endpoint",
+    "http_method",
+    "channel",
+    "priority",
+    "max_attempts",
+    "backoff_base",
+    "backoff_max",
+    "sla_minutes",
+    "ordered_per_key",
+    "schema_type",
+    "schema",
+    "business_owner",
+    "technical_owner",
+    "test_payload",
+    "file_name_pattern",
+    "file_glob",
+    "x12_ack",
+    "batch_interval_minutes",
+    "batch_page_size",
+    "payload_retention_days",
+    "metadata_retention_days",
+)
+
 _logger = logging.getLogger(__name__)
 
 
@@ -261,6 +289,12 @@ class HcFlow(models.Model):
         """Fields of a flow that a message's job reads up front, in one query
         (see ``hc.message._fetch_for_job``); extend it like the message's."""
         return list(JOB_FIELDS)
+
+    @api.model
+    def _hc_config_fields(self):
+        """Settings of a flow that configuration files carry; extend it like
+        the backend's (``hc.backend._hc_config_fields``)."""
+        return CONFIG_FIELDS
 
     def _handler(self):
         """The handler model of the flow's type (checked when configured)."""

@@ -10,6 +10,18 @@ APP_ID = "odoo-healthcare-integration"
 PROPERTY_HEADERS = {"content-type", "idempotency-key", "x-correlation-id"}
 
 
+# broker settings of a flow that configuration files carry
+CONFIG_FIELDS = (
+    "amqp_exchange",
+    "amqp_exchange_type",
+    "amqp_routing_key",
+    "amqp_queue",
+    "amqp_declare",
+    "amqp_mandatory",
+    "amqp_dead_letter_queue",
+)
+
+
 class HcFlow(models.Model):
     """Where a flow's events go on a broker backend, or which queue it consumes.
 
@@ -68,6 +80,11 @@ class HcFlow(models.Model):
     amqp_dead_letter_queue = fields.Char(
         string="Dead-letter queue", compute="_compute_amqp_dead_letter_queue"
     )
+
+    # EXTENDS hc.flow
+    @api.model
+    def _hc_config_fields(self):
+        return (*super()._hc_config_fields(), *CONFIG_FIELDS)
 
     # EXTENDS hc.flow
     @api.model

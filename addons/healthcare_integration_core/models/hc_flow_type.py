@@ -1,6 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib import formats, schema
@@ -160,9 +160,15 @@ class HcFlowType(models.Model):
         return self.env[self.handler_model]
 
     def _binding_defaults(self):
-        """Values a new binding takes from its type."""
+        """Values a new binding takes from its type and its handler.
+
+        The handler's ``_hc_default_redactions`` become the binding's first
+        redaction rules (masked before storage) and its
+        ``_hc_payload_retention_days`` the binding's retention; an
+        integration manager may extend both on the binding.
+        """
         self.ensure_one()
-        return {
+        defaults = {
             "name": self.name,
             "code": self.code,
             "endpoint": self.default_endpoint or False,
@@ -172,6 +178,17 @@ class HcFlowType(models.Model):
             "ordered_per_key": self.default_ordered_per_key,
             "file_name_pattern": self.default_file_name_pattern or "{name}.{ext}",
         }
+        handler = self._handler() if self.handler_model in self.env else None
+        if handler is None:
+            return defaults
+        if handler._hc_payload_retention_days:
+            defaults["payload_retention_days"] = handler._hc_payload_retention_days
+        if handler._hc_default_redactions:
+            defaults["redaction_ids"] = [Command.clear()] + [
+                Command.create({"path": path, "mode": "mask", "sequence": n})
+                for n, path in enumerate(handler._hc_default_redactions, start=1)
+            ]
+        return defaults
 
     def action_view_flows(self):
         self.ensure_one()

@@ -48,6 +48,14 @@ class HcHandler(models.AbstractModel):
     _hc_is_handler = True
     # directions this handler serves; empty for both
     _hc_directions = ()
+    # personal data of this type's payloads: a new binding starts with these
+    # paths masked before storage, and with this payload retention (days;
+    # None: the binding's default), e.g. for payroll results::
+    #
+    #     _hc_default_redactions = ("$.employees[*].national_id",)
+    #     _hc_payload_retention_days = 30
+    _hc_default_redactions = ()
+    _hc_payload_retention_days = None
 
     def _hc_overrides(self, hook):
         """Whether this handler implements ``hook`` (else the runtime skips it)."""

@@ -158,10 +158,9 @@ class HcInbound(models.AbstractModel):
     def _answer_from_fresh_cursor(self, flow, key, signature_digest):
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            original = env["hc.message"]._find_original(
+            return env["hc.inbound"]._original(
                 flow.with_env(env), key, signature_digest
             )
-            return self._answer(original, duplicate=True)
 
     # ------------------------------------------------------------------ processing
 
@@ -192,7 +191,10 @@ class HcInbound(models.AbstractModel):
             errors = "\n".join(exc.errors)
             return self._failed(message, attempt, retry.ERROR_VALIDATION, errors)
         except HcRetryableError as exc:
-            return self._retry_later(message, attempt, exc)
+            outcome = self._retryable(exc)
+            self._record(message, attempt, outcome)
+            values = attempt.values(message)
+            return message._retry_or_fail(outcome, attempt.number, values)
         except HcBusinessError as exc:
             self._notify_business_owner(message, exc)
             return self._failed(
@@ -244,6 +246,16 @@ class HcInbound(models.AbstractModel):
             ok=ok, retryable=retryable, error_class=error_class, reason=reason
         )
 
+    @staticmethod
+    def _retryable(error):
+        return retry.Outcome(
+            ok=False,
+            retryable=True,
+            error_class=retry.ERROR_TECHNICAL,
+            reason=str(error),
+            retry_after=error.seconds,
+        )
+
     @api.model
     def _record(self, message, attempt, outcome):
         self.env["hc.message.attempt"]._record(
@@ -258,33 +270,6 @@ class HcInbound(models.AbstractModel):
             error_class, text, exception_kind=kind or False, **attempt.values(message)
         )
         return st.DEAD
-
-    @api.model
-    def _retry_later(self, message, attempt, error):
-        outcome = self._outcome(False, str(error), retry.ERROR_TECHNICAL, True)
-        self._record(message, attempt, outcome)
-        if message._attempts_left() - 1 <= 0:
-            message._fail(
-                retry.ERROR_TECHNICAL,
-                _(
-                    "%(reason)s (gave up after %(n)s attempts)",
-                    reason=error,
-                    n=attempt.number,
-                ),
-                **attempt.values(message),
-            )
-            return st.DEAD
-        seconds = min(max(error.seconds, 1), message.flow_id.backoff_max or 3600)
-        message._runtime_write(
-            {
-                "state": st.RETRYING,
-                "error_class": retry.ERROR_TECHNICAL,
-                "error_text": str(error),
-                **attempt.values(message),
-            }
-        )
-        message._enqueue(delay=seconds)
-        return f"retry in {seconds:.0f}s"
 
     @api.model
     def _notify_business_owner(self, message, error):

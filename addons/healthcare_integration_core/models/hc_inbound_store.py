@@ -55,22 +55,41 @@ class HcInbound(models.AbstractModel):
 
     @api.model
     def _original(self, flow, key, signature_digest):
-        """The Ingested answer of a key (or signature) already stored, or None."""
-        self.env.cr.execute(
-            """
-            SELECT id, name, correlation_id, state FROM hc_message
-             WHERE flow_id = %s
-               AND ((idempotency_key = %s AND parent_relation IS DISTINCT FROM 'replay'
-                     AND state NOT IN ('dead', 'cancelled'))
-                    OR (%s IS NOT NULL AND signature_digest = %s))
-             ORDER BY id LIMIT 1
-            """,
-            (flow.id, key, signature_digest, signature_digest),
-        )
-        row = self.env.cr.fetchone()
-        if not row:
+        """The Ingested answer of a key (or signature) already stored, or None.
+
+        A signature answered here is marked used (``hc.inbound.signature``):
+        the re-signed retry of a request, duplicate by its key, cannot be sent
+        again under another key and be accepted.
+        """
+        original = self.env["hc.message"]._find_original(flow, key, signature_digest)
+        if not original:
             return None
-        return Ingested(*row, duplicate=True)
+        if signature_digest:
+            self._use_signature(flow, signature_digest, original)
+        return Ingested(
+            original.id,
+            original.name,
+            original.correlation_id,
+            original.state,
+            duplicate=True,
+        )
+
+    @api.model
+    def _use_signature(self, flow, signature_digest, original):
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    """
+                    INSERT INTO hc_inbound_signature (flow_id, digest, message_id)
+                    VALUES (%s, %s, %s) ON CONFLICT DO NOTHING
+                    """,
+                    (flow.id, signature_digest, original.id),
+                    log_exceptions=False,
+                )
+        except psycopg2.OperationalError as exc:
+            # a concurrent duplicate of the same request marked it first
+            if exc.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
 
     @api.model
     def _store_received(self, flow, vals, body, key, signature_digest):
@@ -127,18 +146,8 @@ class HcInbound(models.AbstractModel):
 
     @api.model
     def _queue_received(self, message, flow, job_uuid, name, trace_id):
-        runner = message.with_user(message._processing_user()).with_company(
-            flow.company_id
-        )
-        spec = {
-            "record": runner,
-            "method": "_run_job",
-            "channel": flow.channel or "root.hc",
-            "priority": flow.priority or 10,
-            "company_id": flow.company_id.id,
-            "uuid": job_uuid,
-            "description": message._job_description(flow, name, trace_id),
-        }
+        spec = message._job_spec(flow=flow, name=name, trace_id=trace_id)
+        spec["uuid"] = job_uuid
         [stored_uuid] = self.env["hc.job.store"]._store([spec])
         if stored_uuid != job_uuid:  # a job trapped by the tests' trap_jobs()
             message.sudo().job_uuid = stored_uuid

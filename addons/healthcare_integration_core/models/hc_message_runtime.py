@@ -10,6 +10,7 @@ from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..lib import retry
 from ..lib import states as st
 from .hc_payload import REQUEST
 
@@ -78,25 +79,28 @@ class HcMessageRuntime(models.AbstractModel):
                 {"job_uuid": job_uuid, "next_attempt_at": next_attempt_at}
             )
 
-    def _job_spec(self, delay=None):
+    def _job_spec(self, delay=None, flow=None, name=None, trace_id=None):
         """The queue job of this message: where and as whom it runs.
 
-        Every job runs as the integration processor, whoever sent or received
-        the message: queue_job runs a job as the user it stores, without
-        superuser rights, and the buyer whose order queued a message need not
-        have any right on messages, flows or backends.
+        Every job runs as the integration processor, in the flow's company,
+        whoever sent or received the message: queue_job runs a job as the
+        user it stores, without superuser rights, and the buyer whose order
+        queued a message need not have any right on messages, flows or
+        backends. A caller that has the flow, name and trace at hand passes
+        them (a message just inserted is not read back for them).
         """
         self.ensure_one()
-        flow = self.flow_id
-        runner = self.with_company(self.company_id).with_user(self._processing_user())
+        flow = flow or self.flow_id
+        company = flow.company_id
+        runner = self.with_company(company).with_user(self._processing_user())
         return {
             "record": runner,
             "method": "_run_job",
             "channel": flow.channel or "root.hc",
             "priority": flow.priority or 10,
-            "company_id": self.company_id.id,
+            "company_id": company.id,
             "delay": delay,
-            "description": self._job_description(flow),
+            "description": self._job_description(flow, name, trace_id),
         }
 
     def _job_description(self, flow, name=None, trace_id=None):
@@ -273,10 +277,61 @@ class HcMessageRuntime(models.AbstractModel):
         with redaction rules; a failed one keeps it whole for its replay)."""
         return self.direction == "outbound" and self.flow_id.has_redaction
 
-    def _attempts_left(self):
-        return (self.flow_id.max_attempts or 1) - (
-            self.attempt_count - self.attempt_base
-        )
+    def _attempts_left(self, attempt_number=None):
+        """Attempts the flow still allows after ``attempt_number`` (default:
+        the attempts on record)."""
+        done = self.attempt_count if attempt_number is None else attempt_number
+        return (self.flow_id.max_attempts or 1) - (done - self.attempt_base)
+
+    def _retry_or_fail(self, outcome, attempt_number, values=None):
+        """The one decision after a failed attempt: retry later, or dead.
+
+        ``outcome`` is a ``lib.retry.Outcome``: a retryable one is queued
+        again after the flow's backoff (at least what the partner's
+        Retry-After or the handler's ``HcRetryableError.seconds`` asked,
+        capped by the flow's longest backoff) while the flow allows more
+        attempts; otherwise the message is dead. ``values`` are written with
+        the outcome (the attempt's own). Returns the job's result::
+
+            message._retry_or_fail(outcome, message.attempt_count)
+        """
+        self.ensure_one()
+        flow = self.flow_id
+        reason = outcome.reason
+        values = dict(values or {}, http_status=outcome.status or 0)
+        if outcome.retryable and self._attempts_left(attempt_number) > 0:
+            wait = retry.retry_wait(
+                attempt_number - self.attempt_base,
+                outcome,
+                base=flow.backoff_base or 30,
+                max_delay=flow.backoff_max or 3600,
+            )
+            if wait.capped:
+                reason = _(
+                    "%(reason)s; the partner asked to wait %(asked)s s, capped to "
+                    "the flow's longest backoff of %(max)s s",
+                    reason=reason,
+                    asked=f"{wait.asked:.0f}",
+                    max=flow.backoff_max or 3600,
+                )
+            self._runtime_write(
+                {
+                    "state": st.RETRYING,
+                    "error_class": outcome.error_class,
+                    "error_text": reason,
+                    **values,
+                }
+            )
+            self._enqueue(delay=wait.seconds)
+            return f"retry in {wait.seconds:.0f}s"
+        if outcome.retryable:
+            reason = _(
+                "%(reason)s (gave up after %(n)s attempts)",
+                reason=reason,
+                n=attempt_number,
+            )
+        self._fail(outcome.error_class, reason, **values)
+        return st.DEAD
 
     def _fail(self, error_class, error_text, **vals):
         self._finish(st.DEAD, error_class=error_class, error_text=error_text, **vals)

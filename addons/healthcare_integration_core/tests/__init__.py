@@ -16,4 +16,5 @@ from . import test_ops_metrics
 from . import test_ops_alerts
 from . import test_ops_config
 from . import test_ops_tour
+from . import test_receive_service
 from . import test_replay_resolution

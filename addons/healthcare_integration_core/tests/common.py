@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests.common import TransactionCase, _super_send
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -79,6 +80,33 @@ class SftpServerMixin:
             "file_root": server.root,
             "connect_timeout": 5,
         }
+
+
+def committed_refusals(case, backend_code, flow_code=None):
+    """The refusal counts of ``backend_code``, as committed.
+
+    Refusals are counted in a transaction of their own: outside Odoo's test
+    mode (a ``TransactionCase``) it commits, and only a fresh cursor sees it.
+    The rows are removed when the test ends.
+    """
+
+    def rows():
+        with case.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            domain = [("backend_code", "=", backend_code)]
+            if flow_code:
+                domain.append(("flow_code", "=", flow_code))
+            found = env["hc.webhook.refusal"].search(domain)
+            return [(r.reason_code, r.flow_code, r.count, r.examples) for r in found]
+
+    def cleanup():
+        with case.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["hc.webhook.refusal"].search(
+                [("backend_code", "=", backend_code)]
+            ).unlink()
+
+    case.addCleanup(cleanup)
+    return rows()
 
 
 class HcTestMixin:

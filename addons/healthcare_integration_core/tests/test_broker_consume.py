@@ -32,6 +32,7 @@ from odoo.addons.healthcare_integration_core.models.hc_amqp_inbound import (
     Stored,
 )
 
+from .common import committed_refusals
 from .test_broker_common import BrokerCase
 
 # An HL7 FHIR R4 SupplyRequest (the specification's example, trimmed): a ward
@@ -158,11 +159,12 @@ class TestBrokerConsume(BrokerCase):
         [(_method, properties, _body)] = self.get_all(spec.dead_letter_queue)
         self.assertEqual(properties.message_id, "SR-poison")
         self.assertIn("SR-poison dead-lettered: cannot be stored", logged.output[-1])
-        self.env["hc.webhook.refusal"]._write_counts()
-        refusal = self.env["hc.webhook.refusal"].search(
-            [("backend_code", "=", self.broker.code), ("flow_code", "=", flow.code)]
+        refusals = committed_refusals(self, self.broker.code, flow.code)
+        self.assertEqual(
+            [(code, count) for code, flow_code, count, _ex in refusals],
+            [("unstorable", 1)],
         )
-        self.assertEqual((refusal.reason_code, refusal.count), ("unstorable", 1))
+        self.assertEqual(refusals[0][1], flow.code)
 
     def test_oversized_or_foreign_events_are_refused_before_storage(self):
         self.broker.max_payload_kb = 1
@@ -182,12 +184,9 @@ class TestBrokerConsume(BrokerCase):
             self.assertEqual(self.consume(expected=2), [REJECT, REJECT])
         self.assertFalse(self.messages(flow), "nothing of them is stored")
         self.assertEqual(self.depth(spec.dead_letter_queue, settles_at=2), 2)
-        self.env["hc.webhook.refusal"]._write_counts()
-        refusals = self.env["hc.webhook.refusal"].search(
-            [("backend_code", "=", self.broker.code)]
-        )
+        refusals = committed_refusals(self, self.broker.code, flow.code)
         self.assertEqual(
-            sorted(refusals.mapped("reason_code")), ["bad_content_type", "too_large"]
+            sorted(code for code, *_rest in refusals), ["bad_content_type", "too_large"]
         )
 
     def test_signed_events_are_required_when_the_backend_says_so(self):

@@ -6,15 +6,18 @@ from odoo import http
 from odoo.http import request
 
 from odoo.addons.healthcare_integration_core.controllers.webhook import (
-    HcWebhookController,
-    Refused,
+    inbound_request,
 )
+from odoo.addons.healthcare_integration_core.lib.receive import INVALID, REFUSED
 
 from ..lib import fhir_validate
 
 FHIR_JSON = "application/fhir+json"
+FHIR_METHODS = frozenset({"POST", "PUT"})
 REFUSAL_CODES = {
     400: "invalid",
+    405: "not-supported",
+    411: "invalid",
     401: "security",
     404: "not-found",
     413: "too-long",
@@ -35,11 +38,10 @@ class HcFhirController(http.Controller):
     """FHIR R4 endpoint of an EHR backend: ``[base] = /hc/fhir/<backend code>``.
 
     ``POST [base]/<type>`` (or ``PUT [base]/<type>/<id>``) and ``POST [base]``
-    for a transaction Bundle. A request is authenticated exactly as the
-    core's webhook (the same signature, API key, size and content type
-    checks, by the same functions) and stored through the same
-    ``hc.inbound._ingest``; only the answers differ: FHIR OperationOutcome
-    resources in ``application/fhir+json``. The flow is the backend's active
+    for a transaction Bundle. A door of the core's receive service
+    (``hc.receive``): the same checks and storage as every inbound door;
+    only the answers differ: FHIR OperationOutcome resources in
+    ``application/fhir+json``. The flow is the backend's active
     inbound EHR flow whose handler takes the resource type.
     """
 
@@ -51,47 +53,36 @@ class HcFhirController(http.Controller):
         ],
         type="http",
         auth="none",
-        methods=["POST", "PUT"],
+        methods=sorted(FHIR_METHODS),
         csrf=False,
         save_session=False,
         readonly=False,
     )
     def receive(self, backend_code, resource_type=None, resource_id=None, **_kwargs):
         env = request.env(user=request.env["hc.message"]._processing_user().id)
-        headers = request.httprequest.headers
         flows = self._candidate_flows(env, backend_code)
         flow = self._flow_for(flows, resource_type)
-        webhook = HcWebhookController
-        try:
-            if not flow:
-                raise Refused(404, "unknown_flow", "unknown backend or resource type")
-            bounded = webhook._bounded_headers(headers)
-            webhook._check_content_type(flow, headers)
-            body = webhook._read_body(flow)
-            digest = webhook._authenticate(flow, headers, body)
-        except Refused as refusal:
-            webhook._record_refusal(
-                env, backend_code, f"fhir/{resource_type or 'Bundle'}", refusal
-            )
+        label = f"fhir/{resource_type or 'Bundle'}"
+        inbound = inbound_request("fhir", backend_code, FHIR_METHODS, label)
+
+        def choose_flow(body):
+            if resource_type and resource_type != "Bundle":
+                return None
+            return self._flow_for(flows, self._first_entry_type(body))
+
+        receipt = env["hc.receive"]._receive(inbound, flow, choose_flow=choose_flow)
+        if receipt.outcome == REFUSED:
             issue = fhir_validate.Issue(
-                refusal.reason, code=REFUSAL_CODES.get(refusal.status, "invalid")
+                receipt.reason, code=REFUSAL_CODES.get(receipt.status, "invalid")
             )
             return fhir_response(
-                refusal.status, fhir_validate.operation_outcome([issue])
+                receipt.status, fhir_validate.operation_outcome([issue])
             )
-        if not resource_type or resource_type == "Bundle":
-            flow = self._flow_for(flows, self._first_entry_type(body)) or flow
-        env = env(context=dict(env.context, allowed_company_ids=flow.company_id.ids))
-        flow = flow.with_env(env)
-        _stored, issues = flow._handler()._fhir_examine(flow, body)
-        ingested = env["hc.inbound"]._ingest(
-            flow,
-            body,
-            idempotency_key=bounded["Idempotency-Key"],
-            correlation_id=bounded["X-Correlation-ID"],
-            signature_digest=digest,
-        )
-        return self._answer(ingested, issues)
+        flow = receipt.flow
+        issues = []
+        if receipt.outcome == INVALID:
+            _stored, issues = flow._handler()._fhir_examine(flow, receipt.body)
+        return self._answer(receipt.message, issues)
 
     @staticmethod
     def _answer(ingested, issues):

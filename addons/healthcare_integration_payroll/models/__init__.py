@@ -1,6 +1,5 @@
 from . import hc_payroll_hr_owned_mixin
 from . import hc_crosswalk
-from . import hc_flow_type
 from . import hr_department
 from . import hr_job
 from . import hr_employee

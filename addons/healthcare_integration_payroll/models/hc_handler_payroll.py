@@ -21,14 +21,14 @@ class HcHandlerPayroll(models.AbstractModel):
             _hc_mask_when_done = ("$.employees[*].net",)
 
     New bindings of payroll types get ``_hc_default_redactions`` as redaction
-    rules and ``_hc_payload_retention_days`` as retention (``hc.flow.type``).
+    rules and ``_hc_payload_retention_days`` as retention (core handler hooks,
+    read by ``hc.flow.type._binding_defaults``).
     """
 
     _name = "hc.handler.payroll"
     _inherit = "hc.handler"
     _description = "Payroll handlers (common)"
 
-    _hc_default_redactions = ()
     _hc_mask_when_done = ()
     _hc_payload_retention_days = 30
 

@@ -1,0 +1,209 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hmac
+
+from odoo import api, fields, models
+
+from ..lib import formats, inbound, receive, signing
+from ..lib.inbound import RequestRefused
+from ..lib.receive import ACCEPTED, DUPLICATE, INVALID, STATUS, Receipt, Refusal
+
+
+class HcReceive(models.AbstractModel):
+    """The one receive service behind every inbound door.
+
+    A door (webhook route, FHIR routes, broker consumer, file poller) builds a
+    ``lib.receive.InboundRequest``, resolves the flow it addresses and renders
+    the ``Receipt`` this returns; everything in between is here, once::
+
+        request = InboundRequest(
+            door="webhook",
+            method=httprequest.method,
+            headers=httprequest.headers,
+            read_body=httprequest.get_data,
+            content_length=httprequest.content_length,
+        )
+        receipt = env["hc.receive"]._receive(request, flow)
+        return render(receipt.status, receipt.as_answer())
+
+    Checks, in order, each refusal counted in *Refused requests*: the flow
+    exists (404); the method may apply a body (405, nothing read); header
+    values are bounded (400); the content type suits the flow (415); the body
+    is read up to the backend's limit (413); the sender is authenticated
+    (401); the body stays within the structure limits (400). Then the payload
+    is stored through ``hc.inbound._ingest`` (idempotency, replay protection,
+    trace context, screening, validation, redaction) as the Integration
+    Processor in the flow's company.
+    """
+
+    _name = "hc.receive"
+    _description = "Integration Receive Service"
+
+    @api.model
+    def _receive(self, request, flow, choose_flow=None):
+        """Receive ``request`` on ``flow``; the ``Receipt`` to render.
+
+        ``choose_flow(body)`` lets a door pick the flow from the body once it
+        is read and authenticated (a FHIR Bundle's entries): it returns a flow
+        of the same backend, or a falsy value to keep ``flow``.
+        """
+        env = self.env(user=self.env["hc.message"]._processing_user().id)
+        flow = flow.with_env(env).sudo() if flow else env["hc.flow"].sudo()
+        try:
+            body, digest, bounded = self._admit(request, flow)
+        except RequestRefused as refusal:
+            if not isinstance(refusal, Refusal):
+                refusal = Refusal(refusal.status, "bad_header", refusal.reason)
+            self._count_refusal(request, flow, refusal)
+            return Receipt.refused(refusal, flow)
+        if choose_flow:
+            flow = (choose_flow(body) or flow).sudo()
+        env = env(context=dict(env.context, allowed_company_ids=flow.company_id.ids))
+        ingested = env["hc.inbound"]._ingest(
+            flow.with_env(env),
+            body,
+            idempotency_key=request.idempotency_key or bounded["Idempotency-Key"],
+            correlation_id=request.correlation_id or bounded["X-Correlation-ID"],
+            signature_digest=digest,
+            traceparent=request.traceparent or bounded["traceparent"],
+            file_name=request.file_name,
+        )
+        outcome = (
+            DUPLICATE
+            if ingested.duplicate
+            else INVALID
+            if ingested.errors
+            else ACCEPTED
+        )
+        return Receipt(outcome, STATUS[outcome], message=ingested, body=body, flow=flow)
+
+    # ------------------------------------------------------------------ checks
+
+    @api.model
+    def _admit(self, request, flow):
+        """(body, signature digest, bounded headers) of an admissible request."""
+        if not flow:
+            raise Refusal(404, "unknown_flow", "unknown backend or flow")
+        if request.method not in request.allowed_methods:
+            allowed = ", ".join(sorted(request.allowed_methods))
+            raise Refusal(
+                405, "bad_method", f"Method {request.method} not allowed: {allowed}"
+            )
+        bounded = inbound.bounded_headers(request.headers)
+        self._check_content_type(flow, request)
+        body = self._read_body(flow, request)
+        digest = self._authenticate(flow.backend_id, request, body)
+        refused = receive.check_structure(body, flow.payload_format)
+        if refused:
+            raise Refusal(400, *refused)
+        return body, digest, bounded
+
+    @api.model
+    def _check_content_type(self, flow, request):
+        content_type = request.header("Content-Type")
+        if content_type is None and request.authenticated_by_transport:
+            return  # a file or an event without one: the flow says its format
+        if not formats.accepts(flow.payload_format, content_type):
+            raise Refusal(
+                415,
+                "bad_content_type",
+                f"Content type {formats.mimetype(content_type) or '(none)'} not "
+                f"accepted for {flow.payload_format} payloads",
+            )
+
+    @api.model
+    def _read_body(self, flow, request):
+        limit = (flow.backend_id.max_payload_kb or 2048) * 1024
+        if request.body is not None:
+            if len(request.body) > limit:
+                raise Refusal(
+                    413,
+                    "too_large",
+                    f"Payload of {len(request.body)} bytes exceeds {limit} bytes",
+                )
+            return request.body
+        try:
+            request.body = inbound.read_bounded(
+                request.read_body, limit, request.content_length, request.chunked
+            )
+        except RequestRefused as exc:
+            code = "length_required" if exc.status == 411 else "too_large"
+            raise Refusal(exc.status, code, exc.reason) from None
+        return request.body
+
+    # ------------------------------------------------------------------ authentication
+
+    @api.model
+    def _authenticate(self, backend, request, body):
+        """The digest of the request's accepted signature (None without one).
+
+        Dispatches on the backend's ``inbound_auth`` to
+        ``_authenticate_<mode>(backend, request, body)``; a mode is added with
+        ``selection_add`` on ``hc.backend.inbound_auth`` and one such method.
+        A transport that authenticated the sender (broker, SFTP) needs no
+        more unless its backend asks for signatures.
+        """
+        if request.authenticated_by_transport and not backend._requires_signature(
+            request.door
+        ):
+            return None
+        method = getattr(self, f"_authenticate_{backend.inbound_auth}", None)
+        if method is None:
+            raise Refusal(401, "unauthenticated", "No inbound authentication set up")
+        return method(backend, request, body)
+
+    @api.model
+    def _authenticate_api_key(self, backend, request, body):
+        secret = self._webhook_secret(backend)
+        given = request.header(backend.api_key_header or "X-API-Key") or ""
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            raise Refusal(401, "unauthenticated", "Missing or wrong API key")
+        return None
+
+    @api.model
+    def _authenticate_hmac(self, backend, request, body):
+        secret = self._webhook_secret(backend)
+        signature = request.header(signing.SIGNATURE_HEADER)
+        tolerance = request.signature_tolerance or backend.webhook_tolerance or 300
+        try:
+            signing.verify_signature(
+                secret,
+                request.header(signing.TIMESTAMP_HEADER),
+                signature,
+                body,
+                tolerance=tolerance,
+                idempotency_key=request.header("Idempotency-Key"),
+                key_required=backend.signature_covers_key,
+            )
+        except signing.SignatureError as exc:
+            raise Refusal(401, "unauthenticated", exc.reason) from None
+        return inbound.signature_digest(signature)
+
+    @api.model
+    def _webhook_secret(self, backend):
+        secret = backend.sudo()._secret("webhook")
+        if not secret:
+            raise Refusal(
+                401, "unauthenticated", "No webhook secret configured for this backend"
+            )
+        return secret
+
+    # ------------------------------------------------------------------ refusals
+
+    @api.model
+    def _count_refusal(self, request, flow, refusal):
+        """Count a refusal in *Refused requests* (never its body)."""
+        if not request.count_refusals:
+            return
+        label = request.label or (flow.code if flow else None) or "?"
+        self.env["hc.webhook.refusal"].sudo()._refuse(
+            request.backend_code or (flow.backend_id.code if flow else "?"),
+            label,
+            refusal.reason_code,
+            refusal.status,
+            refusal.reason,
+            {
+                "at": fields.Datetime.to_string(fields.Datetime.now()),
+                "from": request.remote_addr or request.door,
+            },
+        )
