@@ -225,10 +225,13 @@ class HcMessageActions(models.AbstractModel):
 
     def _send_changed(self):
         ids = self.env.cr.precommit.data.pop("hc_message_changed", set())
-        group = self.env.ref(USER_GROUP, raise_if_not_found=False)
-        if ids and group:
+        # by id: env.ref() would check that the group exists, a query each time
+        group_id = self.env["ir.model.data"]._xmlid_to_res_id(USER_GROUP)
+        if ids and group_id:
             self.env["bus.bus"].sudo()._sendone(
-                group, "hc.message/changed", {"ids": sorted(ids)}
+                self.env["res.groups"].browse(group_id),
+                "hc.message/changed",
+                {"ids": sorted(ids)},
             )
 
     def _recheck_alerts(self):
