@@ -58,6 +58,7 @@
     "assets": {
         "web.assets_backend": [
             "healthcare_integration_core/static/src/ops_dashboard/*",
+            "healthcare_integration_core/static/src/message_live/*",
         ],
         "web.assets_tests": [
             "healthcare_integration_core/static/tests/tours/*.js",

@@ -39,4 +39,9 @@
         "views/hc_ehr_menus.xml",
     ],
     "demo": ["demo/hc_ehr_demo.xml", "demo/hc_reconciliation_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "healthcare_integration_ehr/static/tests/tours/*.js",
+        ],
+    },
 }

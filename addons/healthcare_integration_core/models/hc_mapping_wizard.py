@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 from ..exceptions import HcMappingError
 
 
+# kept beside the wizard it feeds, out of the receive service's files
+# pylint: disable=consider-merging-classes-inherited
 class HcInboundMappingFailure(models.AbstractModel):
     """Keep, on a message failing for unmapped codes, which codes of which
     domain, so that its form offers *Add mapping* for exactly those."""

@@ -8,6 +8,7 @@ from ..lib import trace
 from .hc_payload import REQUEST
 
 ALERT_CRON = "healthcare_integration_core.cron_hc_alert_evaluate"
+USER_GROUP = "healthcare_integration_core.group_hc_user"
 
 
 class HcMessageActions(models.AbstractModel):
@@ -212,6 +213,26 @@ class HcMessageActions(models.AbstractModel):
                 break
             original = original.parent_id
         self._recheck_alerts()
+
+    def _notify_changed(self):
+        """Tell open screens (message form and lists) that these messages
+        changed: one bus notification per transaction, to integration users,
+        sent when it commits; a screen showing one of them reloads it."""
+        pending = self.env.cr.precommit.data.setdefault("hc_message_changed", set())
+        if not pending:
+            self.env.cr.precommit.add(self._send_changed)
+        pending.update(self.ids)
+
+    def _send_changed(self):
+        ids = self.env.cr.precommit.data.pop("hc_message_changed", set())
+        # by id: env.ref() would check that the group exists, a query each time
+        group_id = self.env["ir.model.data"]._xmlid_to_res_id(USER_GROUP)
+        if ids and group_id:
+            self.env["bus.bus"].sudo()._sendone(
+                self.env["res.groups"].browse(group_id),
+                "hc.message/changed",
+                {"ids": sorted(ids)},
+            )
 
     def _recheck_alerts(self):
         """Have the alert rules look again now: a failure taken in charge or

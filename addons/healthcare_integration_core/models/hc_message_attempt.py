@@ -48,7 +48,7 @@ class HcMessageAttempt(models.Model):
         """The attempt as it ended (a retry.Outcome), in the job's transaction."""
         if outcome.ok:
             result = st.ATTEMPT_DONE
-        elif outcome.retryable and message._attempts_left() > 0:
+        elif outcome.retryable and message._attempts_left(number) > 0:
             result = st.ATTEMPT_RETRY
         else:
             # the last attempt of a retryable failure is not followed by one

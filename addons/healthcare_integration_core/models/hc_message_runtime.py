@@ -267,6 +267,7 @@ class HcMessageRuntime(models.AbstractModel):
             self._store_payload(REQUEST, self.flow_id._redact(self._body()))
         if state == st.DONE and self.parent_relation == "replay":
             self._resolve_replayed()
+        self._notify_changed()
         self.env["hc.ordering"]._release_after(self)
         if self.run_id:
             self.run_id._chunk_finished(self)

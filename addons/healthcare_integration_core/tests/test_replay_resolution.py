@@ -3,6 +3,8 @@
 """A replay that succeeds resolves what it replays; a resolved message is
 not replayed again."""
 
+import json
+
 from odoo.exceptions import UserError
 
 from .common import HcCase
@@ -157,6 +159,26 @@ class TestReplayResolution(HcCase):
         replay = self.env["hc.message"].browse(opened["res_id"])
         self.assertEqual(replay.state, "done")
         self.assertEqual(message.state, "done")
+
+    def test_open_screens_are_told_when_messages_change(self):
+        Bus = self.env["bus.bus"]
+        before = Bus.search([]).ids
+        with self.jobs() as trap:
+            first = self.send({"order": "L-1"})
+            second = self.send({"order": "L-2"})
+            self.run_jobs(trap)
+        self.env.cr.flush()  # what a commit does first: precommit hooks run
+        sent = Bus.search([("id", "not in", before)])
+        changed = [
+            (json.loads(n.channel), json.loads(n.message))
+            for n in sent
+            if json.loads(n.message)["type"] == "hc.message/changed"
+        ]
+        self.assertEqual(len(changed), 1, "one notification per transaction")
+        [(channel, message)] = changed
+        self.assertEqual(message["payload"]["ids"], sorted((first | second).ids))
+        group = self.env.ref("healthcare_integration_core.group_hc_user")
+        self.assertEqual(channel[1:], ["res.groups", group.id], "integration users")
 
     def test_duration_is_never_negative(self):
         message = self.env["hc.message"].create(

@@ -348,6 +348,12 @@ class HcEhrSupplyRequest(models.Model):
         )
         action["domain"] = [("id", "in", self.picking_ids.ids)]
         action["context"] = {}
+        if len(self.picking_ids) == 1:
+            # one transfer (the usual case): its form, where the ward shows
+            form = self.env.ref("stock.view_picking_form")
+            action.update(
+                res_id=self.picking_ids.id, view_mode="form", views=[(form.id, "form")]
+            )
         return action
 
     def action_view_purchases(self):

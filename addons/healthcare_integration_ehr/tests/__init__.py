@@ -4,3 +4,4 @@ from . import test_usage
 from . import test_fhir_route
 from . import test_fhir_rest
 from . import test_fhir_bearer
+from . import test_tour

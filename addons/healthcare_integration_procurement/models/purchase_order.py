@@ -57,7 +57,9 @@ class PurchaseOrder(models.Model):
     hc_ack_reference = fields.Char(
         string="Supplier acknowledgement", readonly=True, copy=False
     )
-    hc_acknowledged_at = fields.Datetime(readonly=True, copy=False)
+    hc_acknowledged_at = fields.Datetime(
+        string="Acknowledged on", readonly=True, copy=False
+    )
     hc_substitution_ids = fields.One2many(
         "hc.procurement.substitution", "order_id", string="Substitutions"
     )

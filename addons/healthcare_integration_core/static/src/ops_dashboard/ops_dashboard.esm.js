@@ -2,11 +2,15 @@
 /* Copyright 2026 Healthcare Integration for Odoo contributors
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 
-import {Component, onWillStart, useState} from "@odoo/owl";
+import {Component, onWillStart, onWillUnmount, useState} from "@odoo/owl";
 import {Layout} from "@web/search/layout";
 import {registry} from "@web/core/registry";
 import {standardActionServiceProps} from "@web/webclient/actions/action_service";
+import {useMessageChanges} from "@healthcare_integration_core/message_live/message_live.esm";
 import {useService} from "@web/core/utils/hooks";
+
+// a busy runtime changes messages all the time: the figures follow, calmly
+const LIVE_RELOAD_DELAY = 5000;
 
 /**
  * One figure of the dashboard; clicking it opens the list it was counted from.
@@ -40,6 +44,19 @@ export class HcOpsDashboard extends Component {
         this.state = useState({data: null, loading: false});
         this.openFigure = this.openFigure.bind(this);
         onWillStart(() => this.load());
+        // messages changed: figures again, at most every few seconds
+        useMessageChanges(() => this.scheduleReload());
+        onWillUnmount(() => clearTimeout(this.reloadTimer));
+    }
+
+    scheduleReload() {
+        if (this.reloadTimer) {
+            return;
+        }
+        this.reloadTimer = setTimeout(() => {
+            this.reloadTimer = null;
+            this.load();
+        }, LIVE_RELOAD_DELAY);
     }
 
     async load() {
