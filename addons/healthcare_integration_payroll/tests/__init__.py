@@ -2,3 +2,4 @@ from . import test_workforce
 from . import test_cutoff
 from . import test_results
 from . import test_http
+from . import test_kpi
