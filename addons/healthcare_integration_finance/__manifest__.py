@@ -15,6 +15,7 @@
     "depends": ["healthcare_integration_core", "account"],
     "data": [
         "security/ir.model.access.csv",
+        "security/hc_finance_security.xml",
         "data/hc_flow_type.xml",
         "data/ir_cron.xml",
         "views/hc_finance_batch_views.xml",
