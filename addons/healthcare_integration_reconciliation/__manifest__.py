@@ -16,6 +16,7 @@
     "external_dependencies": {"python": ["prometheus-client"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/hc_reconciliation_security.xml",
         "data/ir_cron.xml",
         "views/hc_reconciliation_views.xml",
         "views/hc_reconciliation_period_views.xml",

@@ -22,3 +22,4 @@ from . import hc_handler_payroll_inputs
 from . import hc_handler_payroll_inputs_csv
 from . import hc_handler_payroll_ack
 from . import hc_handler_payroll_results
+from . import hc_kpi_payroll

@@ -3,3 +3,4 @@ from . import test_cutoff
 from . import test_results
 from . import test_http
 from . import test_tour
+from . import test_kpi

@@ -23,8 +23,8 @@ LINKED_PARTNER_MODELS = ("purchase.order", "account.move", "stock.picking")
 class HcKpi(models.AbstractModel):
     """Procurement's KPIs, observed as its messages finish: order
     acknowledgement latency, invoice first-pass match rate, procurement cycle
-    time (order sent to goods received), and every procurement KPI per
-    supplier."""
+    time (order sent to goods received), the supplier scorecard's on-time
+    delivery and fill rate, and every procurement KPI per supplier."""
 
     _inherit = "hc.kpi"
 
@@ -88,18 +88,33 @@ class HcKpi(models.AbstractModel):
         )
 
     def _observe_receipt(self, message):
-        """Seconds from the order sent to its goods received (the receipt's
-        notice going out)."""
+        """At goods received (the receipt's notice going out): the cycle time
+        from the order sent; per order line, delivered on time (by its
+        planned date) or not; on an order's first receipt, the share of the
+        ordered quantity it brought (fill rate)."""
         receipt = message._linked_record() if message.state == st.DONE else None
         if receipt is None or receipt._name != "stock.picking":
             return
         order = receipt.purchase_id
-        if not order.hc_sent_at or not receipt.date_done:
-            return
-        seconds = max((receipt.date_done - order.hc_sent_at).total_seconds(), 0)
-        self._observe(
-            lib.CYCLE_TIME,
-            seconds,
-            message,
-            partner=order.partner_id.commercial_partner_id,
+        supplier = order.partner_id.commercial_partner_id
+        if order.hc_sent_at and receipt.date_done:
+            seconds = max((receipt.date_done - order.hc_sent_at).total_seconds(), 0)
+            self._observe(lib.CYCLE_TIME, seconds, message, partner=supplier)
+        moves = receipt.move_ids.filtered(
+            lambda m: m.purchase_line_id and m.state == "done"
         )
+        for move in moves:
+            planned = move.purchase_line_id.date_planned
+            on_time = bool(planned) and receipt.date_done.date() <= planned.date()
+            self._observe(lib.ON_TIME_DELIVERY, int(on_time), message, partner=supplier)
+        if not receipt.backorder_id and moves:
+            lines = moves.purchase_line_id
+            ordered = sum(lines.mapped("product_qty"))
+            received = sum(moves.mapped("quantity"))
+            if ordered:
+                self._observe(
+                    lib.FILL_RATE,
+                    min(received / ordered, 1.0),
+                    message,
+                    partner=supplier,
+                )

@@ -131,3 +131,16 @@ class TestProcurementReconciliationKpi(ProcurementCase):
         [cycle] = self.kpi("cycle_time")
         self.assertEqual(cycle.partner_id, self.supplier_json)
         self.assertEqual(cycle.count, 1)
+        # the scorecard: both lines by their planned date, all of it at once
+        [on_time] = self.kpi("on_time_delivery")
+        self.assertEqual((on_time.count, on_time.total), (2, 2))
+        [fill] = self.kpi("fill_rate")
+        self.assertEqual((fill.count, fill.total), (1, 1))
+
+    def test_partial_first_receipt_fill_rate(self):
+        order = self.order(self.supplier_json, LINES)
+        self.receive(order, {1: 10, 2: 10})  # 20 ordered on line 1
+        [fill] = self.kpi("fill_rate")
+        self.assertEqual(fill.count, 1)
+        self.assertAlmostEqual(fill.total, 20 / 30)
+        self.assertEqual(fill.partner_id, self.supplier_json)

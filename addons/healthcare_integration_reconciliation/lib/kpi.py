@@ -22,6 +22,8 @@ CYCLE_TIME = "cycle_time"
 INVOICE_FIRST_MATCH = "invoice_first_pass"
 PAYROLL_ON_TIME = "payroll_inputs_on_time"
 ASSET_ONBOARDING = "asset_onboarding"
+ON_TIME_DELIVERY = "on_time_delivery"
+FILL_RATE = "fill_rate"
 
 # code: (label, unit, whether higher is better)
 KPIS = {
@@ -31,6 +33,8 @@ KPIS = {
     INVOICE_FIRST_MATCH: ("Invoice first-pass match rate", RATE, True),
     PAYROLL_ON_TIME: ("Payroll inputs on time", RATE, True),
     ASSET_ONBOARDING: ("Asset onboarding time (receipt to asset)", SECONDS, False),
+    ON_TIME_DELIVERY: ("Supplier on-time delivery", RATE, True),
+    FILL_RATE: ("Supplier fill rate (first receipt)", RATE, True),
 }
 SELECTION = [(code, label) for code, (label, _unit, _up) in KPIS.items()]
 KPI_LABELS = ("kpi", "company", "backend", "flow", "partner")

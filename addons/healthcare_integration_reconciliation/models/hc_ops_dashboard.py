@@ -102,7 +102,7 @@ class HcOpsDashboard(models.AbstractModel):
                 "differences": figure(
                     f"reconciliation/{reconciliation.id}/open",
                     reconciliation.open_difference_count,
-                    _("Open differences of %s", reconciliation.name),
+                    self.env._("Open differences of %s", reconciliation.name),
                     [
                         ("reconciliation_id", "=", reconciliation.id),
                         ("state", "=", "open"),

@@ -52,12 +52,17 @@ class HcReconciliationPeriod(models.Model):
         index=True,
         tracking=True,
     )
-    checked_at = fields.Datetime(readonly=True)
-    check_count = fields.Integer(readonly=True, help="How many times it was checked.")
+    checked_at = fields.Datetime(string="Checked at", readonly=True)
+    check_count = fields.Integer(
+        string="Checks", readonly=True, help="How many times it was checked."
+    )
     our_count = fields.Integer(string="Documents exchanged", readonly=True)
     their_count = fields.Integer(string="Documents in the report", readonly=True)
     our_amount = fields.Float(string="Amount exchanged", readonly=True)
     their_amount = fields.Float(string="Amount in the report", readonly=True)
+    report_has_amounts = fields.Boolean(
+        readonly=True, help="The partner's report gives amounts (else counts only)."
+    )
     error_text = fields.Text(readonly=True)
     difference_ids = fields.One2many(
         "hc.reconciliation.difference", "period_id", readonly=True
@@ -133,6 +138,7 @@ class HcReconciliationPeriod(models.Model):
                 "their_count": their_count,
                 "our_amount": float(our_amount or 0),
                 "their_amount": float(their_amount or 0),
+                "report_has_amounts": their_amount is not None,
             }
         )
         new = self.difference_ids._record(self, found, ours)
@@ -144,6 +150,7 @@ class HcReconciliationPeriod(models.Model):
         """An activity for the flow's business owner, as a business exception
         gets one."""
         owner = self.flow_id._business_owner()
+        labels = dict(differences._fields["kind"]._description_selection(self.env))
         if not owner:
             self.message_post(
                 body=_("No business owner to tell: set the flow's or its backend's.")
@@ -156,7 +163,9 @@ class HcReconciliationPeriod(models.Model):
             note=_(
                 "%(count)s new difference(s): %(kinds)s",
                 count=len(differences),
-                kinds=", ".join(sorted(set(differences.mapped("kind")))),
+                kinds=", ".join(
+                    sorted({labels[kind] for kind in differences.mapped("kind")})
+                ),
             ),
         )
 

@@ -93,6 +93,8 @@ class TestReconciliation(HcCase):
         self.assertEqual(missing.message_id, second)
         # the flow's business owner is told, as for any business exception
         self.assertEqual(period.activity_ids.user_id, self.owner)
+        self.assertIn("Missing at the partner", period.activity_ids.note)
+        self.assertFalse(period.report_has_amounts, "the report gives no amounts")
         self.assertEqual(self.reconciliation.state, "differences")
         self.assertEqual(self.reconciliation.open_difference_count, 2)
 
