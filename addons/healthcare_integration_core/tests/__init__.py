@@ -17,3 +17,5 @@ from . import test_ops_alerts
 from . import test_ops_config
 from . import test_ops_tour
 from . import test_receive_service
+from . import test_ingestion_cost
+from . import test_page_cost
