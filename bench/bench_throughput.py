@@ -429,33 +429,27 @@ def ingestion_measure(sides, log_path):
 
 def busy_measure(server, flows, rounds, seconds, ingestion, log_path):
     """Webhooks received while the job runner processes them, alternating
-    with the bare route on the same server; then the end-to-end rate of
-    those messages: from the first one received to the last one processed
-    (as the database stamped them)."""
-    receive = flows["receive"]
-    mark = poll_value("SELECT coalesce(max(id), 0) FROM hc_message")
+    with the bare route on the same server; then the end-to-end rate: one
+    run of webhooks on its own, from its first message received to its last
+    one processed (as the database stamped them). Ratios are taken against
+    the ceiling of phase 1 (the bare route with the runner off)."""
     log("ingestion while the job runner processes, alternating with the bare route")
     sides = alternating(server.url, ("bare", "webhook"), rounds, seconds)
-    where = f"flow_id = {receive} AND id > {mark}"
-    wait_until(
-        lambda: pending_count(
-            f"SELECT count(*) FROM hc_message WHERE {where} "
-            "AND state NOT IN ('done', 'dead')"
-        )
-        == 0,
-        1800,
-    )
-    count, seconds_spent = poll_rows(
-        "SELECT count(*), extract(epoch FROM max(write_date) - min(create_date)) "
-        f"FROM hc_message WHERE {where} AND state = 'done'"
-    )[0]
+    wait_processed(flows["receive"], 0)
+    log("end to end: webhooks received and processed")
+    mark = poll_value("SELECT coalesce(max(id), 0) FROM hc_message")
+    wrk(server.url, "webhook", seconds)
+    count, seconds_spent = wait_processed(flows["receive"], mark)
     ceiling = ingestion["bare_route"]["requests_per_s"]
     webhook = sides["webhook"]["requests_per_s"]
-    end_to_end = round(count / float(seconds_spent), 1) if seconds_spent else None
+    end_to_end = round(count / seconds_spent, 1) if seconds_spent else None
     return {
         "bare_route": sides["bare"],
         "signed_webhook": sides["webhook"],
         "ratio_to_bare": round(webhook / ceiling, 2),
+        "ratio_to_bare_same_server": round(
+            webhook / sides["bare"]["requests_per_s"], 2
+        ),
         "end_to_end": {
             "messages": count,
             "per_s": end_to_end,
@@ -463,6 +457,26 @@ def busy_measure(server, flows, rounds, seconds, ingestion, log_path):
         },
         "queries_per_processing_job": queries_per_job(log_path, flows)["processing"],
     }
+
+
+def wait_processed(flow_id, mark, timeout=1800):
+    """Wait until the flow's messages after id ``mark`` are all final;
+    (how many were processed, seconds from the first one's creation to the
+    last one's end)."""
+    where = f"flow_id = {flow_id} AND id > {mark}"
+    wait_until(
+        lambda: pending_count(
+            f"SELECT count(*) FROM hc_message WHERE {where} "
+            "AND state NOT IN ('done', 'dead')"
+        )
+        == 0,
+        timeout,
+    )
+    count, seconds = poll_rows(
+        "SELECT count(*), extract(epoch FROM max(write_date) - min(create_date)) "
+        f"FROM hc_message WHERE {where} AND state = 'done'"
+    )[0]
+    return count, float(seconds or 0)
 
 
 def outbound_only(flows, count, log_path):
@@ -623,6 +637,7 @@ def items(count, coded=False):
 
 
 def run_pull(client, flow_id, timeout=1800):
+    """Seconds a pull of the flow took, from its start to its run's end."""
     client("hc.flow", "action_run_batch", [flow_id])
     started = time.monotonic()
 
@@ -635,6 +650,30 @@ def run_pull(client, flow_id, timeout=1800):
 
     wait_until(finished, timeout)
     return time.monotonic() - started
+
+
+def queries_per_page(log_path, flow_id, mark):
+    """Statements of the pull's jobs (queued after job id ``mark``: the pull
+    and its run's progress) over its pages, read off the server's log."""
+    uuids = {
+        row[0]
+        for row in poll_rows(
+            f"SELECT uuid FROM queue_job WHERE id > {mark} "
+            "AND model_name = 'hc.sync.run'"
+        )
+    }
+    pages = poll_value(
+        f"SELECT page_count FROM hc_sync_run WHERE flow_id = {flow_id} "
+        "ORDER BY id DESC LIMIT 1"
+    )
+    queries = sum(
+        int(count)
+        for uuid, count in JOB_RUN_RE.findall(
+            Path(log_path).read_text(errors="replace")
+        )
+        if uuid in uuids
+    )
+    return round(queries / pages, 1) if pages else None
 
 
 BATCH_KINDS = ("record_only", "crosswalk_check", "creates_records")
@@ -650,11 +689,17 @@ def batch_measures(server, client, sim, flows, count):
     sim.set_feed("items", items(count), page_size=max(PAGE_SIZES))
     sim.set_feed("coded", items(count, coded=True), page_size=max(PAGE_SIZES))
     out = {"items": count}
+    out["queries_per_page"] = {}
     for size in PAGE_SIZES:
         for label in BATCH_KINDS:
             log(f"batch pull of {count} items, pages of {size}: {label}")
-            seconds = run_pull(client, flows[f"{BATCH_FLOWS[label]}_{size}"])
+            flow_id = flows[f"{BATCH_FLOWS[label]}_{size}"]
+            mark = poll_value("SELECT coalesce(max(id), 0) FROM queue_job")
+            seconds = run_pull(client, flow_id)
             out[f"{label}_pages_of_{size}_items_per_s"] = round(count / seconds, 1)
+            out["queries_per_page"][f"{label}_pages_of_{size}"] = queries_per_page(
+                server.log_path, flow_id, mark
+            )
     log("naive ORM loop and COPY baselines")
     sample = items(min(count, 5000))
     started = time.monotonic()

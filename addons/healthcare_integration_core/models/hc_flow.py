@@ -339,7 +339,7 @@ class HcFlow(models.Model):
         """(schema type, schema text) in force: the flow's, or its type's."""
         self.ensure_one()
         if self.schema_type == "type":
-            return self.flow_type_id.schema_type, self.flow_type_id.schema
+            return self.flow_type_id._schema_in_force()
         return self.schema_type, self.schema
 
     def _validate_payload(self, body):

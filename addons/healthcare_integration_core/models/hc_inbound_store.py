@@ -7,6 +7,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL
 
 from ..lib import states as st
 from .hc_inbound import Ingested
@@ -176,7 +177,9 @@ class HcInbound(models.AbstractModel):
                 raise
             # a concurrent delivery of the same key committed after this
             # transaction began: a fresh transaction sees it
-            self.env.cr.execute(f'ROLLBACK TO SAVEPOINT "{savepoint}"')
+            self.env.cr.execute(
+                SQL("ROLLBACK TO SAVEPOINT %s", SQL.identifier(savepoint))
+            )
             return self._answer_from_fresh_cursor(flow, key, signature_digest)
         if not row:
             return self._original(flow, key, signature_digest)

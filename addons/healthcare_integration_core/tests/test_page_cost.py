@@ -50,3 +50,35 @@ class TestPageCost(HcCase):
         self.assertEqual(chunk.idempotency_key, f"{self.run_.name}/2")
         self.assertEqual(chunk.name, chunk._reference())
         self.assertEqual(json.loads(chunk._body()), self.page(2).items)
+
+    def test_a_page_checks_its_codes_with_one_query_per_domain(self):
+        crosswalk = self.env["hc.crosswalk"]
+        crosswalk.create(
+            [
+                {
+                    "backend_id": self.backend.id,
+                    "domain": domain,
+                    "external_code": f"{domain}-{n}",
+                    "odoo_value": str(n),
+                }
+                for domain in ("product", "uom")
+                for n in range(50)
+            ]
+        )
+        items = [
+            {
+                "id": str(n),
+                "codes": [
+                    {"domain": "product", "code": f"product-{n % 50}"},
+                    {"domain": "uom", "code": f"uom-{n % 50}"},
+                ],
+            }
+            for n in range(100)
+        ]
+        handler = self.env["hc.handler.crosswalk.check"]
+        self.env.flush_all()
+        self.env.invalidate_all()
+        message = self.env["hc.message"].new({"backend_id": self.backend.id})
+        with self.assertQueryCount(2):
+            counts = handler.process_items(message, items)
+        self.assertEqual(counts["skipped"], 100)
