@@ -80,6 +80,7 @@ def cmd_write_config(args):
         "@DB_HOST@": args.db_host,
         "@DB_PORT@": str(args.db_port),
         "@DB_USER@": args.db_user,
+        "@DB_NAME@": os.environ.get("HC_DEMO_DB", "hc_demo"),
         "@ADMIN_PASSWD@": read_or_create(
             STATE / "admin_passwd", lambda: secrets.token_urlsafe(24)
         ),
@@ -209,11 +210,12 @@ def demo_webhook_secret():
 
 
 def start_odoo(db, port, logfile=None, extra=()):
+    """Serve ``db`` alone, as production does (``odoo.conf.example``): with
+    ``-d`` and no ``--db-filter`` no request lists the databases."""
     proc = subprocess.Popen(
         odoo_cmd(
             "-d",
             db,
-            f"--db-filter=^{db}$",
             "--http-port",
             str(port),
             *extra,

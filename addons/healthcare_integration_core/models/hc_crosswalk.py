@@ -72,14 +72,16 @@ class HcCrosswalk(models.Model):
 
     @api.model
     def _resolve_many(self, backend, domain, codes):
-        """{code: crosswalk} of the codes that are mapped, in one query."""
+        """{code: crosswalk} of the codes that are mapped, in one query
+        (with what they map to: a page's codes cost one query per domain)."""
         codes = list(dict.fromkeys(codes))
-        entries = self.search(
+        entries = self.search_fetch(
             [
                 ("backend_id", "=", backend.id),
                 ("domain", "=", domain),
                 ("external_code", "in", codes),
-            ]
+            ],
+            ["external_code", "record_ref", "odoo_value"],
         )
         return {entry.external_code: entry for entry in entries}
 

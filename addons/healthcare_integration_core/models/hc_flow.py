@@ -281,14 +281,22 @@ class HcFlow(models.Model):
 
     @api.model
     def _find_flow(self, backend_code, flow_code, direction):
-        """The active flow of an active backend, by codes (or an empty set)."""
-        return self.search(
+        """The active flow of an active backend, by codes (or an empty set),
+        with its settings read in the same query (every inbound door reads
+        them next)."""
+        settings = [
+            name
+            for name, field in self._fields.items()
+            if field.store and field.prefetch is True
+        ]
+        return self.search_fetch(
             [
                 ("backend_id.code", "=", backend_code),
                 ("backend_id.active", "=", True),
                 ("code", "=", flow_code),
                 ("direction", "=", direction),
             ],
+            settings,
             limit=1,
         )
 
@@ -339,7 +347,7 @@ class HcFlow(models.Model):
         """(schema type, schema text) in force: the flow's, or its type's."""
         self.ensure_one()
         if self.schema_type == "type":
-            return self.flow_type_id.schema_type, self.flow_type_id.schema
+            return self.flow_type_id._schema_in_force()
         return self.schema_type, self.schema
 
     def _validate_payload(self, body):

@@ -1,6 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, _, api, fields, models
+from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..lib import formats, schema
@@ -13,6 +13,7 @@ TRIGGERS = [
     ("schedule", "Schedule (batch)"),
 ]
 SCHEMA_TYPES = [("none", "None"), ("json", "JSON Schema"), ("xsd", "XSD")]
+SCHEMA_FIELDS = {"schema_type", "schema"}
 
 
 class HcFlowType(models.Model):
@@ -149,7 +150,21 @@ class HcFlowType(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        if SCHEMA_FIELDS & set(vals):
+            self.env.registry.clear_cache()  # _schema_in_force, in every worker
+        return super().write(vals)
+
     # ------------------------------------------------------------------ helpers
+
+    @tools.ormcache("self.id")
+    def _schema_in_force(self):
+        """(schema type, schema text) of this type, kept by each worker: every
+        payload received on a flow without a schema of its own is validated
+        against it (a query per webhook otherwise). Writing either field
+        clears the copies of every worker (``write``)."""
+        self.ensure_one()
+        return self.schema_type, self.schema
 
     def _handler(self):
         """The handler model of this type (an empty recordset to call hooks on)."""

@@ -93,9 +93,8 @@ class HcInbound(models.AbstractModel):
         """
         key = idempotency_key or hashlib.sha256(body).hexdigest()
         messages = self.env["hc.message"]
-        original = self._original(flow, key, signature_digest)
-        if original:
-            return original
+        # screened first: a payload to store is checked for a duplicate in
+        # the statement that stores it (``_store_received``)
         stored, errors = self._minimize(flow, body)
         vals = messages._base_vals(
             flow,
@@ -112,6 +111,9 @@ class HcInbound(models.AbstractModel):
         )
         if not errors:
             return self._store_received(flow, vals, stored, key, signature_digest)
+        original = self._original(flow, key, signature_digest)
+        if original:
+            return original
         try:
             with self.env.cr.savepoint():
                 message = messages.create(vals)

@@ -77,43 +77,54 @@ class HcJobStore(models.AbstractModel):
         ``description``, ``company_id`` and optionally ``delay`` (seconds)
         and ``uuid`` (when the caller already wrote it elsewhere).
         """
-        if queue_delay.Job is not QueueJob:
+        if self._jobs_trapped():
             return [self._store_trapped(spec) for spec in jobs]
-        queue_job = self.env["queue.job"]
-        fields_ = queue_job._fields
-        now = fields.Datetime.now()
         rows, uuids = [], []
         for spec in jobs:
-            record, method = spec["record"], spec["method"]
-            job_uuid = spec.get("uuid") or str(uuid.uuid4())
-            delay = spec.get("delay")
-            values = {
-                "uuid": job_uuid,
-                "user_id": record.env.uid,
-                "company_id": spec["company_id"],
-                "name": spec["description"],
-                "model_name": record._name,
-                "method_name": method,
-                "func_string": f"{record!r}.{method}()",
-                "job_function_id": self._job_function_id(record._name, method),
-                "channel_method_name": f"<{record._name}>.{method}",
-                "records": fields_["records"].convert_to_column(record, queue_job),
-                "args": fields_["args"].convert_to_column([], queue_job),
-                "kwargs": fields_["kwargs"].convert_to_column({}, queue_job),
-                "dependencies": NO_DEPENDENCIES,
-                "state": "pending",
-                "priority": spec.get("priority") or 10,
-                "max_retries": DEFAULT_MAX_RETRIES,
-                "retry": 0,
-                "channel": spec["channel"],
-                "date_created": now,
-                "eta": now + timedelta(seconds=delay) if delay else None,
-            }
+            values = self._job_values(spec)
             rows.append(tuple(values[column] for column in COLUMNS))
-            uuids.append(job_uuid)
+            uuids.append(values["uuid"])
         if rows:
             execute_values(self.env.cr, INSERT_JOBS, rows)
         return uuids
+
+    @api.model
+    def _jobs_trapped(self):
+        """Whether queue_job's ``Job`` class is replaced (``trap_jobs()`` in
+        tests): jobs then go through ``with_delay()`` for the trap to see."""
+        return queue_delay.Job is not QueueJob
+
+    @api.model
+    def _job_values(self, spec):
+        """The ``queue_job`` row of ``spec`` (see ``_store``), by column,
+        serialized by queue_job's own fields."""
+        queue_job = self.env["queue.job"]
+        fields_ = queue_job._fields
+        record, method = spec["record"], spec["method"]
+        now = fields.Datetime.now()
+        delay = spec.get("delay")
+        return {
+            "uuid": spec.get("uuid") or str(uuid.uuid4()),
+            "user_id": record.env.uid,
+            "company_id": spec["company_id"],
+            "name": spec["description"],
+            "model_name": record._name,
+            "method_name": method,
+            "func_string": f"{record!r}.{method}()",
+            "job_function_id": self._job_function_id(record._name, method),
+            "channel_method_name": f"<{record._name}>.{method}",
+            "records": fields_["records"].convert_to_column(record, queue_job),
+            "args": fields_["args"].convert_to_column([], queue_job),
+            "kwargs": fields_["kwargs"].convert_to_column({}, queue_job),
+            "dependencies": NO_DEPENDENCIES,
+            "state": "pending",
+            "priority": spec.get("priority") or 10,
+            "max_retries": DEFAULT_MAX_RETRIES,
+            "retry": 0,
+            "channel": spec["channel"],
+            "date_created": now,
+            "eta": now + timedelta(seconds=delay) if delay else None,
+        }
 
     @api.model
     def _store_trapped(self, spec):

@@ -32,6 +32,24 @@ def new_id():
     return str(uuid.uuid4())
 
 
+# The first message of a key, or of a used signature, on a flow (see
+# ``_find_original``); the receive path runs it inside its insert
+# (``hc_inbound_store``).
+FIND_ORIGINAL = """
+    SELECT id FROM hc_message
+     WHERE flow_id = %(flow)s
+       AND ((idempotency_key = %(key)s
+             AND parent_relation IS DISTINCT FROM 'replay'
+             AND state NOT IN ('dead', 'cancelled'))
+            OR (%(digest)s IS NOT NULL AND signature_digest = %(digest)s))
+    UNION ALL
+    SELECT message_id FROM hc_inbound_signature
+     WHERE %(digest)s IS NOT NULL AND flow_id = %(flow)s
+       AND digest = %(digest)s
+     ORDER BY 1 LIMIT 1
+"""
+
+
 class HcMessage(models.Model):
     """One exchange with a backend: its payloads, state, attempts and links.
 
@@ -357,19 +375,7 @@ class HcMessage(models.Model):
         """
         self.flush_model(["flow_id", "idempotency_key", "signature_digest", "state"])
         self.env.cr.execute(
-            """
-            SELECT id FROM hc_message
-             WHERE flow_id = %(flow)s
-               AND ((idempotency_key = %(key)s
-                     AND parent_relation IS DISTINCT FROM 'replay'
-                     AND state NOT IN ('dead', 'cancelled'))
-                    OR (%(digest)s IS NOT NULL AND signature_digest = %(digest)s))
-            UNION ALL
-            SELECT message_id FROM hc_inbound_signature
-             WHERE %(digest)s IS NOT NULL AND flow_id = %(flow)s
-               AND digest = %(digest)s
-             ORDER BY 1 LIMIT 1
-            """,
+            FIND_ORIGINAL,
             {"flow": flow.id, "key": idempotency_key, "digest": signature_digest},
         )
         row = self.env.cr.fetchone()

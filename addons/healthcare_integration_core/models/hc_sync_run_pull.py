@@ -9,8 +9,20 @@ from odoo.exceptions import UserError
 
 from ..lib import filetransport, retry, schema
 from ..lib import states as st
-from .hc_payload import REQUEST
+from .hc_inbound_store import MESSAGE_AND_PAYLOAD
 
+# a page's chunk message with its payload (MESSAGE_AND_PAYLOAD), and the
+# run's page count, in one statement
+STORE_PAGE = """
+    WITH new AS (SELECT nextval('hc_message_id_seq') AS id),
+    {message_and_payload},
+    counted AS (
+        UPDATE hc_sync_run SET page_count = %(run_sequence)s,
+               write_uid = %(uid)s, write_date = %(now)s
+         WHERE id = %(run_id)s AND EXISTS (SELECT FROM message)
+    )
+    SELECT id FROM message
+"""
 PAGES_PER_JOB = 50  # pages only recorded
 APPLIED_PAGES_PER_JOB = 10  # pages processed in the pull's job
 # first key of the transaction-level advisory lock a pull job holds on its run
@@ -76,7 +88,7 @@ class HcSyncRunPull(models.AbstractModel):
         handler = flow._handler()
         record_only = self._records_only(handler)
         per_job = PAGES_PER_JOB if record_only else APPLIED_PAGES_PER_JOB
-        cursor, fetched = self.cursor or None, 0
+        cursor, fetched, sequence = self.cursor or None, 0, self.page_count
         while fetched < per_job:
             try:
                 page = handler.fetch_page(self, cursor)
@@ -86,7 +98,10 @@ class HcSyncRunPull(models.AbstractModel):
                 UserError,
             ) as exc:
                 return self._page_failed(exc)
-            chunk = self._create_chunk(page, handler if record_only else None)
+            sequence += 1
+            chunk = self._create_chunk(
+                page, handler if record_only else None, sequence=sequence
+            )
             if not record_only:
                 # processed here as its own job would (in a savepoint, its
                 # outcome on its message): a queue job per page would cost
@@ -157,10 +172,11 @@ class HcSyncRunPull(models.AbstractModel):
         self._progress()
         return text
 
-    def _create_chunk(self, page, recording_handler=None):
+    def _create_chunk(self, page, recording_handler=None, sequence=None):
         """The page's chunk message, to be processed; or, given the handler of
-        a flow that only records pages, done at once."""
-        sequence = self.page_count + 1
+        a flow that only records pages, done at once. ``sequence``: the
+        page's number, when the caller counts them (default: the next one)."""
+        sequence = sequence or self.page_count + 1
         body = json.dumps(page.items, ensure_ascii=False).encode()
         messages = self.env["hc.message"]
         values = messages._base_vals(
@@ -182,7 +198,26 @@ class HcSyncRunPull(models.AbstractModel):
                 done_at=fields.Datetime.now(),
                 duration_ms=0,
             )
-        chunk = messages.create(values)
-        chunk._store_payload(REQUEST, body)
-        self.sudo().page_count = sequence
-        return chunk
+        return self._store_chunk(values, body)
+
+    def _store_chunk(self, values, body):
+        """Insert the chunk message, its payload and the run's page count in
+        one statement (bench_throughput's batch pulls: the ORM took five
+        statements per page, its create, payload, name and the run's write);
+        the chunk."""
+        params = self.env["hc.inbound"]._message_params(self.flow_id, values, body)
+        params["run_id"] = self.id
+        self.env.cr.execute(
+            STORE_PAGE.format(message_and_payload=MESSAGE_AND_PAYLOAD), params
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            raise UserError(
+                _(
+                    "Page %(n)s of run %(run)s is stored already.",
+                    n=values["run_sequence"],
+                    run=self.name,
+                )
+            )
+        self.invalidate_recordset(["page_count"])
+        return self.env["hc.message"].browse(row[0])

@@ -20,3 +20,5 @@ from . import test_receive_service
 from . import test_multi_node
 from . import test_replay_resolution
 from . import test_webhook_bearer
+from . import test_ingestion_cost
+from . import test_page_cost

@@ -1,0 +1,121 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What an accepted webhook costs in statements, once a worker is warm.
+
+The throughput benchmark (``bench/bench_throughput.py``) measures ingestion
+against a bare route inserting one row; statement counts do not depend on the
+machine's load, rates do. Odoo's own request handling adds one statement (the
+registry's signaling check) to what is counted here.
+"""
+
+import json
+
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.healthcare_integration_core.lib import signing
+from odoo.addons.healthcare_integration_core.lib.receive import (
+    ACCEPTED,
+    DUPLICATE,
+    InboundRequest,
+)
+
+from .test_receive_service import SECRET, ReceiveCase
+
+# the door's statements: the flow with its settings (one search), its
+# backend, the backend's secrets, then one statement for the duplicate check
+# and the message with its payload and its queue job; Odoo's signaling check
+# makes five per request (issue #27: at most five)
+ACCEPTED_WEBHOOK_STATEMENTS = 4
+
+
+@tagged("post_install", "-at_install")
+class TestIngestionCost(ReceiveCase, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.make_flows()
+
+    def receive(self, number, key=None):
+        """What the webhook route does for one signed request."""
+        body = json.dumps({"item": "GLOVE-M", "n": number}).encode()
+        headers = {"Content-Type": "application/json"}
+        headers.update(
+            signing.signed_headers(SECRET, body, idempotency_key=key or f"k-{number}")
+        )
+        env = self.env(user=self.env["hc.message"]._processing_user().id)
+        flow = env["hc.flow"].sudo()._find_flow("ehr_rcv", "demand", "inbound")
+        request = InboundRequest(
+            door="webhook",
+            backend_code="ehr_rcv",
+            headers=headers,
+            body=body,
+            content_length=len(body),
+            label="demand",
+        )
+        return env["hc.receive"]._receive(request, flow)
+
+    def warm_up(self):
+        """A first request fills the worker's caches; then a new transaction
+        (nothing of the first one in the ORM's cache)."""
+        self.assertEqual(self.receive(0).outcome, ACCEPTED)
+        self.env.flush_all()
+        self.env.invalidate_all()
+
+    def test_an_accepted_webhook_costs_four_statements(self):
+        self.warm_up()
+        with self.assertQueryCount(ACCEPTED_WEBHOOK_STATEMENTS):
+            receipt = self.receive(1)
+        self.assertEqual(receipt.outcome, ACCEPTED)
+        message = self.env["hc.message"].browse(receipt.message.id)
+        self.assertEqual(message.state, "queued")
+        self.assertEqual(
+            message._body(), json.dumps({"item": "GLOVE-M", "n": 1}).encode()
+        )
+        self.env.cr.execute(
+            "SELECT state, channel FROM queue_job WHERE uuid = %s", (message.job_uuid,)
+        )
+        self.assertEqual(self.env.cr.fetchall(), [("pending", "root.hc")])
+        job = self.env["queue.job"].search([("uuid", "=", message.job_uuid)])
+        self.assertEqual(job.records, message, "the job runs this message")
+        self.assertEqual(job.method_name, "_run_job")
+        self.assertIn(message.name, job.name)
+        self.assertEqual(job.user_id, self.env["hc.message"]._processing_user())
+
+    def test_a_duplicate_still_answers_and_marks_its_signature(self):
+        self.warm_up()
+        first = self.receive(1, key="same")
+        again = self.receive(2, key="same")
+        self.assertEqual(again.outcome, DUPLICATE)
+        self.assertEqual(again.message.id, first.message.id)
+
+    def test_settings_written_are_read_again(self):
+        """A worker's copy of the flow's settings never outlives a write."""
+        self.warm_up()
+        self.flow.write(
+            {
+                "schema_type": "json",
+                "schema": json.dumps(
+                    {"type": "object", "required": ["sku"], "properties": {}}
+                ),
+            }
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        receipt = self.receive(3)
+        self.assertEqual(receipt.status, 422, "the new schema applies at once")
+
+    def test_a_type_schema_written_applies_at_once(self):
+        """The flow type's schema is kept by each worker until it is written."""
+        self.warm_up()
+        self.assertEqual(self.flow.schema_type, "type")
+        self.flow.flow_type_id.write(
+            {
+                "schema_type": "json",
+                "schema": json.dumps(
+                    {"type": "object", "required": ["sku"], "properties": {}}
+                ),
+            }
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(self.receive(4).status, 422)

@@ -1,0 +1,84 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What storing a page of a batch pull costs in statements.
+
+The throughput benchmark's record-only pulls (``bench/bench_throughput.py``)
+store one chunk message per page; its cost per page, not per item, decides
+how pages of 100 items compare with a naive ORM loop.
+"""
+
+import json
+
+from odoo.addons.healthcare_integration_core.lib.transport import Page
+
+from .common import HcCase
+
+# the chunk message with its payload, and the run's page count (the pull's
+# job counts its pages)
+RECORDED_PAGE_STATEMENTS = 1
+
+
+class TestPageCost(HcCase):
+    def setUp(self):
+        super().setUp()
+        self.flow = self.pull_flow("costed", batch_page_size=100)
+        self.run_ = self.env["hc.sync.run"].create(
+            {"flow_id": self.flow.id, "kind": "pull", "watermark_from": ""}
+        )
+        self.handler = self.flow._handler()
+
+    def page(self, number):
+        items = [
+            {"id": f"{number}-{n}", "updated_at": f"2026-11-{number:02d}"}
+            for n in range(100)
+        ]
+        return Page(items, next_cursor=f"c{number}", watermark=f"2026-11-{number:02d}")
+
+    def test_a_recorded_page_costs_one_statement(self):
+        self.run_._create_chunk(self.page(1), self.handler, sequence=1)
+        self.env.flush_all()
+        with self.assertQueryCount(RECORDED_PAGE_STATEMENTS):
+            chunk = self.run_._create_chunk(self.page(2), self.handler, sequence=2)
+            self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(self.run_.page_count, 2)
+        self.assertEqual(chunk.state, "done")
+        self.assertEqual(chunk.run_id, self.run_)
+        self.assertEqual(chunk.run_sequence, 2)
+        self.assertEqual(chunk.run_watermark, "2026-11-02")
+        self.assertEqual(chunk.result_counts["skipped"], 100)
+        self.assertEqual(chunk.idempotency_key, f"{self.run_.name}/2")
+        self.assertEqual(chunk.name, chunk._reference())
+        self.assertEqual(json.loads(chunk._body()), self.page(2).items)
+
+    def test_a_page_checks_its_codes_with_one_query_per_domain(self):
+        crosswalk = self.env["hc.crosswalk"]
+        crosswalk.create(
+            [
+                {
+                    "backend_id": self.backend.id,
+                    "domain": domain,
+                    "external_code": f"{domain}-{n}",
+                    "odoo_value": str(n),
+                }
+                for domain in ("product", "uom")
+                for n in range(50)
+            ]
+        )
+        items = [
+            {
+                "id": str(n),
+                "codes": [
+                    {"domain": "product", "code": f"product-{n % 50}"},
+                    {"domain": "uom", "code": f"uom-{n % 50}"},
+                ],
+            }
+            for n in range(100)
+        ]
+        handler = self.env["hc.handler.crosswalk.check"]
+        self.env.flush_all()
+        self.env.invalidate_all()
+        message = self.env["hc.message"].new({"backend_id": self.backend.id})
+        with self.assertQueryCount(2):
+            counts = handler.process_items(message, items)
+        self.assertEqual(counts["skipped"], 100)
