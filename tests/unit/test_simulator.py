@@ -437,6 +437,12 @@ def test_favicon_polling_is_neither_recorded_nor_logged(sim, caplog):
     with caplog.at_level("INFO", logger="partner_simulator"):
         response = requests.get(f"{sim.url}/favicon.ico", timeout=5)
         post(sim)
+        # the simulator logs a call once it has answered it: wait for the line
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any(
+            ORDERS in r.getMessage() for r in caplog.records
+        ):
+            time.sleep(0.02)
     assert response.status_code == 204
     assert [r["path"] for r in sim.requests()] == [ORDERS]
     logged = [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
