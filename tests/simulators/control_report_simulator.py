@@ -179,11 +179,10 @@ class ControlReportHandler(base.Handler):
 class ControlReportSimulator(base.PartnerSimulator):
     """The partner simulator, serving daily control reports."""
 
+    handler_class = ControlReportHandler
+
     def __init__(self, host="127.0.0.1", port=0, reports=None, **kwargs):
         super().__init__(host=host, port=port, **kwargs)
-        address = self.httpd.server_address
-        self.httpd.server_close()
-        self.httpd = base.SimulatorServer(address, ControlReportHandler, self)
         self.lock = threading.Lock()
         self.reports = {}
         self.set_reports(reports or {})

@@ -189,11 +189,7 @@ status is the last one Odoo sent back.</p>
 
 
 class _Server(EprocurementSimulator):
-    def __init__(self, host="127.0.0.1", port=0, **kwargs):
-        super().__init__(host=host, port=port, **kwargs)
-        address = self.httpd.server_address
-        self.httpd.server_close()
-        self.httpd = base.SimulatorServer(address, Handler, self)
+    handler_class = Handler
 
 
 def start(

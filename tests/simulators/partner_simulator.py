@@ -789,13 +789,22 @@ setInterval(function () {{
 
 
 class PartnerSimulator:
-    """The simulator as a server in a daemon thread (also a context manager)."""
+    """The simulator as a server in a daemon thread (also a context manager).
+
+    A simulator of another partner serves its own request handler, a
+    subclass of ``Handler``, by naming it::
+
+        class ProcurementServer(ProcurementSimulator):
+            handler_class = ProcurementHandler
+    """
+
+    handler_class = None  # Handler, unless a subclass names its own
 
     def __init__(self, host="127.0.0.1", port=0, name="partner", webhook_secret=None):
         self.name = name
         self.webhook_secret = webhook_secret
         self.state = SimulatorState(name)
-        self.httpd = SimulatorServer((host, port), Handler, self)
+        self.httpd = SimulatorServer((host, port), self.handler_class or Handler, self)
         self._thread = None
 
     # lifecycle

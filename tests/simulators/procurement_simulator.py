@@ -378,12 +378,7 @@ Medical Benelux (Peppol) would, to {html.escape(sim.odoo_url)}.</p>
 
 
 class _Server(ProcurementSimulator):
-    def __init__(self, host="127.0.0.1", port=0, **kwargs):
-        super().__init__(host=host, port=port, **kwargs)
-        # serve with the procurement handler (same socket options)
-        address = self.httpd.server_address
-        self.httpd.server_close()
-        self.httpd = base.SimulatorServer(address, Handler, self)
+    handler_class = Handler
 
 
 def start(
