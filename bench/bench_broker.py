@@ -34,10 +34,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 CONF = ROOT / ".hc" / "odoo.conf"
-sys.path.insert(0, str(ROOT / "addons" / "healthcare_integration_core"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 import pika  # noqa: E402
-from lib import amqp, amqp_publisher  # noqa: E402
+from addon_lib import addon_lib  # noqa: E402
+
+amqp = addon_lib("broker", "amqp")
+amqp_publisher = addon_lib("broker", "amqp_publisher")
 
 # targets for this project's 2-core machines: minimum per second
 TARGETS = {"publish_per_s": 300, "deliver_per_s": 20, "consume_per_s": 150}

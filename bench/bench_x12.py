@@ -29,9 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "addons" / "healthcare_integration_core"))
 
+from addon_lib import addon_lib  # noqa: E402
 from lib import x12  # noqa: E402
-from lib.x12.documents import SPEC_850  # noqa: E402
 from lib.x12.mapping import write  # noqa: E402
+
+x12_maps = addon_lib("procurement", "x12_maps")
+SPEC_850 = x12_maps.SPEC_850
 
 # minimum MiB/s and sets/s, maximum multiples of the input size
 TARGETS = {
@@ -165,7 +168,7 @@ def speeds(data, count):
     results, check_s = timed(lambda: x12.validate_group(parsed[0].groups[0]))
     assert all(result.accepted for result in results.values())
     sets = parsed[0].groups[0].transaction_sets
-    orders, map_s = timed(lambda: [x12.map_850(ts) for ts in sets])
+    orders, map_s = timed(lambda: [x12_maps.map_850(ts) for ts in sets])
     assert sum(len(o["lines"]) for o in orders) == count * LINES_PER_SET
     _text, serialize_s = timed(lambda: x12.serialize(parsed[0]))
     return parse_s, check_s, map_s, serialize_s

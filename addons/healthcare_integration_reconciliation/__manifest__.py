@@ -12,7 +12,7 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["healthcare_integration_core"],
+    "depends": ["healthcare_integration_ops"],
     "external_dependencies": {"python": ["prometheus-client"]},
     "data": [
         "security/ir.model.access.csv",

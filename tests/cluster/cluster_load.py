@@ -17,8 +17,10 @@ import requests
 from cluster_nodes import ROOT, wait_until
 from conftest import BalancedClient
 
-sys.path.insert(0, str(ROOT / "addons" / "healthcare_integration_core"))
-from lib import amqp
+sys.path.insert(0, str(ROOT / "tools"))
+from addon_lib import addon_lib
+
+amqp = addon_lib("broker", "amqp")
 
 BROKER = amqp.BrokerConfig(
     host=os.environ.get("HC_AMQP_HOST", "127.0.0.1"),

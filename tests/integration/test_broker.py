@@ -20,9 +20,12 @@ import pika
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "addons" / "healthcare_integration_core"))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from lib import amqp, amqp_publisher  # noqa: E402
+from addon_lib import addon_lib  # noqa: E402
+
+amqp = addon_lib("broker", "amqp")
+amqp_publisher = addon_lib("broker", "amqp_publisher")
 
 BROKER = amqp.BrokerConfig(
     host=os.environ.get("HC_AMQP_HOST", "127.0.0.1"),

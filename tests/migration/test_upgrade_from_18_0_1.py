@@ -7,101 +7,17 @@ filestore, a batch run with its chunks), then upgraded with the current code.
 """
 
 import json
-import os
-import subprocess
-import sys
-import tarfile
-import tempfile
 import textwrap
-from pathlib import Path
 
 import pytest
+from upgrade import MARK, ROOT, previous_addons, run_odoo, shell
 
-ROOT = Path(__file__).resolve().parents[2]
 PREVIOUS = "d2818c97b024f95236b3701b0a10e30de03b0741"  # 18.0.1.0.0
-ODOO = Path(sys.executable).parent / "odoo"
-CONF = ROOT / ".hc" / "odoo.conf"
-MARK = "HC-RESULT "
-
-
-def conf_value(key):
-    for line in CONF.read_text().splitlines():
-        name, _sep, value = line.partition("=")
-        if name.strip() == key:
-            return value.strip()
-    raise KeyError(key)
-
-
-def odoo_addons_path():
-    """Odoo's own addon folders from the configuration, without the suite's."""
-    suite = str(ROOT / "addons")
-    return [p for p in conf_value("addons_path").split(",") if p.strip() != suite]
-
-
-def run_odoo(db, addons_dir, *args, script=None):
-    path = ",".join([*odoo_addons_path(), str(addons_dir)])
-    command = [str(ODOO)]
-    if script is not None:
-        command.append("shell")
-    command += ["-c", str(CONF), "-d", db, f"--addons-path={path}", *args]
-    result = subprocess.run(
-        command,
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    return result
-
-
-def shell(db, addons_dir, code):
-    """Run ``code`` in an Odoo shell; the JSON it prints after MARK."""
-    result = run_odoo(db, addons_dir, "--no-http", script=textwrap.dedent(code))
-    for line in result.stdout.splitlines():
-        if line.startswith(MARK):
-            return json.loads(line[len(MARK) :])
-    raise AssertionError(
-        f"shell failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
-    )
 
 
 @pytest.fixture(scope="module")
-def previous_addons():
-    folder = Path(tempfile.mkdtemp(prefix="hc-previous-"))
-    archive = folder / "previous.tar"
-    made = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "-o", str(archive), PREVIOUS, "addons"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if made.returncode != 0:
-        raise RuntimeError(
-            f"18.0.1.0.0 ({PREVIOUS}) is not in this clone's history: {made.stderr}"
-        )
-    with tarfile.open(archive) as tar:
-        tar.extractall(folder, filter="data")
-    return folder / "addons"
-
-
-@pytest.fixture(scope="module")
-def database():
-    db = f"hc_upgrade_{os.getpid()}"
-    subprocess.run(["dropdb", "--if-exists", *pg_args(), db], check=False)
-    yield db
-    subprocess.run(["dropdb", "--if-exists", "--force", *pg_args(), db], check=False)
-
-
-def pg_args():
-    return [
-        "-h",
-        conf_value("db_host"),
-        "-p",
-        conf_value("db_port"),
-        "-U",
-        conf_value("db_user"),
-    ]
+def addons_18_0_1():
+    return previous_addons(PREVIOUS, "18.0.1.0.0")
 
 
 FILL_WITH_PREVIOUS = f"""
@@ -174,16 +90,16 @@ print(MARK + json.dumps({
 """
 
 
-def test_upgrade_keeps_flows_payloads_and_runs(previous_addons, database):
+def test_upgrade_keeps_flows_payloads_and_runs(addons_18_0_1, database):
     installed = run_odoo(
         database,
-        previous_addons,
+        addons_18_0_1,
         "-i",
         "healthcare_integration_core",
         "--stop-after-init",
     )
     assert installed.returncode == 0, installed.stderr[-3000:]
-    before = shell(database, previous_addons, FILL_WITH_PREVIOUS)
+    before = shell(database, addons_18_0_1, FILL_WITH_PREVIOUS)
     assert before["attachments"] == 5, "18.0.1 kept payloads in the filestore"
 
     upgraded = run_odoo(

@@ -128,11 +128,10 @@ class ProcurementSimulator(peppol.PeppolSupplier, base.PartnerSimulator):
         return {"sender_id": "NORTHBAYMED", "receiver_id": "RIVERSIDEGH"}
 
     def _x12(self, set_id, record):
-        x12 = self.x12.x12
-        interchange = x12.build_document(
+        interchange = self.x12.x12_maps.build_document(
             set_id, record, self._envelope(), self.controls.__next__, "004010"
         )
-        return x12.serialize(interchange)
+        return self.x12.x12.serialize(interchange)
 
     @staticmethod
     def _lines(order):

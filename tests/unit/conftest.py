@@ -1,4 +1,5 @@
-"""Make the addon's database-free ``lib`` package importable without Odoo."""
+"""Make the core's database-free ``lib`` package importable without Odoo as
+``lib``, and the other addons' through ``addon_lib`` (tools/addon_lib.py)."""
 
 import sys
 from pathlib import Path
@@ -7,5 +8,8 @@ ADDON_DIR = (
     Path(__file__).resolve().parents[2] / "addons" / "healthcare_integration_core"
 )
 
-if str(ADDON_DIR) not in sys.path:
-    sys.path.insert(0, str(ADDON_DIR))
+TOOLS_DIR = Path(__file__).resolve().parents[2] / "tools"
+
+for folder in (ADDON_DIR, TOOLS_DIR):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))

@@ -15,9 +15,14 @@ import uuid
 
 import pika
 import pytest
-from lib import amqp, amqp_consumer, amqp_publisher
-from lib.amqp_consumer import ACK, REJECT, Consumer, StoreUnavailable
+from addon_lib import addon_lib
 from lib.transport import TransportError
+
+amqp = addon_lib("broker", "amqp")
+amqp_consumer = addon_lib("broker", "amqp_consumer")
+amqp_publisher = addon_lib("broker", "amqp_publisher")
+ACK, REJECT = amqp_consumer.ACK, amqp_consumer.REJECT
+Consumer, StoreUnavailable = amqp_consumer.Consumer, amqp_consumer.StoreUnavailable
 
 BROKER = amqp.BrokerConfig(
     host=os.environ.get("HC_AMQP_HOST", "127.0.0.1"),

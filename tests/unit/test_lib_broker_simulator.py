@@ -9,11 +9,14 @@ from pathlib import Path
 import pika
 import pytest
 import requests
-from lib import amqp, amqp_publisher
+from addon_lib import addon_lib
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulators"))
 
 from broker_simulator import BrokerSimulator, broker_parameters
+
+amqp = addon_lib("broker", "amqp")
+amqp_publisher = addon_lib("broker", "amqp_publisher")
 
 
 @pytest.fixture()

@@ -2,8 +2,10 @@
 
 import pytest
 import yaml
-from lib import ops_config
-from lib.ops_config import Change, ConfigError
+from addon_lib import addon_lib
+
+ops_config = addon_lib("ops", "ops_config")
+Change, ConfigError = ops_config.Change, ops_config.ConfigError
 
 BACKEND_FIELDS = ("name", "base_url", "auth_type", "client_cert_pem", "active")
 FLOW_FIELDS = ("name", "flow_type", "endpoint", "max_attempts", "schema", "active")

@@ -3,7 +3,9 @@
 from datetime import datetime, timedelta
 
 import pytest
-from lib import ops_figures
+from addon_lib import addon_lib
+
+ops_figures = addon_lib("ops", "ops_figures")
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,10 @@
 """The Prometheus exposition of a snapshot, and the scrape token."""
 
 import pytest
-from lib import ops_metrics
+from addon_lib import addon_lib
 from prometheus_client.parser import text_string_to_metric_families
+
+ops_metrics = addon_lib("ops", "ops_metrics")
 
 SNAPSHOT = {
     "messages": [

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 from lib import x12
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulators"))
 from x12_validator import problems
+
+x12_maps = addon_lib("procurement", "x12_maps")
 
 DATA = Path(__file__).parent / "data" / "x12"
 ENVELOPE = {"sender_id": "RIVERSIDEGH", "receiver_id": "NORTHBAYMED"}
@@ -20,7 +23,12 @@ SOURCES = {
     "856": "856_sopi_wrapped_crlf.edi",
     "810": "810_invoice_4010.edi",
 }
-MAPS = {"850": x12.map_850, "855": x12.map_855, "856": x12.map_856, "810": x12.map_810}
+MAPS = {
+    "850": x12_maps.map_850,
+    "855": x12_maps.map_855,
+    "856": x12_maps.map_856,
+    "810": x12_maps.map_810,
+}
 
 
 def record_of(set_id):
@@ -41,7 +49,7 @@ def test_the_reader_is_no_pushover():
 @pytest.mark.parametrize("set_id", sorted(SOURCES))
 @pytest.mark.parametrize("version", ["004010", "005010"])
 def test_documents_the_product_writes(set_id, version):
-    built = x12.build_document(
+    built = x12_maps.build_document(
         set_id, record_of(set_id), ENVELOPE, itertools.count(1), version
     )
     assert problems(x12.serialize(built)) == []
@@ -54,7 +62,7 @@ def test_acknowledgements_the_product_writes(version, build, broken):
     record = record_of("850")
     if broken:
         record["lines"][0]["ids"]["VP"] = "X" * 49  # PO107 too long
-    built = x12.build_document(
+    built = x12_maps.build_document(
         "850", record, ENVELOPE, itertools.count(1), version, check=False
     )
     (received,) = x12.parse(x12.serialize(built))

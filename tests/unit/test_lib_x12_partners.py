@@ -11,8 +11,11 @@ import datetime as dt
 import itertools
 
 import pytest
+from addon_lib import addon_lib
 from lib import x12
 from lib.x12 import Delimiters, X12Error
+
+x12_maps = addon_lib("procurement", "x12_maps")
 
 ISA = (
     "ISA*00*          *00*          *ZZ*SUPPLIERCO     *ZZ*HOSPITALGRP    "
@@ -34,7 +37,7 @@ def interchange(control=1, group=1, date="240521", body=None, trailer=None):
 
 def po_number(found):
     (transaction_set,) = x12.transaction_sets([found])
-    return x12.map_850(transaction_set)["po_number"]
+    return x12_maps.map_850(transaction_set)["po_number"]
 
 
 # encodings -------------------------------------------------------------------
@@ -254,10 +257,10 @@ def test_deep_hl_tree_is_read_without_recursion():
         "BSN*00*ASN-1*20240521*1230*0001~" + body + f"SE*{segments}*0001~GE*1*1~"
     )
     (transaction_set,) = x12.transaction_sets(x12.parse(text))
-    record = x12.map_856(transaction_set)
-    (order,) = x12.flatten_856(record)
+    record = x12_maps.map_856(transaction_set)
+    (order,) = x12_maps.flatten_856(record)
     assert order["lines"][0]["ids"] == {"VP": "SKU-1"}
-    rebuilt = x12.build_document(
+    rebuilt = x12_maps.build_document(
         "856", record, {"sender_id": "A", "receiver_id": "B"}, itertools.count(1)
     )
     (again,) = x12.transaction_sets([rebuilt])

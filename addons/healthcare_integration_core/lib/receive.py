@@ -19,6 +19,7 @@ document type declaration is refused outright.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -63,7 +64,12 @@ class InboundRequest:
     still has them checked. ``idempotency_key``, ``correlation_id`` and
     ``traceparent`` set by a door take precedence over the headers;
     ``backend_code`` (as addressed) and ``label`` (default: the flow's code)
-    are what a refusal is counted under.
+    are what a refusal is counted under. ``key_scope`` names what, besides
+    the body, tells two requests sent without an ``Idempotency-Key`` apart
+    (FHIR: the method, the URL path and the conditional-create criteria, so
+    that the same bytes created, then PUT to an id, are two requests); the
+    key is then ``derived_key(door, key_scope, body)``. Without it, the body
+    alone is the key.
     """
 
     door: str
@@ -84,6 +90,7 @@ class InboundRequest:
     correlation_id: str | None = None
     traceparent: str | None = None
     count_refusals: bool = True
+    key_scope: tuple | None = None
 
     def header(self, name: str) -> str | None:
         """A header as text (broker tables may carry bytes), or None."""
@@ -132,6 +139,19 @@ class Receipt:
                 "message_id": self.message.name,
             }
         return self.message.as_answer()
+
+
+def derived_key(door: str, scope: tuple, body: bytes) -> str:
+    """The idempotency key of a request sent without one, from its scope
+    (see ``InboundRequest.key_scope``) and its body::
+
+        derived_key("fhir", ("PUT", "/fhir/R4/SupplyRequest/7", None), body)
+    """
+    digest = hashlib.sha256()
+    for part in scope:
+        digest.update(f"{part or ''}\n".encode())
+    digest.update(body)
+    return f"{door}:{digest.hexdigest()}"
 
 
 def check_structure(

@@ -7,7 +7,6 @@ from ..lib import states as st
 from ..lib import trace
 from .hc_payload import REQUEST
 
-ALERT_CRON = "healthcare_integration_core.cron_hc_alert_evaluate"
 USER_GROUP = "healthcare_integration_core.group_hc_user"
 
 
@@ -235,11 +234,17 @@ class HcMessageActions(models.AbstractModel):
             )
 
     def _recheck_alerts(self):
-        """Have the alert rules look again now: a failure taken in charge or
-        resolved closes its alert without waiting for the next round."""
-        cron = self.env.ref(ALERT_CRON, raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger()
+        """Hook: a failure was taken in charge or resolved; whoever watches
+        failures (the operations addon's alert rules) looks again now instead
+        of waiting for its next round. Nothing watches in the core alone.
+
+        Example::
+
+            def _recheck_alerts(self):
+                self.env.ref("my_addon.cron_watch").sudo()._trigger()
+                return super()._recheck_alerts()
+        """
+        return None
 
     def _key_taken(self):
         """Whether another first delivery of this key stands (then this one

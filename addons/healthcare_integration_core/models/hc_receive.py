@@ -47,22 +47,18 @@ class HcReceive(models.AbstractModel):
         is read and authenticated (a FHIR Bundle's entries): it returns a flow
         of the same backend, or a falsy value to keep ``flow``.
         """
-        env = self.env(user=self.env["hc.message"]._processing_user().id)
-        flow = flow.with_env(env).sudo() if flow else env["hc.flow"].sudo()
+        env, flow = self._as_processor(flow)
         try:
             body, digest, bounded = self._admit(request, flow)
         except RequestRefused as refusal:
-            if not isinstance(refusal, Refusal):
-                refusal = Refusal(refusal.status, "bad_header", refusal.reason)
-            self._count_refusal(request, flow, refusal)
-            return Receipt.refused(refusal, flow)
+            return self._refused(request, flow, refusal)
         if choose_flow:
             flow = (choose_flow(body) or flow).sudo()
         env = env(context=dict(env.context, allowed_company_ids=flow.company_id.ids))
         ingested = env["hc.inbound"]._ingest(
             flow.with_env(env),
             body,
-            idempotency_key=request.idempotency_key or bounded["Idempotency-Key"],
+            idempotency_key=self._idempotency_key(request, bounded, body),
             correlation_id=request.correlation_id or bounded["X-Correlation-ID"],
             signature_digest=digest,
             traceparent=request.traceparent or bounded["traceparent"],
@@ -77,19 +73,54 @@ class HcReceive(models.AbstractModel):
         )
         return Receipt(outcome, STATUS[outcome], message=ingested, body=body, flow=flow)
 
+    @api.model
+    def _admit_read(self, request, flow):
+        """Admit a request without a body (a read, such as a FHIR GET): the
+        flow, method, header bounds and authentication are checked as for any
+        request, and a refusal is counted. The refused ``Receipt``, or None
+        when the request may be answered::
+
+            refused = env["hc.receive"]._admit_read(request, flow)
+            if refused:
+                return render(refused)
+        """
+        _env, flow = self._as_processor(flow)
+        try:
+            self._check_addressed(request, flow)
+            self._authenticate(flow.backend_id, request, b"")
+        except RequestRefused as refusal:
+            return self._refused(request, flow, refusal)
+        return None
+
+    @api.model
+    def _as_processor(self, flow):
+        """(env, flow) as the Integration Processor: requests carry no user."""
+        env = self.env(user=self.env["hc.message"]._processing_user().id)
+        return env, flow.with_env(env).sudo() if flow else env["hc.flow"].sudo()
+
+    @api.model
+    def _refused(self, request, flow, refusal):
+        """The refused ``Receipt`` of a refusal, counted."""
+        if not isinstance(refusal, Refusal):
+            refusal = Refusal(refusal.status, "bad_header", refusal.reason)
+        self._count_refusal(request, flow, refusal)
+        return Receipt.refused(refusal, flow)
+
+    @api.model
+    def _idempotency_key(self, request, bounded, body):
+        """The door's key, else the sender's header, else one derived from
+        the request's ``key_scope`` and body (None: the body's digest)."""
+        key = request.idempotency_key or bounded["Idempotency-Key"]
+        if not key and request.key_scope is not None:
+            key = receive.derived_key(request.door, request.key_scope, body)
+        return key
+
     # ------------------------------------------------------------------ checks
 
     @api.model
     def _admit(self, request, flow):
         """(body, signature digest, bounded headers) of an admissible request."""
-        if not flow:
-            raise Refusal(404, "unknown_flow", "unknown backend or flow")
-        if request.method not in request.allowed_methods:
-            allowed = ", ".join(sorted(request.allowed_methods))
-            raise Refusal(
-                405, "bad_method", f"Method {request.method} not allowed: {allowed}"
-            )
-        bounded = inbound.bounded_headers(request.headers)
+        bounded = self._check_addressed(request, flow)
         self._check_content_type(flow, request)
         body = self._read_body(flow, request)
         digest = self._authenticate(flow.backend_id, request, body)
@@ -97,6 +128,18 @@ class HcReceive(models.AbstractModel):
         if refused:
             raise Refusal(400, *refused)
         return body, digest, bounded
+
+    @api.model
+    def _check_addressed(self, request, flow):
+        """The flow exists and takes the method; the bounded headers."""
+        if not flow:
+            raise Refusal(404, "unknown_flow", "unknown backend or flow")
+        if request.method not in request.allowed_methods:
+            allowed = ", ".join(sorted(request.allowed_methods))
+            raise Refusal(
+                405, "bad_method", f"Method {request.method} not allowed: {allowed}"
+            )
+        return inbound.bounded_headers(request.headers)
 
     @api.model
     def _check_content_type(self, flow, request):

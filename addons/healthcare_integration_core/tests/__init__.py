@@ -9,13 +9,6 @@ from . import test_ui_tour
 from . import test_runtime_defects
 from . import test_webhook_security
 from . import test_file_transport
-from . import test_broker_publish
-from . import test_broker_consume
-from . import test_ops_dashboard
-from . import test_ops_metrics
-from . import test_ops_alerts
-from . import test_ops_config
-from . import test_ops_tour
 from . import test_receive_service
 from . import test_multi_node
 from . import test_replay_resolution

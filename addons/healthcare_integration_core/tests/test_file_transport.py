@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Files over a real OpenSSH server and a local folder, X12 split and 997."""
 
-import dataclasses
 import os
 import tempfile
 from itertools import count
@@ -23,33 +22,27 @@ ENVELOPE = {
 }
 
 
+def order_segments(po_number):
+    """An 850's segments, written out (the 850 maps are procurement's)."""
+    return [
+        x12.Segment.of("BEG", "00", "SA", po_number, None, "20261207"),
+        x12.Segment.of("PO1", "1", "10", "BX", "12.50", None, "VP", "NG-100"),
+        x12.Segment.of("CTT", "1"),
+    ]
+
+
+def po_number(transaction_set):
+    return next(s for s in transaction_set.segments if s.id == "BEG").value(3)
+
+
 def two_orders_interchange(numbers):
     """One interchange, one group, two 850s (as a distributor batches them)."""
-    first, second = (
-        x12.build_850(
-            {
-                "po_number": po,
-                "purpose": "00",
-                "type": "SA",
-                "lines": [
-                    {
-                        "line_number": "1",
-                        "quantity": 10,
-                        "uom": "BX",
-                        "unit_price": "12.50",
-                        "ids": {"VP": "NG-100"},
-                    }
-                ],
-            },
-            ENVELOPE,
-            numbers,
-        )
-        for po in ("PO-F1", "PO-F2")
-    )
-    group = first.groups[0]
-    sets = group.transaction_sets + second.groups[0].transaction_sets
-    return dataclasses.replace(
-        first, groups=(dataclasses.replace(group, transaction_sets=sets),)
+    return x12.build_interchange(
+        ENVELOPE,
+        "PO",
+        [("850", order_segments(po)) for po in ("PO-F1", "PO-F2")],
+        numbers,
+        "004010",
     )
 
 
@@ -138,9 +131,7 @@ class TestFileTransport(SftpServerMixin, HcCase):
         self.assertEqual(parts.mapped("state"), ["done", "done"])
         self.assertEqual(
             sorted(
-                x12.map_850(x12.parse(p._body())[0].groups[0].transaction_sets[0])[
-                    "po_number"
-                ]
+                po_number(x12.parse(p._body())[0].groups[0].transaction_sets[0])
                 for p in parts
             ),
             ["PO-F1", "PO-F2"],

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What holds when several Odoo nodes (or workers) run one database at once:
 one running pull per flow, a keyed push started once, one job pulling a run,
-the metrics mark held by whoever folds or retires messages."""
+the audit chain's head held by whoever writes it."""
 
 import shutil
 import tempfile
@@ -108,20 +108,6 @@ class TestRunsAcrossNodes(HcCase):
             self.assertEqual(len(trap.enqueued_jobs), 1, "the pending pull only")
             self.run_jobs(trap)
         self.assertEqual(run.state, "done")
-
-
-class TestMetricsMarkAcrossNodes(HcCase):
-    def test_retiring_messages_holds_the_mark_against_a_fold(self):
-        self.env["hc.ops.tally"]._retire([0])
-        with (
-            self.env.registry.cursor() as fold,
-            mute_logger("odoo.sql_db"),
-            self.assertRaises(psycopg2.errors.LockNotAvailable),
-        ):
-            fold.execute(
-                "SELECT sealed_until FROM hc_ops_tally_mark WHERE id = 1 "
-                "FOR UPDATE NOWAIT"
-            )
 
 
 class TestRateLimitAcrossNodes(HcCase):
@@ -244,11 +230,7 @@ class TestModuleUpdateWhileNodesRun(TransactionCase):
         self.env["hc.audit.log"].search([], limit=1)  # this snapshot
         with self.env.registry.cursor() as running_node:
             running_node.execute(
-                "UPDATE hc_ops_tally_mark SET sealed_until = sealed_until"
-            )
-            running_node.execute(
                 "UPDATE hc_audit_chain_head SET entry_hash = entry_hash"
             )
         # the update of the modules calls init() again: no serialization failure
-        self.env["hc.ops.tally"].init()
         self.env["hc.audit.log"].init()

@@ -35,8 +35,6 @@ class TestReplayResolution(HcCase):
             ),
             "out of the failed messages",
         )
-        dead = self.env["hc.ops.stats"]._unacknowledged_dead(self.flow_out)
-        self.assertFalse(dead, "out of the dashboard's failures")
         self.assertIn(
             f"Resolved by its replay {replay.name}",
             original.message_ids.mapped("body")[0],
@@ -80,34 +78,6 @@ class TestReplayResolution(HcCase):
         self.assertEqual((original.state, first.state), ("done", "done"))
         self.assertEqual(original.superseded_by_id, second)
         self.assertEqual(first.superseded_by_id, second)
-
-    def test_replay_closes_the_open_alert(self):
-        rule = self.env["hc.alert.rule"].create(
-            {
-                "name": "Replay watch",
-                "condition": "dead_messages",
-                "backend_id": self.backend.id,
-                "threshold": 0,
-            }
-        )
-        with self.jobs() as trap:
-            original = self.dead_message(trap)
-            opened, _closed = rule._evaluate()
-            self.assertEqual(len(opened), 1)
-            cron = self.env.ref("healthcare_integration_core.cron_hc_alert_evaluate")
-            triggers = self.env["ir.cron.trigger"].search_count(
-                [("cron_id", "=", cron.id)]
-            )
-            original._replay()
-            self.run_jobs(trap)
-        self.assertGreater(
-            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
-            triggers,
-            "the rules look again without waiting for their round",
-        )
-        _opened, closed = rule._evaluate()
-        self.assertEqual(closed, opened)
-        self.assertEqual(opened.state, "closed")
 
     def test_last_attempt_of_a_dead_message_does_not_say_will_retry(self):
         with self.jobs() as trap:
@@ -191,26 +161,3 @@ class TestReplayResolution(HcCase):
         )
         message._finish("duplicate", error_text="Already delivered")
         self.assertGreaterEqual(message.duration_ms, 0)
-
-
-class TestAlertValue(HcCase):
-    def test_description_follows_the_value(self):
-        rule = self.env["hc.alert.rule"].create(
-            {
-                "name": "Count watch",
-                "condition": "dead_messages",
-                "backend_id": self.backend.id,
-                "threshold": 0,
-            }
-        )
-        self.sim.fail_next("/api/orders", count=6, status=503)
-        with self.jobs() as trap:
-            self.send({"order": "V-1"})
-            self.run_jobs(trap)
-            [alert], _closed = rule._evaluate()
-            self.assertIn("1 failed message(s)", alert.description)
-            self.send({"order": "V-2"})
-            self.run_jobs(trap)
-        rule._evaluate()
-        self.assertEqual(alert.value, 2)
-        self.assertIn("2 failed message(s)", alert.description)

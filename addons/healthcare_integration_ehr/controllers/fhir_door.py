@@ -1,6 +1,5 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import hashlib
 import json
 
 from odoo import fields
@@ -9,7 +8,6 @@ from odoo.release import version as odoo_version
 from odoo.addons.healthcare_integration_core.controllers.webhook import (
     inbound_request,
 )
-from odoo.addons.healthcare_integration_core.lib import receive as rcv
 
 from ..lib import fhir_answers, fhir_http, fhir_validate
 from ..lib.fhir_http import FhirHttpError
@@ -185,27 +183,15 @@ class FhirDoor:
         receiver = self.env["hc.receive"].with_context(**context)
         inbound = self.inbound_request(allowed_methods, label)
 
-        def admitted(body):
-            # called once the body is read and authenticated, before storage
-            if not inbound.header("Idempotency-Key"):
-                inbound.idempotency_key = self.interaction_key(interaction, body)
-            return choose_flow(body) if choose_flow else None
-
-        return receiver._receive(inbound, flow, choose_flow=admitted)
-
-    def interaction_key(self, interaction, body):
-        """The idempotency key of a request sent without one.
-
-        The core knows such a request by its body; a FHIR request is its
-        interaction too (the same bytes created, then PUT to an id, are two
-        requests), so the key covers the method, the URL path and the
-        conditional-create criteria with the body.
-        """
-        digest = hashlib.sha256()
-        for part in (self.http.method, self.http.path, interaction.if_none_exist):
-            digest.update(f"{part or ''}\n".encode())
-        digest.update(body)
-        return f"fhir:{digest.hexdigest()}"
+        # a request sent without an Idempotency-Key is known by its
+        # interaction too (the same bytes created, then PUT to an id, are two
+        # requests): the method, the URL path, the conditional-create criteria
+        inbound.key_scope = (
+            self.http.method,
+            self.http.path,
+            interaction.if_none_exist,
+        )
+        return receiver._receive(inbound, flow, choose_flow=choose_flow)
 
     def refuse_method(self, flow, allowed):
         """Any other method: the receive service refuses it (405), reading nothing."""
@@ -250,13 +236,9 @@ class FhirDoor:
         """
         flow = self.flow_for(resource_type) or self.flows[:1]
         inbound = self.inbound_request(READ_METHODS, f"fhir/{resource_type}")
-        receiver = self.env["hc.receive"]
-        try:
-            receiver._authenticate(flow.backend_id.sudo(), inbound, b"")
-        except rcv.Refusal as refusal:
-            receiver._count_refusal(inbound, flow, refusal)
-            receipt = rcv.Receipt.refused(refusal, flow)
-            return self.render.receipt(receipt, Interaction("none"))
+        refused = self.env["hc.receive"]._admit_read(inbound, flow)
+        if refused is not None:
+            return self.render.receipt(refused, Interaction("none"))
         return None
 
     def store(self):

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from . import documents as docs
+from . import x12_maps
 
 try:  # inside Odoo
     from odoo.addons.healthcare_integration_core.lib import x12
@@ -76,7 +77,7 @@ def _item_ids(ids: Mapping) -> tuple[str | None, str | None]:
     """(supplier item code, GTIN) of X12 qualifier/id pairs: the vendor's
     part number (VP, VN) or SKU, and a GTIN-14/EAN-13/UPC-A (UK, EN, UP)."""
     code = ids.get("VP") or ids.get("VN") or ids.get("SK")
-    return code, x12.gtin_of(ids)
+    return code, x12_maps.gtin_of(ids)
 
 
 def _read(mapper, transaction_set):
@@ -91,7 +92,7 @@ def _read(mapper, transaction_set):
 
 def read_855(data) -> list[dict]:
     """Acknowledgements, one per 855 of the interchange(s)."""
-    return [_ack(_read(x12.map_855, ts)) for ts in _sets(data, "855")]
+    return [_ack(_read(x12_maps.map_855, ts)) for ts in _sets(data, "855")]
 
 
 def _ack(record: Mapping) -> dict:
@@ -174,7 +175,7 @@ def _ack(record: Mapping) -> dict:
 
 def read_856(data) -> list[dict]:
     """Ship notices, one per 856, with per-lot quantities where SLN gives them."""
-    return [_asn(_read(x12.map_856, ts)) for ts in _sets(data, "856")]
+    return [_asn(_read(x12_maps.map_856, ts)) for ts in _sets(data, "856")]
 
 
 def _lots_of(item: Mapping, expiry) -> list[dict]:
@@ -261,7 +262,7 @@ def _asn(record: Mapping) -> dict:
 
 
 def read_810(data) -> list[dict]:
-    return [_invoice(_read(x12.map_810, ts)) for ts in _sets(data, "810")]
+    return [_invoice(_read(x12_maps.map_810, ts)) for ts in _sets(data, "810")]
 
 
 def _party(record: Mapping, qualifier: str) -> Mapping:
@@ -319,7 +320,9 @@ def build_850(order: Mapping, envelope: Mapping, control_numbers, version: str):
     if version not in VERSIONS:
         raise docs.DocumentError(f"X12 version {version!r} is not 004010 or 005010")
     try:
-        return x12.serialize(x12.build_850(order, envelope, control_numbers, version))
+        return x12.serialize(
+            x12_maps.build_850(order, envelope, control_numbers, version)
+        )
     except x12.X12Error as exc:
         raise docs.DocumentError(
             f"The order cannot be written as an 850: {exc}"
@@ -337,4 +340,4 @@ def interchange_control(data) -> str | None:
 
 def read_850(data) -> list[dict]:
     """The orders of an 850 interchange (what a supplier reads back)."""
-    return [_read(x12.map_850, ts) for ts in _sets(data, "850")]
+    return [_read(x12_maps.map_850, ts) for ts in _sets(data, "850")]

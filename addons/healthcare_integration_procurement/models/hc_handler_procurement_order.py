@@ -11,14 +11,14 @@ from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
 from odoo.addons.healthcare_integration_core.lib import schema, x12
 
 from ..lib import documents as docs
-from ..lib import peppol_ordering, x12_documents
+from ..lib import peppol_ordering, x12_documents, x12_maps
 
 
 def _gtin_pair(barcode):
     """(UP|EN|UK, GTIN) of a barcode by its length, or None when it is no GTIN
     (the vendor and buyer part numbers then name the item)."""
     try:
-        return x12.gtin_id(barcode or "")
+        return x12_maps.gtin_id(barcode or "")
     except x12.X12Error:
         return None
 

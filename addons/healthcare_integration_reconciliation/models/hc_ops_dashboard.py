@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-from odoo.addons.healthcare_integration_core.lib.ops_figures import figure
+from odoo.addons.healthcare_integration_ops.lib.ops_figures import figure
 
 from ..lib import kpi as lib
 

@@ -1,4 +1,5 @@
-"""ASC X12 EDI: parse, serialize, envelopes, 997/999 and supply-chain maps.
+"""ASC X12 EDI: parse, serialize, envelopes, 997/999/TA1/824 and the
+declarative maps business documents are written with.
 
 Plain Python (standard library only) so that it runs and is tested without
 Odoo. Layers, each usable alone:
@@ -12,9 +13,9 @@ Odoo. Layers, each usable alone:
 - ``validate_group``, ``build_997``, ``build_999``, ``build_ta1``,
   ``read_ack`` (``ack``); ``check_set`` (``guide_check``: implementation
   guides declared in ``guides``); ``build_824``/``read_824`` (``advice``).
-- ``map_850``/``map_855``/``map_856``/``map_810``, ``flatten_856``,
-  ``build_850``/``build_document`` (``documents``): transaction sets to plain
-  dicts and back, driven by declarative specs (``mapping``).
+- ``read_document``/``write_document`` (``mapping``): transaction sets to
+  plain dicts and back, driven by declarative specs; the supply-chain sets
+  (850, 855, 856, 810) are procurement's business (its ``lib/x12_maps.py``).
 
 Usage::
 
@@ -22,16 +23,11 @@ Usage::
     from lib import x12
 
     numbers = count(1)
-    envelope = {"sender_id": "HOSPITAL", "receiver_id": "SUPPLIER"}
-    order = {"po_number": "PO-1", "purpose": "00", "type": "SA",
-             "lines": [{"line_number": "1", "quantity": 10, "uom": "BX",
-                        "unit_price": "12.50", "ids": {"VP": "NG-100"}}]}
-    data = x12.serialize(x12.build_850(order, envelope, numbers))
     for interchange in x12.parse(data, strict=False):
         for group in interchange.groups:
             results = x12.validate_group(group, supported={"850"})
             ack = x12.build_997(interchange, group, results, numbers)
-            orders = [x12.map_850(ts) for ts in group.transaction_sets]
+    reply = x12.serialize(ack)
 """
 
 from .advice import build_824, document_reference, read_824
@@ -49,18 +45,6 @@ from .ack import (
 from .guide_check import check_set, has_guide
 from .guide_elements import ElementError, SegmentError
 from .codec import Received, parse, parse_each
-from .documents import (
-    SPECS,
-    build_850,
-    build_document,
-    flatten_856,
-    gtin_id,
-    gtin_of,
-    map_810,
-    map_850,
-    map_855,
-    map_856,
-)
 from .envelope import ControlNumbers, Envelope, build_interchange, next_control
 from .mapping import read as read_document
 from .mapping import write as write_document
@@ -79,7 +63,6 @@ from .values import decode
 from .writer import serialize
 
 __all__ = [
-    "SPECS",
     "Composite",
     "ControlNumbers",
     "Delimiters",
@@ -95,25 +78,16 @@ __all__ = [
     "TransactionSet",
     "X12Error",
     "build_824",
-    "build_850",
     "build_997",
     "build_999",
-    "build_document",
     "build_interchange",
     "build_ta1",
     "check_set",
     "decode",
     "describe_result",
     "document_reference",
-    "flatten_856",
     "group_codes",
-    "gtin_id",
-    "gtin_of",
     "has_guide",
-    "map_810",
-    "map_850",
-    "map_855",
-    "map_856",
     "next_control",
     "parse",
     "parse_each",

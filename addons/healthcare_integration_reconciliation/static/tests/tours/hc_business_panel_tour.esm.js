@@ -6,7 +6,7 @@ import {registry} from "@web/core/registry";
 
 // Records created by tests/test_dashboard_tour.py (TestBusinessPanelTour).
 registry.category("web_tour.tours").add("hc_business_panel_tour", {
-    url: "/odoo/action-healthcare_integration_core.hc_ops_dashboard_action",
+    url: "/odoo/action-healthcare_integration_ops.hc_ops_dashboard_action",
     steps: () => [
         {
             content: "The business panel shows the exception rate of the last 7 days",

@@ -1,0 +1,1 @@
+"""Database-free RabbitMQ publishing and consuming (pika)."""

@@ -1,0 +1,2 @@
+from . import test_broker_publish
+from . import test_broker_consume

@@ -1,0 +1,2 @@
+"""Database-free operations helpers: metrics exposition, dashboard figures,
+configuration as code."""
