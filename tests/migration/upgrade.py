@@ -86,3 +86,20 @@ def pg_args():
         "-U",
         conf_value("db_user"),
     ]
+
+
+def upgrade_to_current(db):
+    """Update the core of ``db`` with this checkout's addons; the log, once
+    checked free of errors and of modules left unloaded."""
+    upgraded = run_odoo(
+        db, ROOT / "addons", "-u", "healthcare_integration_core", "--stop-after-init"
+    )
+    log = upgraded.stdout + upgraded.stderr
+    assert upgraded.returncode == 0, log[-5000:]
+    problems = [
+        line
+        for line in log.splitlines()
+        if " ERROR " in line or " CRITICAL " in line or "not loaded" in line
+    ]
+    assert not problems, "\n".join(problems)
+    return log

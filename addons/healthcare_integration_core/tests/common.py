@@ -204,6 +204,15 @@ class HcCase(HcTestMixin, SimulatorMixin, TransactionCase):
     def send(self, payload=None, **kwargs):
         return self.flow_out._send(payload or {"order": "PO-1"}, **kwargs)
 
+    def dead_message(self, trap, payload=None):
+        """A message sent while the partner answers 503 until its retries
+        run out (``trap``: ``self.jobs()``)."""
+        self.sim.fail_next("/api/orders", count=3, status=503)
+        message = self.send(payload or {"order": "R-1"})
+        self.run_jobs(trap)
+        self.assertEqual(message.state, "dead")
+        return message
+
     def received(self, path="/api/orders"):
         return self.sim.requests(path=path)
 

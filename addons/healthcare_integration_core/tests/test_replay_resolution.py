@@ -11,13 +11,6 @@ from .common import HcCase
 
 
 class TestReplayResolution(HcCase):
-    def dead_message(self, trap, payload=None):
-        self.sim.fail_next("/api/orders", count=3, status=503)
-        message = self.send(payload or {"order": "R-1"})
-        self.run_jobs(trap)
-        self.assertEqual(message.state, "dead")
-        return message
-
     def test_successful_replay_resolves_its_original(self):
         with self.jobs() as trap:
             original = self.dead_message(trap)

@@ -7,13 +7,6 @@ from odoo.addons.healthcare_integration_core.tests.common import HcCase
 
 
 class TestReplayClearsOperations(HcCase):
-    def dead_message(self, trap, payload=None):
-        self.sim.fail_next("/api/orders", count=3, status=503)
-        message = self.send(payload or {"order": "R-1"})
-        self.run_jobs(trap)
-        self.assertEqual(message.state, "dead")
-        return message
-
     def test_successful_replay_leaves_the_dashboard_failures(self):
         with self.jobs() as trap:
             original = self.dead_message(trap)
