@@ -1,6 +1,5 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 import logging
 
 import psycopg2
@@ -9,27 +8,13 @@ from odoo import http
 from odoo.http import request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
-from ..lib import fhir_http, fhir_validate
-from ..lib.fhir_http import FHIR_JSON, FhirHttpError
+from ..lib import fhir_http
+from ..lib.fhir_http import FhirHttpError
 from .fhir_door import FhirDoor
+from .fhir_render import outcome_response
 
 _logger = logging.getLogger(__name__)
 BASE = "/hc/fhir/<string:backend_code>"
-
-
-def fhir_response(status, resource=None, headers=None):
-    """An ``application/fhir+json`` answer (no body for ``resource=None``)."""
-    all_headers = [("Content-Type", f"{FHIR_JSON}; charset=utf-8")]
-    all_headers += list((headers or {}).items())
-    body = json.dumps(resource, ensure_ascii=False) if resource is not None else ""
-    return request.make_response(body, headers=all_headers, status=status)
-
-
-def outcome_response(status, code, diagnostics, expression=None, headers=None):
-    issue = fhir_validate.Issue(
-        diagnostics, code=code, expression=[expression] if expression else []
-    )
-    return fhir_response(status, fhir_validate.operation_outcome([issue]), headers)
 
 
 class HcFhirController(http.Controller):

@@ -2,10 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
+from odoo.http import request
+
 from odoo.addons.healthcare_integration_core.lib import receive as rcv
 from odoo.addons.healthcare_integration_core.lib import states as st
 
 from ..lib import fhir_answers, fhir_http, fhir_validate
+from ..lib.fhir_http import FHIR_JSON
 from ..lib.fhir_screen import PERSON_TYPES
 
 # the receive service's refusal reasons, as OperationOutcome issue codes
@@ -23,6 +26,21 @@ REFUSAL_CODES = {
 STRUCTURE_CODES = ("structure",)
 
 
+def fhir_response(status, resource=None, headers=None):
+    """An ``application/fhir+json`` answer (no body for ``resource=None``)."""
+    all_headers = [("Content-Type", f"{FHIR_JSON}; charset=utf-8")]
+    all_headers += list((headers or {}).items())
+    body = json.dumps(resource, ensure_ascii=False) if resource is not None else ""
+    return request.make_response(body, headers=all_headers, status=status)
+
+
+def outcome_response(status, code, diagnostics, expression=None, headers=None):
+    issue = fhir_validate.Issue(
+        diagnostics, code=code, expression=[expression] if expression else []
+    )
+    return fhir_response(status, fhir_validate.operation_outcome([issue]), headers)
+
+
 class Rendering:
     """How the FHIR door answers (R4 3.1.0: HTTP, 3.1.0.11: Bundles)."""
 
@@ -33,8 +51,6 @@ class Rendering:
     # ------------------------------------------------------------------ basics
 
     def resource(self, status, resource, headers=None):
-        from .fhir import fhir_response
-
         return fhir_response(status, resource, headers)
 
     def outcome(self, status, issues, headers=None):
