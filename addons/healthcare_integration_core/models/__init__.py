@@ -11,6 +11,7 @@ from . import hc_handler
 from . import hc_handler_crosswalk_check
 from . import hc_flow_schedule
 from . import hc_flow
+from . import hc_flow_payload
 from . import hc_message_runtime
 from . import hc_message_actions
 from . import hc_message
