@@ -269,3 +269,41 @@ def test_invoice_response_answers_the_invoice_by_peppol_address():
     assert reference == "INV-9"
     with pytest.raises(ValueError, match="Expected a UBL Invoice"):
         responses.invoice_response(parse(order_xml([])), "AP", "R-2", dt.date.today())
+
+
+def test_invoice_response_says_why_with_listed_codes():
+    responses = load("peppol_invoice_response")
+    invoice = parse(
+        (ROOT / "addons/healthcare_integration_procurement/tests/data/ubl_invoice.xml")
+        .read_bytes()
+        .replace(b"{NUMBER}", b"INV-9")
+    )
+    answer = parse(
+        responses.invoice_response(
+            invoice,
+            "RE",
+            "R-3",
+            dt.date(2026, 3, 2),
+            [("OTH", None)],
+            ["CNF", "OTH"],
+            note="  Not  our\n invoice ",
+        )
+    )
+    assert answer.findtext("cbc:Note", namespaces=NS) == "Not our invoice"
+    names = [etree.QName(child).localname for child in answer]
+    assert names.index("Note") < names.index("SenderParty")
+    # "other" always says what in words
+    for status in answer.iterfind(".//cac:Status", NS):
+        if status.findtext("cbc:StatusReasonCode", namespaces=NS) == "OTH":
+            assert status.findtext("cbc:StatusReason", namespaces=NS)
+    for code, reasons, actions, message in (
+        ("CA", [], [], "must say why"),
+        ("UQ", [("XYZ", "x")], [], "Unknown status code"),
+        ("RE", [("PRI", "x")], ["CREDIT"], "Unknown status code"),
+        ("AP", [("PPD", "half")], [], "only goes with the code PD"),
+        ("ZZ", [], [], "Unknown invoice response code"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            responses.invoice_response(
+                invoice, code, "R-4", dt.date.today(), reasons, actions
+            )
