@@ -9,10 +9,13 @@ Used by the procurement tests and the demo's procurement simulator::
         {"line": "1", "status": "5"},                        # accepted as ordered
         {"line": "2", "status": "3", "quantity": 8},         # quantity changed
         {"line": "3", "status": "7"},                        # not accepted
+        {"line": "4", "status": "1", "quantity": 2,          # added by the supplier
+         "item": {"code": "NBM-CASE", "name": "Carry case"}, "price": 19.5},
     ])
     advice = despatch_advice(order_xml, "DESP-1", [
         {"line": "1", "quantity": 20, "lot": "L1", "expiry": date(2028, 3, 31),
-         "manufactured": date(2026, 3, 1), "serials": ["SN1"]},
+         "manufactured": date(2026, 3, 1), "serials": ["SN1"],
+         "outstanding": 5, "outstanding_reason": "Backordered, ships next week"},
     ])
 """
 
@@ -122,6 +125,9 @@ def order_response(order_xml, code, lines=(), response_id=None, issue_date=None)
     ordered = _lines(order)
     currency = _text(order, "cbc:DocumentCurrencyCode")
     for answer in lines:
+        if str(answer["status"]) == "1":
+            _added_line(root, answer, ordered, currency)
+            continue
         source = ordered[str(answer["line"])]
         order_line = _add(root, CAC, "OrderLine")
         item = _add(order_line, CAC, "LineItem")
@@ -153,10 +159,41 @@ def order_response(order_xml, code, lines=(), response_id=None, issue_date=None)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+def _added_line(root, answer, ordered, currency):
+    """A line the supplier adds (status 1): ``item`` {"code", "gtin", "name"},
+    ``quantity`` (in the unit of the order's first line), ``price``, ``date``."""
+    unit = next(iter(ordered.values())).find("cbc:Quantity", NS).get("unitCode")
+    order_line = _add(root, CAC, "OrderLine")
+    item = _add(order_line, CAC, "LineItem")
+    _add(item, CBC, "ID", answer["line"])
+    _add(item, CBC, "LineStatusCode", "1")
+    _add(item, CBC, "Quantity", answer["quantity"], unitCode=unit)
+    if answer.get("date"):
+        period = _add(_add(item, CAC, "Delivery"), CAC, "PromisedDeliveryPeriod")
+        _add(period, CBC, "StartDate", answer["date"].isoformat())
+    if answer.get("price") is not None:
+        price = _add(item, CAC, "Price")
+        _add(price, CBC, "PriceAmount", answer["price"], currencyID=currency)
+    offered = answer["item"]
+    node = _add(item, CAC, "Item")
+    _add(node, CBC, "Name", offered["name"])
+    if offered.get("code"):
+        _add(_add(node, CAC, "SellersItemIdentification"), CBC, "ID", offered["code"])
+    if offered.get("gtin"):
+        _add(
+            _add(node, CAC, "StandardItemIdentification"),
+            CBC,
+            "ID",
+            offered["gtin"],
+            schemeID="0160",
+        )
+
+
 def despatch_advice(order_xml, advice_id, lines, issue_date=None):
     """The supplier's Despatch Advice (T16) for the order ``order_xml``.
 
-    A line: ``line`` (the order line number), ``quantity``, and what identifies
+    A line: ``line`` (the order line number), ``quantity``, what is still to
+    come (``outstanding``, with ``outstanding_reason``), and what identifies
     the goods: ``lot`` with ``expiry`` and ``manufactured`` dates, ``serials``
     (each one item instance, with the lot when given).
     """
@@ -196,6 +233,10 @@ def despatch_advice(order_xml, advice_id, lines, issue_date=None):
         _add(line, CBC, "ID", number)
         unit = source.find("cbc:Quantity", NS).get("unitCode")
         _add(line, CBC, "DeliveredQuantity", answer["quantity"], unitCode=unit)
+        if answer.get("outstanding") is not None:
+            _add(line, CBC, "OutstandingQuantity", answer["outstanding"], unitCode=unit)
+            if answer.get("outstanding_reason"):
+                _add(line, CBC, "OutstandingReason", answer["outstanding_reason"])
         _add(_add(line, CAC, "OrderLineReference"), CBC, "LineID", answer["line"])
         item = _item_ids(line, source.find("cac:Item", NS))
         for serial in answer.get("serials") or [None]:

@@ -22,6 +22,7 @@ from . import hc_handler_procurement_supplier
 from . import hc_handler_procurement_catalog
 from . import hc_handler_procurement_order
 from . import hc_handler_procurement_ack
+from . import hc_handler_procurement_ack_offer
 from . import hc_handler_procurement_asn
 from . import hc_handler_procurement_receipt
 from . import hc_handler_procurement_invoice

@@ -1,6 +1,7 @@
 from . import test_order_out
 from . import test_peppol_order_out
 from . import test_peppol_answers_in
+from . import test_peppol_added_lines_in
 from . import test_peppol_invoice_in
 from . import test_peppol_invoice_response
 from . import test_peppol_over_http
