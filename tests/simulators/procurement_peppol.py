@@ -263,7 +263,10 @@ PEPPOL_BACKEND = "demo_helios_peppol"
 SERIAL_ITEMS = {"HMB-PUMP1", "NBP-3000"}
 ORDER_DOCUMENTS = ("Order", "OrderChange")
 # the answers the simulator's page offers for an order of each format
-PAGE_ANSWERS = {"peppol": ("OrderResponse", "DespatchAdvice")}
+ADDED_LINE_ANSWER = "OrderResponse (added line)"
+PAGE_ANSWERS = {"peppol": ("OrderResponse", ADDED_LINE_ANSWER, "DespatchAdvice")}
+# the line the supplier adds when asked to (the demo's alcohol prep pads)
+ADDED_ITEM = {"code": "HMB-AP200", "name": "Alcohol prep pads (box of 200)"}
 
 
 def read_order(body):
@@ -310,6 +313,7 @@ class PeppolSupplier:
         """{page action: method} of the Peppol answers."""
         return {
             "OrderResponse": self.send_order_response,
+            ADDED_LINE_ANSWER: self.send_order_response_with_added_line,
             "DespatchAdvice": self.send_despatch_advice,
         }
 
@@ -318,7 +322,12 @@ class PeppolSupplier:
         url = f"{self.odoo_url}/hc/webhook/{backend}/{flow_code}"
         return self.call_webhook(url, body, headers={"Content-Type": "application/xml"})
 
-    def send_order_response(self, po_number):
+    def send_order_response_with_added_line(self, po_number):
+        """As ``send_order_response``, and the supplier adds a line of its own
+        (status 1) for the buyer to accept or decline."""
+        return self.send_order_response(po_number, add_line=True)
+
+    def send_order_response(self, po_number, add_line=False):
         """Accepted with changes: the second line halved and a week later."""
         order = self._order(po_number)
         later = dt.date.today() + dt.timedelta(days=7)
@@ -333,6 +342,18 @@ class PeppolSupplier:
             }
             for number, (line_id, quantity, _code) in enumerate(order["lines"])
         ]
+        if add_line:
+            numbers = [int(a["line"]) for a in answers if a["line"].isdigit()]
+            answers.append(
+                {
+                    "line": str(max(numbers or [0]) + 1),
+                    "status": "1",
+                    "quantity": 10,
+                    "price": 2.95,
+                    "date": later,
+                    "item": ADDED_ITEM,
+                }
+            )
         code = "CA" if len(answers) > 1 else "AP"
         # what it will ship: what it confirmed
         confirmed = {line_id: quantity for line_id, quantity, _code in order["lines"]}
@@ -344,17 +365,26 @@ class PeppolSupplier:
         return self.post_peppol("procurement.ack_in_ubl", body)
 
     def send_despatch_advice(self, po_number):
-        """Everything confirmed shipped: lots with expiry and manufacture
-        dates, serial numbers (with their lot) for the pumps."""
+        """Everything confirmed shipped but a quarter of the first line, which
+        follows next week (outstanding quantity and reason): lots with expiry
+        and manufacture dates, serial numbers (with their lot) for the pumps."""
         order = self._order(po_number)
         today = dt.date.today()
         shipped = []
         confirmed = self.__dict__.get("peppol_confirmed", {}).get(po_number, {})
-        for line_id, ordered, code in order["lines"]:
+        for number, (line_id, ordered, code) in enumerate(order["lines"]):
             quantity = confirmed.get(line_id, ordered)
+            outstanding = 0
+            if number == 0 and code not in SERIAL_ITEMS and quantity >= 4:
+                outstanding = int(quantity // 4)
+                quantity -= outstanding
             line = {
                 "line": line_id,
                 "quantity": int(quantity),
+                "outstanding": outstanding,
+                "outstanding_reason": "Backordered, ships next week"
+                if outstanding
+                else None,
                 "lot": f"{(code or 'LOT').split('-')[-1]}-{today:%y%m}",
                 "expiry": today.replace(year=today.year + 2),
                 "manufactured": today - dt.timedelta(days=30),
