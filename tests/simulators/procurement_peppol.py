@@ -187,6 +187,8 @@ def _added_line(root, answer, ordered, currency):
             offered["gtin"],
             schemeID="0160",
         )
+    # mandatory in T116: an added line refers to itself
+    _add(_add(order_line, CAC, "OrderLineReference"), CBC, "LineID", answer["line"])
 
 
 def despatch_advice(order_xml, advice_id, lines, issue_date=None):
@@ -235,8 +237,9 @@ def despatch_advice(order_xml, advice_id, lines, issue_date=None):
         _add(line, CBC, "DeliveredQuantity", answer["quantity"], unitCode=unit)
         if answer.get("outstanding") is not None:
             _add(line, CBC, "OutstandingQuantity", answer["outstanding"], unitCode=unit)
-            if answer.get("outstanding_reason"):
-                _add(line, CBC, "OutstandingReason", answer["outstanding_reason"])
+            # the BIS asks for the reason of any outstanding quantity, even none
+            reason = answer.get("outstanding_reason") or "Nothing more to follow"
+            _add(line, CBC, "OutstandingReason", reason)
         _add(_add(line, CAC, "OrderLineReference"), CBC, "LineID", answer["line"])
         item = _item_ids(line, source.find("cac:Item", NS))
         for serial in answer.get("serials") or [None]:

@@ -63,13 +63,18 @@ class AccountMove(models.Model):
         code = handler.response_code(self)
         if code == self.hc_invoice_response_sent:
             return
-        # one answer per code and match result (a header-safe digest of it)
-        digest = hashlib.sha1(
-            (self.hc_match_summary or "").encode(), usedforsecurity=False
-        ).hexdigest()[:12]
         messages = self._hc_send(
             "procurement.invoice_response_out",
-            idempotency_key=f"{self.id}/{code}/{digest}",
+            idempotency_key=self._hc_invoice_response_id(code).replace("-", "/"),
         )
         if messages:
             self.sudo().hc_invoice_response_sent = code
+
+    def _hc_invoice_response_id(self, code):
+        """One answer per bill, code and match result: the response's
+        identifier (a draft bill has no number yet), e.g. IR-34-UQ-3f2a9c1b."""
+        self.ensure_one()
+        digest = hashlib.sha1(
+            (self.hc_match_summary or "").encode(), usedforsecurity=False
+        ).hexdigest()[:8]
+        return f"IR-{self.id}-{code}-{digest}"

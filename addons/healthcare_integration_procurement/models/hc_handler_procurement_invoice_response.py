@@ -55,7 +55,7 @@ class HcHandlerProcurementInvoiceResponse(models.AbstractModel):
         return responses.invoice_response(
             self._received_invoice(record),
             code,
-            f"{record.name}-{code}".replace("/", "-"),
+            record._hc_invoice_response_id(code),
             fields.Date.context_today(record),
             reasons=reasons,
             actions=actions,

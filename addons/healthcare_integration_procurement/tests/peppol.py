@@ -181,6 +181,7 @@ class PeppolMixin:
         "other" says what in words; "partially paid" only with "paid"; UBL
         2.1 element order. Returns (code, [(list, code, text)], note)."""
         self.assertSchemaOrder(response, INVOICE_RESPONSE_HEADER)
+        self.assertRegex(self.text(response, "cbc:ID"), r"^IR-\d+-[A-Z]{2}-")
         self.assertTrue(
             self.text(response, "cbc:CustomizationID").startswith(
                 "urn:fdc:peppol.eu:poacc:trns:invoice_response:3"

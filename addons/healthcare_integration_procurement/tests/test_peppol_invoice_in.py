@@ -49,6 +49,7 @@ class TestPeppolInvoiceIn(PeppolCase):
         accepted, query = self.responses()
         for response, number in ((accepted, "INV-P-1"), (query, "INV-P-2")):
             self.assertEqual(etree.QName(response).localname, "ApplicationResponse")
+            self.assertInvoiceResponseRules(response)
             self.assertEqual(
                 self.text(response, "cbc:ProfileID"),
                 "urn:fdc:peppol.eu:poacc:bis:invoice_response:3",
