@@ -153,6 +153,11 @@ class HcProcurementMatchDecision(models.TransientModel):
     def _reject(self, bill):
         if not self.rejection_reason:
             raise UserError(_("Say why the invoice is rejected (Rejection reason)."))
+        if bill.state == "posted":
+            # a rejected invoice is no entry of the books
+            raise UserError(
+                _("Reset %s to draft before rejecting it.", bill.display_name)
+            )
         bill.sudo().write(
             {
                 "hc_match_state": "rejected",
