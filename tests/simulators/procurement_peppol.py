@@ -9,10 +9,13 @@ Used by the procurement tests and the demo's procurement simulator::
         {"line": "1", "status": "5"},                        # accepted as ordered
         {"line": "2", "status": "3", "quantity": 8},         # quantity changed
         {"line": "3", "status": "7"},                        # not accepted
+        {"line": "4", "status": "1", "quantity": 2,          # added by the supplier
+         "item": {"code": "NBM-CASE", "name": "Carry case"}, "price": 19.5},
     ])
     advice = despatch_advice(order_xml, "DESP-1", [
         {"line": "1", "quantity": 20, "lot": "L1", "expiry": date(2028, 3, 31),
-         "manufactured": date(2026, 3, 1), "serials": ["SN1"]},
+         "manufactured": date(2026, 3, 1), "serials": ["SN1"],
+         "outstanding": 5, "outstanding_reason": "Backordered, ships next week"},
     ])
 """
 
@@ -122,6 +125,9 @@ def order_response(order_xml, code, lines=(), response_id=None, issue_date=None)
     ordered = _lines(order)
     currency = _text(order, "cbc:DocumentCurrencyCode")
     for answer in lines:
+        if str(answer["status"]) == "1":
+            _added_line(root, answer, ordered, currency)
+            continue
         source = ordered[str(answer["line"])]
         order_line = _add(root, CAC, "OrderLine")
         item = _add(order_line, CAC, "LineItem")
@@ -153,10 +159,43 @@ def order_response(order_xml, code, lines=(), response_id=None, issue_date=None)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+def _added_line(root, answer, ordered, currency):
+    """A line the supplier adds (status 1): ``item`` {"code", "gtin", "name"},
+    ``quantity`` (in the unit of the order's first line), ``price``, ``date``."""
+    unit = next(iter(ordered.values())).find("cbc:Quantity", NS).get("unitCode")
+    order_line = _add(root, CAC, "OrderLine")
+    item = _add(order_line, CAC, "LineItem")
+    _add(item, CBC, "ID", answer["line"])
+    _add(item, CBC, "LineStatusCode", "1")
+    _add(item, CBC, "Quantity", answer["quantity"], unitCode=unit)
+    if answer.get("date"):
+        period = _add(_add(item, CAC, "Delivery"), CAC, "PromisedDeliveryPeriod")
+        _add(period, CBC, "StartDate", answer["date"].isoformat())
+    if answer.get("price") is not None:
+        price = _add(item, CAC, "Price")
+        _add(price, CBC, "PriceAmount", answer["price"], currencyID=currency)
+    offered = answer["item"]
+    node = _add(item, CAC, "Item")
+    _add(node, CBC, "Name", offered["name"])
+    if offered.get("code"):
+        _add(_add(node, CAC, "SellersItemIdentification"), CBC, "ID", offered["code"])
+    if offered.get("gtin"):
+        _add(
+            _add(node, CAC, "StandardItemIdentification"),
+            CBC,
+            "ID",
+            offered["gtin"],
+            schemeID="0160",
+        )
+    # mandatory in T116: an added line refers to itself
+    _add(_add(order_line, CAC, "OrderLineReference"), CBC, "LineID", answer["line"])
+
+
 def despatch_advice(order_xml, advice_id, lines, issue_date=None):
     """The supplier's Despatch Advice (T16) for the order ``order_xml``.
 
-    A line: ``line`` (the order line number), ``quantity``, and what identifies
+    A line: ``line`` (the order line number), ``quantity``, what is still to
+    come (``outstanding``, with ``outstanding_reason``), and what identifies
     the goods: ``lot`` with ``expiry`` and ``manufactured`` dates, ``serials``
     (each one item instance, with the lot when given).
     """
@@ -196,6 +235,11 @@ def despatch_advice(order_xml, advice_id, lines, issue_date=None):
         _add(line, CBC, "ID", number)
         unit = source.find("cbc:Quantity", NS).get("unitCode")
         _add(line, CBC, "DeliveredQuantity", answer["quantity"], unitCode=unit)
+        if answer.get("outstanding") is not None:
+            _add(line, CBC, "OutstandingQuantity", answer["outstanding"], unitCode=unit)
+            # the BIS asks for the reason of any outstanding quantity, even none
+            reason = answer.get("outstanding_reason") or "Nothing more to follow"
+            _add(line, CBC, "OutstandingReason", reason)
         _add(_add(line, CAC, "OrderLineReference"), CBC, "LineID", answer["line"])
         item = _item_ids(line, source.find("cac:Item", NS))
         for serial in answer.get("serials") or [None]:
@@ -222,7 +266,10 @@ PEPPOL_BACKEND = "demo_helios_peppol"
 SERIAL_ITEMS = {"HMB-PUMP1", "NBP-3000"}
 ORDER_DOCUMENTS = ("Order", "OrderChange")
 # the answers the simulator's page offers for an order of each format
-PAGE_ANSWERS = {"peppol": ("OrderResponse", "DespatchAdvice")}
+ADDED_LINE_ANSWER = "OrderResponse (added line)"
+PAGE_ANSWERS = {"peppol": ("OrderResponse", ADDED_LINE_ANSWER, "DespatchAdvice")}
+# the line the supplier adds when asked to (the demo's alcohol prep pads)
+ADDED_ITEM = {"code": "HMB-AP200", "name": "Alcohol prep pads (box of 200)"}
 
 
 def read_order(body):
@@ -269,6 +316,7 @@ class PeppolSupplier:
         """{page action: method} of the Peppol answers."""
         return {
             "OrderResponse": self.send_order_response,
+            ADDED_LINE_ANSWER: self.send_order_response_with_added_line,
             "DespatchAdvice": self.send_despatch_advice,
         }
 
@@ -277,7 +325,12 @@ class PeppolSupplier:
         url = f"{self.odoo_url}/hc/webhook/{backend}/{flow_code}"
         return self.call_webhook(url, body, headers={"Content-Type": "application/xml"})
 
-    def send_order_response(self, po_number):
+    def send_order_response_with_added_line(self, po_number):
+        """As ``send_order_response``, and the supplier adds a line of its own
+        (status 1) for the buyer to accept or decline."""
+        return self.send_order_response(po_number, add_line=True)
+
+    def send_order_response(self, po_number, add_line=False):
         """Accepted with changes: the second line halved and a week later."""
         order = self._order(po_number)
         later = dt.date.today() + dt.timedelta(days=7)
@@ -292,6 +345,18 @@ class PeppolSupplier:
             }
             for number, (line_id, quantity, _code) in enumerate(order["lines"])
         ]
+        if add_line:
+            numbers = [int(a["line"]) for a in answers if a["line"].isdigit()]
+            answers.append(
+                {
+                    "line": str(max(numbers or [0]) + 1),
+                    "status": "1",
+                    "quantity": 10,
+                    "price": 2.95,
+                    "date": later,
+                    "item": ADDED_ITEM,
+                }
+            )
         code = "CA" if len(answers) > 1 else "AP"
         # what it will ship: what it confirmed
         confirmed = {line_id: quantity for line_id, quantity, _code in order["lines"]}
@@ -303,17 +368,26 @@ class PeppolSupplier:
         return self.post_peppol("procurement.ack_in_ubl", body)
 
     def send_despatch_advice(self, po_number):
-        """Everything confirmed shipped: lots with expiry and manufacture
-        dates, serial numbers (with their lot) for the pumps."""
+        """Everything confirmed shipped but a quarter of the first line, which
+        follows next week (outstanding quantity and reason): lots with expiry
+        and manufacture dates, serial numbers (with their lot) for the pumps."""
         order = self._order(po_number)
         today = dt.date.today()
         shipped = []
         confirmed = self.__dict__.get("peppol_confirmed", {}).get(po_number, {})
-        for line_id, ordered, code in order["lines"]:
+        for number, (line_id, ordered, code) in enumerate(order["lines"]):
             quantity = confirmed.get(line_id, ordered)
+            outstanding = 0
+            if number == 0 and code not in SERIAL_ITEMS and quantity >= 4:
+                outstanding = int(quantity // 4)
+                quantity -= outstanding
             line = {
                 "line": line_id,
                 "quantity": int(quantity),
+                "outstanding": outstanding,
+                "outstanding_reason": "Backordered, ships next week"
+                if outstanding
+                else None,
                 "lot": f"{(code or 'LOT').split('-')[-1]}-{today:%y%m}",
                 "expiry": today.replace(year=today.year + 2),
                 "manufactured": today - dt.timedelta(days=30),

@@ -269,3 +269,93 @@ def test_invoice_response_answers_the_invoice_by_peppol_address():
     assert reference == "INV-9"
     with pytest.raises(ValueError, match="Expected a UBL Invoice"):
         responses.invoice_response(parse(order_xml([])), "AP", "R-2", dt.date.today())
+
+
+def test_invoice_response_says_why_with_listed_codes():
+    responses = load("peppol_invoice_response")
+    invoice = parse(
+        (ROOT / "addons/healthcare_integration_procurement/tests/data/ubl_invoice.xml")
+        .read_bytes()
+        .replace(b"{NUMBER}", b"INV-9")
+    )
+    answer = parse(
+        responses.invoice_response(
+            invoice,
+            "RE",
+            "R-3",
+            dt.date(2026, 3, 2),
+            [("OTH", None)],
+            ["CNF", "OTH"],
+            note="  Not  our\n invoice ",
+        )
+    )
+    assert answer.findtext("cbc:Note", namespaces=NS) == "Not our invoice"
+    names = [etree.QName(child).localname for child in answer]
+    assert names.index("Note") < names.index("SenderParty")
+    # "other" always says what in words
+    for status in answer.iterfind(".//cac:Status", NS):
+        if status.findtext("cbc:StatusReasonCode", namespaces=NS) == "OTH":
+            assert status.findtext("cbc:StatusReason", namespaces=NS)
+    for code, reasons, actions, message in (
+        ("CA", [], [], "must say why"),
+        ("UQ", [("XYZ", "x")], [], "Unknown status code"),
+        ("RE", [("PRI", "x")], ["CREDIT"], "Unknown status code"),
+        ("AP", [("PPD", "half")], [], "only goes with the code PD"),
+        ("ZZ", [], [], "Unknown invoice response code"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            responses.invoice_response(
+                invoice, code, "R-4", dt.date.today(), reasons, actions
+            )
+
+
+def test_a_line_the_supplier_adds_is_read_apart():
+    sim = simulator()
+    order = order_xml([(1, 20, 8.75)])
+    added = {
+        "line": "2",
+        "status": "1",
+        "quantity": 4,
+        "price": 3.1,
+        "date": dt.date(2026, 3, 20),
+        "item": {"code": "NBA-0200", "name": "Alcohol prep pads"},
+    }
+    answer = ubl.read_order_response(
+        parse(sim.order_response(order, "CA", [{"line": 1, "status": "5"}, added]))
+    )
+    assert [line["line_number"] for line in answer["lines"]] == ["1"]
+    [line] = answer["added"]
+    assert (line["line_number"], line["item_code"], line["description"]) == (
+        "2",
+        "NBA-0200",
+        "Alcohol prep pads",
+    )
+    assert (line["quantity"], line["unit_price"], line["date"]) == (
+        4,
+        docs.decimal("3.1", "price"),
+        dt.date(2026, 3, 20),
+    )
+    no_item = dict(added, item={"name": "Something"})
+    with pytest.raises(docs.DocumentError, match="names no item"):
+        ubl.read_order_response(parse(sim.order_response(order, "CA", [no_item])))
+
+
+def test_despatch_advice_says_what_is_still_to_come():
+    sim = simulator()
+    advice = sim.despatch_advice(
+        order_xml([(1, 20, 8.75), (2, 5, 1.0)]),
+        "D2",
+        [
+            {
+                "line": 1,
+                "quantity": 15,
+                "outstanding": 5,
+                "outstanding_reason": "Backordered",
+            },
+            {"line": 2, "quantity": 5},
+        ],
+    )
+    [shipped] = ubl.read_despatch_advice(parse(advice))["orders"]
+    first, second = shipped["lines"]
+    assert (first["outstanding"], first["outstanding_reason"]) == (5, "Backordered")
+    assert (second["outstanding"], second["outstanding_reason"]) == (None, None)

@@ -8,7 +8,8 @@ Odoo's ``account_edi_ubl_cii``; this module covers only the rest.
 
 OrderResponse line status (``cbc:LineStatusCode``, UNCL 1229 subset of
 Peppol BIS Ordering): 5 accepted, 3 changed (quantity, date or price), 7
-not accepted; a ``cac:SellerSubstitutedLineItem`` is a substitution. A
+not accepted, 1 added by the supplier (an offer for the buyer, read apart in
+``added``); a ``cac:SellerSubstitutedLineItem`` is a substitution. A
 changed line whose ``cac:Delivery`` carries a later period for part of the
 quantity is read as accepted + backordered when the line gives
 ``cbc:BackorderQuantity``.
@@ -26,6 +27,7 @@ NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
 LINE_STATUS = {"5": docs.ACCEPTED, "3": docs.CHANGED, "7": docs.REJECTED}
+LINE_ADDED = "1"
 RESPONSE_CODES = ("AB", "AP", "RE", "CA")
 # a response without lines answers for the whole order
 WHOLE_ORDER = {"AP": docs.ACCEPTED, "RE": docs.REJECTED}
@@ -136,6 +138,34 @@ def _line_acks(order_line, item, status, where) -> list[dict]:
     ]
 
 
+def _added_line(item, number, where) -> dict:
+    """A line the supplier adds (status 1): what it offers, for the buyer to
+    accept into the order or decline."""
+    item_code, gtin = _item(item)
+    name = _find(item, "cac:Item/cbc:Name")
+    if not (item_code or gtin):
+        raise docs.DocumentError(
+            f"{where}: an added line (cbc:LineStatusCode 1) names no item "
+            "(cac:SellersItemIdentification or cac:StandardItemIdentification)"
+        )
+    quantity = _find(item, "cbc:Quantity")
+    if not quantity:
+        raise docs.DocumentError(
+            f"{where}: an added line (cbc:LineStatusCode 1) has no cbc:Quantity"
+        )
+    price = _find(item, "cac:Price/cbc:PriceAmount")
+    promised = _find(item, "cac:Delivery/cac:PromisedDeliveryPeriod/cbc:StartDate")
+    return {
+        "line_number": number,
+        "item_code": item_code,
+        "gtin": gtin,
+        "description": name,
+        "quantity": docs.decimal(quantity, f"{where} cbc:Quantity"),
+        "unit_price": docs.decimal(price, f"{where} price") if price else None,
+        "date": docs.date(promised, where),
+    }
+
+
 def read_order_response(tree) -> dict:
     """An OrderResponse (Peppol T76, or T116 of Advanced Ordering).
 
@@ -145,7 +175,8 @@ def read_order_response(tree) -> dict:
     accepted with changes, line by line; ``AB`` only says
     the order arrived. An accepted or changed line without ``cbc:Quantity``
     keeps the ordered quantity (``quantity`` None), and so does a
-    substitution without one.
+    substitution without one. Lines the supplier adds (status 1) are in
+    ``added``, never among the answers to the buyer's lines.
     """
     root = _expect(tree, "OrderResponse")
     _keep_rules(peppol_rules.order_response(root), "OrderResponse")
@@ -158,7 +189,7 @@ def read_order_response(tree) -> dict:
             f"OrderResponse: cbc:OrderResponseCode {document_code!r} is none of "
             "AB, AP, RE, CA (UNCL 4343)"
         )
-    lines = []
+    lines, added = [], []
     for order_line in root.findall("cac:OrderLine", NS):
         item = order_line.find("cac:LineItem", NS)
         if item is None:
@@ -173,16 +204,13 @@ def read_order_response(tree) -> dict:
             "7" if document_code == "RE" else "5"
         )
         status = LINE_STATUS.get(code)
-        if code == "1":
-            raise docs.DocumentError(
-                f"{where}: the supplier adds a line (cbc:LineStatusCode 1); an "
-                "added line is not taken into the order by itself: agree on it "
-                "with the supplier and add it to the order"
-            )
+        if code == LINE_ADDED:
+            added.append(_added_line(item, number, where))
+            continue
         if status is None:
             raise docs.DocumentError(
                 f"{where}: cbc:LineStatusCode {code!r} is none of 5 accepted, "
-                "3 changed, 7 not accepted (UNCL 1229)"
+                "3 changed, 7 not accepted, 1 added (UNCL 1229)"
             )
         item_code, gtin = _item(item)
         lines.append(
@@ -201,6 +229,7 @@ def read_order_response(tree) -> dict:
         "header_status": WHOLE_ORDER.get(document_code) if not lines else None,
         "parties": _parties(root, "SellerSupplierParty", "BuyerCustomerParty"),
         "lines": lines,
+        "added": added,
     }
 
 
@@ -247,6 +276,10 @@ def _lots(instances, quantity) -> list[dict]:
 
 
 def read_despatch_advice(tree) -> dict:
+    """A DespatchAdvice (Peppol T16): per line the delivered quantity, its
+    lots and serial numbers, and what is still to come (``outstanding``,
+    ``cbc:OutstandingQuantity``, with ``outstanding_reason``; None when the
+    supplier does not say)."""
     root = _expect(tree, "DespatchAdvice")
     _keep_rules(peppol_rules.despatch_advice(root), "DespatchAdvice")
     shipment_id = _find(root, "cbc:ID")
@@ -271,6 +304,13 @@ def read_despatch_advice(tree) -> dict:
         serials = [i["serial"] for i in instances if i["serial"]]
         lots = _lots(instances, quantity)
         quantity_node = line.find("cbc:DeliveredQuantity", NS)
+        # what the supplier still owes on the line (a later shipment), and why
+        outstanding = _find(line, "cbc:OutstandingQuantity")
+        reasons = [
+            node.text.strip()
+            for node in line.findall("cbc:OutstandingReason", NS)
+            if node.text and node.text.strip()
+        ]
         orders.setdefault(po_number, {"po_number": po_number, "lines": []})[
             "lines"
         ].append(
@@ -284,6 +324,10 @@ def read_despatch_advice(tree) -> dict:
                 "serials": serials,
                 "instances": instances,
                 "expiry": lots[0]["expiry"] if lots else None,
+                "outstanding": docs.decimal(outstanding, f"{where} outstanding")
+                if outstanding
+                else None,
+                "outstanding_reason": "; ".join(reasons) or None,
             }
         )
     if not orders:

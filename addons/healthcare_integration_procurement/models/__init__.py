@@ -11,6 +11,7 @@ from . import stock_move_line
 from . import stock_lot
 from . import stock_picking
 from . import account_move
+from . import account_move_invoice_response
 from . import account_edi_common
 from . import hc_procurement_tolerance
 from . import hc_procurement_match_line
@@ -21,6 +22,7 @@ from . import hc_handler_procurement_supplier
 from . import hc_handler_procurement_catalog
 from . import hc_handler_procurement_order
 from . import hc_handler_procurement_ack
+from . import hc_handler_procurement_ack_offer
 from . import hc_handler_procurement_asn
 from . import hc_handler_procurement_receipt
 from . import hc_handler_procurement_invoice

@@ -1,6 +1,5 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import hashlib
 import logging
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ MATCH_STATES = [
     ("mismatch", "Outside tolerance"),
     ("no_order", "No order found"),
     ("approved", "Variance approved"),
+    ("rejected", "Rejected"),
 ]
 # bills that may not be confirmed nor paid until someone decides
 MATCH_BLOCKING = ("mismatch", "no_order")
@@ -63,12 +63,6 @@ class AccountMove(models.Model):
         "hc.flow", string="Received through", readonly=True, copy=False
     )
     hc_payment_state_sent = fields.Char(readonly=True, copy=False)
-    hc_invoice_response_sent = fields.Char(
-        string="Invoice response sent",
-        readonly=True,
-        copy=False,
-        help="The last Peppol invoice response code sent to the supplier.",
-    )
     hc_external_payment_state = fields.Selection(
         EXTERNAL_STATES, string="Payment status (finance)", readonly=True, copy=False
     )
@@ -353,27 +347,6 @@ class AccountMove(models.Model):
             bill._hc_send("procurement.payment_status_out", idempotency_key=key)
             bill.hc_payment_state_sent = state
             bill._hc_send_invoice_response()
-
-    def _hc_send_invoice_response(self):
-        """Tell a Peppol supplier what became of its invoice (Invoice Response,
-        T111), once per answer: accepted, under query, paid."""
-        self.ensure_one()
-        if self.hc_invoice_flow_id.flow_type_id.code != "procurement.invoice_in_ubl":
-            return
-        handler = self.env["hc.handler.procurement.invoice.response"]
-        code = handler.response_code(self)
-        if code == self.hc_invoice_response_sent:
-            return
-        # one answer per code and match result (a header-safe digest of it)
-        digest = hashlib.sha1(
-            (self.hc_match_summary or "").encode(), usedforsecurity=False
-        ).hexdigest()[:12]
-        messages = self._hc_send(
-            "procurement.invoice_response_out",
-            idempotency_key=f"{self.id}/{code}/{digest}",
-        )
-        if messages:
-            self.sudo().hc_invoice_response_sent = code
 
     def _hc_payment_status(self):
         """The payment state told to the supplier: settled by its own reversal

@@ -11,7 +11,6 @@ from odoo.tools import float_compare
 from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
 from odoo.addons.healthcare_integration_core.lib import schema
 
-from ..exceptions import HcDecisionPending
 from ..lib import documents as docs
 from ..lib import ubl_documents, x12_documents
 
@@ -28,9 +27,9 @@ class HcHandlerProcurementAck(models.AbstractModel):
     quantity becomes the confirmed one); backordered (the confirmed part keeps
     the receipt, the rest moves to a backorder receipt on the new date);
     rejected (the line's quantity becomes what is confirmed, the buyer gets an
-    activity); substitution (never applied by itself: the message waits as a
-    ``substitution`` business exception until the buyer decides, then is
-    replayed).
+    activity); substitution and line added by the supplier (never applied by
+    themselves: the message waits as a ``substitution`` business exception
+    until the buyer decides, then is replayed).
     """
 
     _name = "hc.handler.procurement.ack"
@@ -58,11 +57,12 @@ class HcHandlerProcurementAck(models.AbstractModel):
             resolver._check_peppol_parties(order, ack.get("parties"))
             ack = self._as_ordered(order, self._complete_ack(order, ack))
             orders.append((order, ack))
-        offers = []
+        offers, additions = [], []
         for order, ack in orders:
             offers += self._undecided_offers(order, ack, backend)
-        if offers:
-            self._wait_for_decisions(offers)
+            additions += self._undecided_additions(order, ack, backend)
+        if offers or additions:
+            self._wait_for_decisions(offers, additions)
         touched = self.env["purchase.order"]
         for order, ack in orders:
             # The processor is no purchase user: the supplier's answer is
@@ -131,71 +131,6 @@ class HcHandlerProcurementAck(models.AbstractModel):
             completed.append(doc_line)
         return dict(ack, lines=completed)
 
-    # ------------------------------------------------------------------ offers
-
-    def _offer_of(self, line, substitute):
-        code = substitute.get("item_code") or substitute.get("gtin")
-        return (
-            self.env["hc.procurement.substitution"]
-            .sudo()
-            .search([("line_id", "=", line.id), ("offered_code", "=", code)], limit=1)
-        )
-
-    def _undecided_offers(self, order, ack, backend):
-        resolver = self.env["hc.procurement.resolver"]
-        offers = []
-        for doc_line in ack["lines"]:
-            line = resolver._order_line(
-                order, doc_line["line_number"], doc_line["item_code"], doc_line["gtin"]
-            )
-            for entry in doc_line["acks"]:
-                if entry["status"] != docs.SUBSTITUTED:
-                    continue
-                if self._offer_of(line, entry["substitute"]).state in (
-                    "accepted",
-                    "refused",
-                ):
-                    continue
-                product = resolver._product(
-                    order.partner_id.commercial_partner_id,
-                    backend,
-                    entry["substitute"]["item_code"],
-                    entry["substitute"]["gtin"],
-                )
-                offers.append(
-                    (
-                        line,
-                        dict(entry["substitute"], product_id=product.id),
-                        entry["quantity"],
-                    )
-                )
-        return offers
-
-    def _wait_for_decisions(self, offers):
-        described = "; ".join(
-            self.env._(
-                "%(po)s line %(line)s: ordered %(ordered)s, offered %(offered)s",
-                po=line.order_id.name,
-                line=line.hc_line_number,
-                ordered=line.product_id.display_name,
-                offered=substitute.get("item_code") or substitute.get("gtin"),
-            )
-            for line, substitute, _qty in offers
-        )
-        kept = [(line.id, substitute, qty) for line, substitute, qty in offers]
-
-        def record(env, message):
-            lines = env["purchase.order.line"].sudo()
-            env["hc.procurement.substitution"]._record_offers(
-                message, [(lines.browse(lid), sub, qty) for lid, sub, qty in kept]
-            )
-
-        raise HcDecisionPending(
-            _("Substitution offered, waiting for the buyer's decision: %s", described),
-            kind="substitution",
-            record_decision=record,
-        )
-
     # ------------------------------------------------------------------ applying
 
     def _apply(self, order, ack, backend):
@@ -208,6 +143,9 @@ class HcHandlerProcurementAck(models.AbstractModel):
             state, text = self._apply_line(line, doc_line["acks"], backend)
             changed = changed or state != "accepted"
             rows.append((line.hc_line_number, line.product_id.display_name, text))
+        added = self._apply_additions(order, ack)
+        changed = changed or bool(added)
+        rows += added
         lines = order.order_line.filtered("hc_line_number")
         all_rejected = lines and all(
             line.hc_ack_state == "rejected" or not line.product_qty for line in lines

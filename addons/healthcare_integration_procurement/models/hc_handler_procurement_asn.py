@@ -17,7 +17,10 @@ class HcHandlerProcurementAsn(models.AbstractModel):
 
     The open receipt of each order is prefilled with the shipped quantities,
     lots and serial numbers (with their expiry dates); what was not shipped
-    stays expected. The receipt lists the ship notices that prefilled it. A
+    stays expected, and what the supplier says is still to come (UBL
+    ``OutstandingQuantity`` and its reason) is kept on the order line and in
+    the ship notice's summary. The receipt lists the ship notices that
+    prefilled it. A
     ship notice is applied once per order: sent again, it changes nothing.
     """
 
@@ -72,7 +75,7 @@ class HcHandlerProcurementAsn(models.AbstractModel):
             touched |= self._prefill(line, doc_line)
             summary.append(
                 f"{line.hc_line_number} {line.product_id.display_name}: "
-                f"{doc_line['quantity']}"
+                f"{doc_line['quantity']}{self._keep_outstanding(line, doc_line)}"
             )
         self._clear_unannounced(touched)
         asn_record = asns.create(
@@ -97,6 +100,25 @@ class HcHandlerProcurementAsn(models.AbstractModel):
                 ),
             )
         return touched
+
+    def _keep_outstanding(self, line, doc_line):
+        """Keep on the order line what the supplier says is still to come
+        (and why); the words for the ship notice's summary."""
+        outstanding = doc_line.get("outstanding")
+        if outstanding is None:
+            return ""  # the supplier does not say: what was known stays
+        reason = doc_line.get("outstanding_reason")
+        line.write(
+            {
+                "hc_outstanding_qty": float(outstanding),
+                "hc_outstanding_reason": reason or False,
+            }
+        )
+        if not outstanding:
+            return _(" (nothing more to come)")
+        if reason:
+            return _(" (%(qty)s to follow: %(reason)s)", qty=outstanding, reason=reason)
+        return _(" (%s to follow)", outstanding)
 
     # ------------------------------------------------------------------ prefill
 

@@ -16,7 +16,11 @@ class HcHandlerProcurementInvoiceResponse(models.AbstractModel):
     from a Peppol invoice: matched is accepted (``AP``); outside tolerance or
     without an order it is under query (``UQ``), with the reason of each line
     (prices, quantity, delivery, items, references) and what the supplier should
-    do; paid is ``PD``. Each answer goes out once per bill.
+    do. Then the AP clerk's decision: a variance approved is accepted (``AP``),
+    a credit note requested is conditionally accepted (``CA``: paid as ordered
+    once the variance is credited, the request as the note), an invoice rejected
+    is ``RE`` with the clerk's reason and action. Paid is ``PD``. Each answer
+    goes out once per bill.
     """
 
     _name = "hc.handler.procurement.invoice.response"
@@ -47,33 +51,52 @@ class HcHandlerProcurementInvoiceResponse(models.AbstractModel):
         )
 
     def build_payload(self, record, flow):
-        code, reasons, actions = self._outcome(record)
+        code, reasons, actions, note = self._outcome(record)
         return responses.invoice_response(
             self._received_invoice(record),
             code,
-            f"{record.name}-{code}".replace("/", "-"),
+            record._hc_invoice_response_id(code),
             fields.Date.context_today(record),
             reasons=reasons,
             actions=actions,
+            note=note,
         )
 
     def _outcome(self, bill):
-        """(response code, [(reason, text)], [action]) of the bill as it is."""
+        """(response code, [(reason, text)], [action], note) of the bill as it
+        is: the three-way match's verdict, then the AP clerk's decision."""
         if bill.payment_state in ("paid", "in_payment"):
-            return responses.PAID, [], []
-        if bill.hc_match_state == "matched":
-            return responses.ACCEPTED, [], []
+            return responses.PAID, [], [], None
+        note = bill.hc_invoice_response_note or None
+        if bill.hc_match_state == "rejected":
+            # the clerk's reason first, then what the match found
+            reasons = [(bill.hc_rejection_reason or "OTH", note)]
+            reasons += self._line_reasons(bill)[0]
+            actions = [bill.hc_rejection_action or "CNF"]
+            return responses.REJECTED, reasons, actions, None
+        if bill.hc_match_state in ("matched", "approved"):
+            # a variance approved is the invoice accepted as invoiced
+            return responses.ACCEPTED, [], [], None
         if bill.hc_match_state == "no_order":
             reason, action = responses.NO_ORDER
             text = self.env._("No order of ours matches the invoice's order reference.")
-            return responses.UNDER_QUERY, [(reason, text)], [action]
+            reasons, actions = [(reason, text)], [action]
+        else:
+            reasons, actions = self._line_reasons(bill)
+        if bill.hc_credit_note_requested_at and bill.hc_match_state == "mismatch":
+            # paid as ordered once the supplier credits the variance
+            return responses.CONDITIONALLY_ACCEPTED, reasons, actions, note
+        return responses.UNDER_QUERY, reasons, actions, None
+
+    def _line_reasons(self, bill):
+        """([(reason, text)], [action]) of the lines outside the match."""
         reasons, actions = [], []
         for line in bill.hc_match_line_ids.filtered(lambda ml: not ml.ok):
             reason, action = responses.MATCH_REASONS.get(line.verdict, ("OTH", "OTH"))
             text = " ".join((line.reason or line.description or "").split())
             reasons.append((reason, text))
             actions.append(action)
-        return responses.UNDER_QUERY, reasons, actions
+        return reasons, actions
 
     def _received_invoice(self, bill):
         """The supplier's invoice the bill was read from: the one being read

@@ -224,7 +224,7 @@ class HcHandlerProcurementOrder(models.AbstractModel):
         """Peppol BIS Advanced Ordering: the first revision is an Order (built
         by Odoo), a later one an Order Change against the last order document
         the supplier received, a cancellation an Order Cancellation."""
-        builder = self.env["purchase.edi.xml.ubl_bis3"]
+        builder = self.env["purchase.edi.xml.ubl_bis3"].with_context(hc_peppol=True)
         builder._hc_check_peppol(order)
         order_xml = builder._export_order(order)
         if cancelled:

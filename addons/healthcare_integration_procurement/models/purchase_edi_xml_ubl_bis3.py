@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from stdnum import ean
 
-from odoo import models
+from odoo import fields, models
 
 from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
 
@@ -22,9 +22,18 @@ class PurchaseEdiXmlUblBis3(models.AbstractModel):
     Peppol access point requires and Odoo leaves out: the electronic address
     (``cbc:EndpointID`` with its EAS ``schemeID``) of buyer and seller from
     the partners' Peppol fields, their legal entity, the seller's and the
-    buyer's item codes, the GTIN with scheme ``0160`` and the line numbers
-    the supplier's answers refer to. ``data/peppol_order_templates.xml``
+    buyer's item codes, the GTIN with scheme ``0160``, the line numbers the
+    supplier's answers refer to and the order's validity end (the date the
+    supplier's acknowledgement is due). ``data/peppol_order_templates.xml``
     puts the elements in UBL 2.1 order.
+
+    Only for an order that goes to its supplier over Peppol (the supplier's
+    procurement backend has an active ``procurement.po_out_ubl`` flow; the
+    flow's handler says so with the context key ``hc_peppol``): any other
+    order is written by Odoo as Odoo writes it, e.g.::
+
+        builder = env["purchase.edi.xml.ubl_bis3"].with_context(hc_peppol=True)
+        xml = builder._export_order(order)
     """
 
     _inherit = "purchase.edi.xml.ubl_bis3"
@@ -82,9 +91,23 @@ class PurchaseEdiXmlUblBis3(models.AbstractModel):
 
     # ------------------------------------------------------------------ values
 
+    def _hc_peppol(self):
+        """Whether the order being written goes out over Peppol."""
+        return bool(self.env.context.get("hc_peppol"))
+
+    def _export_order(self, order):
+        # EXTENDS purchase_edi_ubl_bis3: the Peppol additions for an order
+        # whose supplier is ordered from over Peppol, Odoo's order otherwise
+        if not self._hc_peppol() and order._hc_peppol_ordering():
+            builder = self.with_context(hc_peppol=True)
+            return super(PurchaseEdiXmlUblBis3, builder)._export_order(order)
+        return super()._export_order(order)
+
     def _get_partner_party_vals(self, partner, role):
         # EXTENDS purchase_edi_ubl_bis3: Peppol address and legal entity
         vals = super()._get_partner_party_vals(partner, role)
+        if not self._hc_peppol():
+            return vals
         commercial = partner.commercial_partner_id
         vals["endpoint_id"] = commercial.peppol_endpoint
         vals["endpoint_id_attrs"] = {"schemeID": commercial.peppol_eas}
@@ -100,9 +123,13 @@ class PurchaseEdiXmlUblBis3(models.AbstractModel):
     def _get_item_vals(self, order, order_line):
         # EXTENDS purchase_edi_ubl_bis3: item codes the supplier can read
         vals = super()._get_item_vals(order, order_line)
+        if not self._hc_peppol():
+            return vals
         barcode = order_line.product_id.barcode
         vals.update(
             {
+                # the template's switch to the UBL 2.1 element order
+                "hc_peppol": True,
                 "sellers_item_identification": order_line._hc_vendor_code() or None,
                 "buyers_item_identification": order_line.product_id.default_code
                 or None,
@@ -117,6 +144,8 @@ class PurchaseEdiXmlUblBis3(models.AbstractModel):
     def _get_order_lines(self, order):
         # EXTENDS purchase_edi_ubl_bis3: the line numbers the supplier knows
         vals_list = super()._get_order_lines(order)
+        if not self._hc_peppol():
+            return vals_list
         # same lines, same order as Odoo's builder
         lines = order.order_line.filtered(
             lambda line: line.display_type not in ("line_note", "line_section")
@@ -137,11 +166,17 @@ class PurchaseEdiXmlUblBis3(models.AbstractModel):
     def _export_order_vals(self, order):
         # EXTENDS purchase_edi_ubl_bis3: one Peppol profile for every document
         vals = super()._export_order_vals(order)
+        if not self._hc_peppol():
+            return vals
+        # valid until the supplier's acknowledgement is due: an order still
+        # unanswered then is late, and its buyer may order elsewhere
+        due = order._hc_ack_due_from(fields.Datetime.now())
         vals["vals"].update(
             {
                 "profile_id": peppol_ordering.PROFILE,
                 "issue_date": (order.date_approve or order.create_date).date(),
                 "tax_amount": order.currency_id.round(order.amount_tax),
+                "validity_end_date": fields.Date.context_today(order, due),
             }
         )
         return vals

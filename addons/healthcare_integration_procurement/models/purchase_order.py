@@ -179,13 +179,37 @@ class PurchaseOrder(models.Model):
         if cancelled:
             self.hc_exchange_state = "cancel_sent"
             return
-        hours = self.partner_id.commercial_partner_id.hc_ack_sla_hours or 24
         self.write(
             {
                 "hc_exchange_state": "sent",
                 "hc_sent_at": now,
-                "hc_ack_due": now + timedelta(hours=hours),
+                "hc_ack_due": self._hc_ack_due_from(now),
             }
+        )
+
+    def _hc_ack_due_from(self, moment):
+        """When the supplier's acknowledgement of what is sent at ``moment``
+        is due: its acknowledgement SLA later (24 hours unless set)."""
+        hours = self.partner_id.commercial_partner_id.hc_ack_sla_hours or 24
+        return moment + timedelta(hours=hours)
+
+    def _hc_peppol_ordering(self):
+        """Whether the order goes to its supplier over Peppol: the supplier's
+        procurement backend has an active Peppol order flow."""
+        self.ensure_one()
+        backend = self.partner_id.commercial_partner_id._hc_procurement_backend()
+        if not backend:
+            return False
+        return bool(
+            self.env["hc.flow"]
+            .sudo()
+            .search_count(
+                [
+                    ("backend_id", "=", backend.id),
+                    ("flow_type_id.code", "=", "procurement.po_out_ubl"),
+                ],
+                limit=1,
+            )
         )
 
     def _hc_buyer(self):

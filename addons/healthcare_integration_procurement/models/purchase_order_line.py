@@ -47,6 +47,21 @@ class PurchaseOrderLine(models.Model):
         digits="Product Unit of Measure",
     )
     hc_backorder_date = fields.Date(string="Backorder date", readonly=True, copy=False)
+    hc_outstanding_qty = fields.Float(
+        string="Still to come",
+        readonly=True,
+        copy=False,
+        digits="Product Unit of Measure",
+        help="What the supplier's last ship notice for the line says will "
+        "follow in a later shipment (Peppol despatch advice outstanding "
+        "quantity).",
+    )
+    hc_outstanding_reason = fields.Char(
+        string="Why still to come",
+        readonly=True,
+        copy=False,
+        help="The supplier's reason for the quantity still to come.",
+    )
     hc_substitute_for_id = fields.Many2one(
         "purchase.order.line",
         string="Substitute for",

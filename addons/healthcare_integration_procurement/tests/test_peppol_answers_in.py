@@ -187,6 +187,44 @@ class TestPeppolAnswersIn(PeppolCase):
         self.assertEqual(set(pumps.lot_id.mapped("hc_supplier_lot")), {"PUMP-LOT-9"})
         self.assertEqual(gauze.lot_id.hc_manufacture_date, dt.date(2026, 3, 1))
 
+    def test_despatch_advice_tells_what_is_still_to_come(self):
+        order, sent = self.sent_order(LINES[:2])
+        advice = self.peppol.despatch_advice(
+            sent,
+            "DESP-79",
+            [
+                {
+                    "line": "1",
+                    "quantity": 15,
+                    "outstanding": 5,
+                    "outstanding_reason": "Backordered, ships on 20 March",
+                },
+                {"line": "2", "quantity": 15, "outstanding": 0},
+            ],
+        )
+        message = self.receive_payload(self.flow("json", "asn_in_ubl"), advice)
+        self.assertEqual(message.state, "done", message.error_text)
+        gloves, syringes = self.line(order, 1), self.line(order, 2)
+        self.assertEqual(
+            (gloves.hc_outstanding_qty, gloves.hc_outstanding_reason),
+            (5, "Backordered, ships on 20 March"),
+        )
+        self.assertEqual(syringes.hc_outstanding_qty, 0)
+        [asn] = order.hc_asn_ids
+        self.assertIn("5 to follow: Backordered, ships on 20 March", asn.summary)
+        self.assertIn("nothing more to come", asn.summary)
+        # the receipt's chatter says it too, next to what was prefilled
+        receipt = order.picking_ids
+        self.assertTrue(
+            receipt.message_ids.filtered(lambda m: "5 to follow" in (m.body or ""))
+        )
+        # a later notice that says nothing of it keeps what is known
+        later = self.peppol.despatch_advice(
+            sent, "DESP-80", [{"line": "1", "quantity": 5}]
+        )
+        self.receive_payload(self.flow("json", "asn_in_ubl"), later)
+        self.assertEqual(gloves.hc_outstanding_qty, 5)
+
     def test_despatch_advice_for_another_company_is_refused(self):
         order, sent = self.sent_order(LINES[:1])
         advice = self.peppol.despatch_advice(

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from lxml import etree
 
-from odoo import Command
+from odoo import Command, fields
 
 from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
 
@@ -62,6 +62,34 @@ class TestPeppolOrderOut(PeppolCase):
             ],
         )
         self.assertEqual(order.hc_transmission_state, "sent")
+        # valid until the supplier's acknowledgement is due (its SLA)
+        self.assertEqual(
+            self.text(document, "cac:ValidityPeriod/cbc:EndDate"),
+            str(fields.Date.context_today(order, order.hc_ack_due)),
+        )
+
+    def test_order_not_over_peppol_is_odoos_own(self):
+        """A supplier ordered from otherwise: the order Odoo writes (Odoo's
+        profile and element order, no Peppol addresses) stays Odoo's."""
+        order = self.order(self.supplier_x12, LINES[:1])
+        builder = self.env["purchase.edi.xml.ubl_bis3"]
+        document = etree.fromstring(builder._export_order(order))  # noqa: S320
+        self.assertEqual(
+            self.text(document, "cbc:ProfileID"),
+            "urn:fdc:peppol.eu:poacc:bis:ordering:3",
+        )
+        self.assertIsNone(document.find(".//cbc:EndpointID", NS))
+        self.assertIsNone(document.find("cac:ValidityPeriod", NS))
+        item = document.find("cac:OrderLine/cac:LineItem/cac:Item", NS)
+        self.assertEqual(
+            [etree.QName(child).localname for child in item][:2],
+            ["Name", "Description"],
+        )
+        # the Peppol supplier's order, downloaded from Odoo, is the Peppol one
+        peppol = self.order(self.supplier_json, LINES[:1])
+        document = etree.fromstring(builder._export_order(peppol))  # noqa: S320
+        self.assertEqual(self.text(document, "cbc:ProfileID"), ADVANCED_ORDERING)
+        self.assertPeppolParties(document)
 
     def test_origin_follows_the_currency(self):
         # UBL 2.1 puts the originator's reference after the document currency
@@ -150,6 +178,7 @@ class TestPeppolOrderOut(PeppolCase):
         self.assertEqual(self.text(change, "cbc:ID"), f"{order.name}-rev2")
         self.assertEqual(self.text(change, "cbc:SequenceNumberID"), "1")
         self.assertSchemaOrder(change, CHANGE_HEADER)
+        self.assertTrue(self.text(change, "cac:ValidityPeriod/cbc:EndDate"))
         self.assertPeppolParties(change)
         self.assertPeppolLines(change)
         statuses = {

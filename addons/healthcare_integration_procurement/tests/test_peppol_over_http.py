@@ -33,6 +33,13 @@ class TestPeppolOverHttp(PeppolHttpCase):
         # the despatch advice: lots with their dates, serials with their lot
         asn = self.webhook(self.sim.send_despatch_advice, order)
         self.assertEqual(asn.state, "done", asn.error_text)
+        # a quarter of the gloves follows next week: the buyer sees it
+        gloves = self.line(order, 1)
+        self.assertEqual(sum(gloves.move_ids.mapped("hc_asn_qty")), 15)
+        self.assertEqual(
+            (gloves.hc_outstanding_qty, gloves.hc_outstanding_reason),
+            (5, "Backordered, ships next week"),
+        )
         [iv_line] = self.line(order, 2).move_ids.move_line_ids
         self.assertEqual(iv_line.quantity, 2, "what the supplier confirmed")
         self.assertTrue(iv_line.lot_name and iv_line.hc_manufacture_date)
@@ -41,3 +48,11 @@ class TestPeppolOverHttp(PeppolHttpCase):
         self.assertEqual(len(pumps), 2)
         self.assertEqual(len(set(pumps.mapped("hc_supplier_lot"))), 1)
         self.assertTrue(all(pumps.mapped("hc_supplier_lot")))
+
+    def test_line_added_by_the_peppol_supplier_waits_for_the_buyer(self):
+        order = self.order(self.supplier_json, LINES[:2])
+        ack = self.webhook(self.sim.send_order_response_with_added_line, order)
+        self.assertEqual((ack.state, ack.exception_kind), ("dead", "substitution"))
+        [offer] = order.hc_substitution_ids
+        self.assertEqual((offer.kind, offer.offered_code), ("addition", "HMB-AP200"))
+        self.assertFalse(any(order.order_line.mapped("hc_ack_state")), "no partial")

@@ -5,7 +5,9 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..lib import peppol_invoice_response as responses
 from ..models.account_move import MATCH_BLOCKING
+from ..models.account_move_invoice_response import REJECTION_REASONS, RESPONSE_ACTIONS
 
 
 class HcProcurementMatchDecision(models.TransientModel):
@@ -16,6 +18,11 @@ class HcProcurementMatchDecision(models.TransientModel):
     why, which lines) is written to the integration's hash-chained audit log.
     *Request credit note*: the supplier is asked, in the bill's chatter (and by
     e-mail), for a credit note covering the variance; the bill stays blocked.
+    *Reject invoice*: the bill is cancelled, with the Peppol reason and what
+    the supplier should do (credit fully, issue a new invoice...).
+    A Peppol supplier whose invoice response flow is active is told each
+    decision as an Invoice Response: accepted, conditionally accepted (the
+    request as its note), rejected.
     """
 
     _name = "hc.procurement.match.decision"
@@ -23,6 +30,7 @@ class HcProcurementMatchDecision(models.TransientModel):
     _DECISIONS = [
         ("approve", "Approve variance"),
         ("credit_note", "Request credit note"),
+        ("reject", "Reject invoice"),
     ]
 
     move_id = fields.Many2one(
@@ -33,7 +41,18 @@ class HcProcurementMatchDecision(models.TransientModel):
     tolerance = fields.Char(related="move_id.hc_match_tolerance")
     reason = fields.Text(
         required=True,
-        help="Why the variance is accepted, or what the supplier should credit.",
+        help="Why the variance is accepted, what the supplier should credit, or "
+        "why the invoice is rejected (sent to a Peppol supplier).",
+    )
+    rejection_reason = fields.Selection(
+        REJECTION_REASONS,
+        help="The Peppol reason of the rejection, as the supplier receives it.",
+    )
+    rejection_action = fields.Selection(
+        RESPONSE_ACTIONS,
+        string="Supplier to",
+        default="CNF",
+        help="What the supplier should do about the rejected invoice.",
     )
 
     @api.model
@@ -44,6 +63,8 @@ class HcProcurementMatchDecision(models.TransientModel):
             values.get("move_id") or context.get("default_move_id")
         )
         decision = values.get("decision") or context.get("default_decision")
+        if "rejection_reason" in fields_list and decision == "reject":
+            values.setdefault("rejection_reason", self._default_rejection(move))
         if (
             "reason" in fields_list
             and decision == "credit_note"
@@ -67,6 +88,8 @@ class HcProcurementMatchDecision(models.TransientModel):
             )
         if self.decision == "approve":
             self._approve(bill)
+        elif self.decision == "reject":
+            self._reject(bill)
         else:
             self._request_credit_note(bill)
         return {"type": "ir.actions.act_window_close"}
@@ -115,6 +138,66 @@ class HcProcurementMatchDecision(models.TransientModel):
                 "amount_total": bill.amount_total,
             },
         )
+        bill._hc_send_invoice_response()
+
+    @staticmethod
+    def _default_rejection(bill):
+        """The reason the match suggests: no order is wrong references, else
+        the first line's verdict."""
+        if bill.hc_match_state == "no_order":
+            return responses.NO_ORDER[0]
+        for line in bill.hc_match_line_ids.filtered(lambda ml: not ml.ok):
+            return responses.MATCH_REASONS.get(line.verdict, ("OTH",))[0]
+        return "OTH"
+
+    def _reject(self, bill):
+        if not self.rejection_reason:
+            raise UserError(_("Say why the invoice is rejected (Rejection reason)."))
+        if bill.state == "posted":
+            # a rejected invoice is no entry of the books
+            raise UserError(
+                _("Reset %s to draft before rejecting it.", bill.display_name)
+            )
+        bill.sudo().write(
+            {
+                "hc_match_state": "rejected",
+                "hc_rejection_reason": self.rejection_reason,
+                "hc_rejection_action": self.rejection_action or "CNF",
+                "hc_invoice_response_note": self.reason,
+                "hc_blocked_by_match": False,
+            }
+        )
+        if bill.payment_state == "blocked":
+            bill.sudo().payment_state = "not_paid"
+        if bill.state == "draft":
+            bill.button_cancel()
+        bill.activity_ids.filtered(
+            lambda a: a.res_model == "account.move"
+        ).action_feedback(feedback=_("Invoice rejected: %s", self.reason))
+        labels = dict(REJECTION_REASONS)
+        bill.message_post(
+            body=Markup("%s<br/>%s")
+            % (
+                _(
+                    "Invoice rejected by %(user)s (%(reason)s).",
+                    user=self.env.user.name,
+                    reason=labels[self.rejection_reason],
+                ),
+                self.reason,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        self.env["hc.audit.log"].sudo()._log(
+            "match_invoice_rejected",
+            bill,
+            {
+                "rejected_by": self.env.user.login,
+                "reason_code": self.rejection_reason,
+                "action_code": self.rejection_action,
+                "reason": self.reason,
+            },
+        )
+        bill._hc_send_invoice_response()
 
     def _request_credit_note(self, bill):
         bill.sudo().hc_credit_note_requested_at = fields.Datetime.now()
@@ -125,6 +208,8 @@ class HcProcurementMatchDecision(models.TransientModel):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        bill.sudo().hc_invoice_response_note = self.reason
         self.env["hc.audit.log"].sudo()._log(
             "match_credit_note_requested", bill, {"request": self.reason}
         )
+        bill._hc_send_invoice_response()
