@@ -1,6 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import Counter
+from decimal import Decimal
 
 from odoo import _, models
 from odoo.exceptions import UserError
@@ -40,6 +41,44 @@ class HcReconciliationHandler(models.AbstractModel):
     _description = "Integration Reconciliation Handler"
 
     _hc_is_reconciliation_handler = True
+
+    # ------------------------------------------------------------------ comparison
+
+    def compare_period(self, reconciliation, start, end):
+        """The period's differences and figures: ``(differences, (our count,
+        their count, our amount, their amount))``.
+
+        Our documents (``exchanged_documents``) against the partner's report
+        (``control_report``), compared by ``lib.compare``; a flow's messages
+        against a partner's API listing its documents are compared in the
+        database (``_compare_messages_in_database``), since a busy flow
+        exchanges a million documents a day.
+        """
+        if self._compares_messages(reconciliation):
+            body = self._report_body_from_api(reconciliation, start, end)
+            compared = self._compare_messages_in_database(
+                reconciliation, start, end, body
+            )
+            if compared is not None:
+                return compared
+            report = lib.read_report(schema.load_json(body), start.date())
+        else:
+            report = self.control_report(reconciliation, start, end)
+        ours = self.exchanged_documents(reconciliation, start, end)
+        tolerance = Decimal(str(reconciliation.amount_tolerance or 0))
+        return lib.compare(ours, report, tolerance), lib.figures(ours, report)
+
+    def _compares_messages(self, reconciliation):
+        """Whether the period compares the flow's messages with the partner's
+        API as this model defines both (a handler overriding either compares
+        its own documents)."""
+        cls = type(self)
+        return (
+            reconciliation.source == "api"
+            and cls.exchanged_documents is HcReconciliationHandler.exchanged_documents
+            and cls.control_report is HcReconciliationHandler.control_report
+            and cls._report_from_api is HcReconciliationHandler._report_from_api
+        )
 
     # ------------------------------------------------------------------ our side
 
@@ -143,6 +182,11 @@ class HcReconciliationHandler(models.AbstractModel):
 
     def _report_from_api(self, reconciliation, start, end):
         """GET the control endpoint on the flow's backend, for the period's day."""
+        body = self._report_body_from_api(reconciliation, start, end)
+        return lib.read_report(schema.load_json(body), start.date())
+
+    def _report_body_from_api(self, reconciliation, start, end):
+        """The partner's control report of the period's day, as it answered (bytes)."""
         day = start.date()
         path = (reconciliation.control_endpoint or "").format(date=day.isoformat())
         backend = (
@@ -162,7 +206,7 @@ class HcReconciliationHandler(models.AbstractModel):
                     reason=outcome.reason,
                 )
             )
-        return lib.read_report(schema.load_json(result.body), day)
+        return result.body
 
     def _received_files(self, reconciliation, start, end):
         """The X12 files the partner sent in the period (not their split sets)."""
