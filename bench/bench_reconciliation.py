@@ -7,8 +7,9 @@ generate_series), serves the partner's control report of that day from a
 local HTTP server (every message's correlation id but ten, and five the
 partner has that we do not: fifteen differences), then times in-process:
 
-- one period's check (``hc.reconciliation._reconcile_day``): our side in one
-  query, the partner's report over HTTP and read, the comparison, the
+- one period's check (``hc.reconciliation._reconcile_day``): the partner's
+  report fetched over HTTP, then read and compared with the day's messages
+  in one statement in PostgreSQL (``hc_reconciliation_handler_set``), the
   differences recorded;
 - the KPIs: the dashboard's business panel and the metrics scrape's KPI
   families, over a year of daily KPI rows for every flow (KPIs are sums kept
@@ -65,15 +66,24 @@ def psql(db, sql):
 
 
 def ensure_database(db):
+    """The benchmark's database, with the addons as they are now: created on
+    first use, updated when their code changed since (the messages stay)."""
+    stamp = hcdev.STATE / f"{db}.addons-sha256"
+    fingerprint = hcdev.addons_fingerprint()
     if hcdev.database_ready(db, ADDONS):
-        return
-    log(f"creating {db} with {', '.join(ADDONS)} (no demo data)")
-    hcdev.drop_database(db)
+        if stamp.exists() and stamp.read_text() == fingerprint:
+            return
+        log(f"updating {', '.join(ADDONS)} in {db} (their code changed)")
+        mode = "-u"
+    else:
+        log(f"creating {db} with {', '.join(ADDONS)} (no demo data)")
+        hcdev.drop_database(db)
+        mode = "-i"
     subprocess.run(
         hcdev.odoo_cmd(
             "-d",
             db,
-            "-i",
+            mode,
             ",".join(ADDONS),
             "--without-demo=all",
             "--stop-after-init",
@@ -81,6 +91,7 @@ def ensure_database(db):
         ),
         check=True,
     )
+    stamp.write_text(fingerprint)
 
 
 def odoo_registry(db):
