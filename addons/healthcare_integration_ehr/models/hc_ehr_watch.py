@@ -107,9 +107,9 @@ class HcEhrWatch(models.Model):
 
     @api.model
     def _cron_check(self):
+        # also what was used ages out of the usage window without a move:
+        # each watch's cover and the day's stockout risk are set again
         self.search([])._check()
-        # what was used ages out of the window without a move: the day's state
-        self._set_stockout_risk(self.search([]).company_id)
 
     @api.model
     def _check_moves(self, moves):

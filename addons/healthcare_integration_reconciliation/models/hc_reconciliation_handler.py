@@ -171,8 +171,9 @@ class HcReconciliationHandler(models.AbstractModel):
     def control_report(self, reconciliation, start, end):
         """The partner's report of the period, as a ``lib.ControlReport``.
 
-        Default by the reconciliation's source: the partner's API, or the
-        control trailers of the X12 files received. Raise ``lib.ReportError``
+        Default by the reconciliation's source: the partner's API, its
+        control file (SFTP or folder backend, JSON or CSV), or the control
+        trailers of the X12 files received. Raise ``lib.ReportError``
         (or ``UserError``) when the report is unavailable: the period is then
         recorded as failed, and checked again at the next run.
         """
