@@ -29,9 +29,10 @@ class HcReconciliationHandlerSet(models.AbstractModel):
 
     Set-based SQL because bench/bench_reconciliation.py shows the need: one day
     of a busy flow is a million messages and a report of a million documents;
-    read into Python objects and compared there, the check took 19 s and a
-    gigabyte (the target is 10 s); in PostgreSQL it reads the report once
-    (``json_to_recordset``), joins it with the day's messages, and hands back
+    read into Python objects and compared there, the check took 19 s and
+    most of a gigabyte (the target is 10 s); in PostgreSQL it reads the
+    report once (``json_to_recordset``), joins it with the day's messages
+    (grouped by reference, in memory: ``SETTINGS``), and hands back
     only the differences and the figures. It is the exact equivalent of
     ``exchanged_documents`` + ``lib.read_report`` + ``lib.compare`` on the
     reports it accepts: any report it cannot read with certainty (not JSON,
