@@ -54,10 +54,11 @@ class HcFinanceAccrual(models.AbstractModel):
 
     @api.model
     def _orders_to_accrue(self, company, period_end):
-        """Confirmed orders of the company with a line received beyond what
-        was billed (as of today; the accrual reads them as of the period's
-        end)."""
-        lines = (
+        """Confirmed orders of the company, approved by the period's end, with
+        a line received that is not billed in full now, or was billed (by
+        its bill date, as the accrual reads it) after the period's end; the
+        accrual reads their quantities as of that day."""
+        return (
             self.env["purchase.order.line"]
             .sudo()
             .search(
@@ -67,12 +68,13 @@ class HcFinanceAccrual(models.AbstractModel):
                     ("order_id.date_approve", "<", period_end + timedelta(days=1)),
                     ("display_type", "=", False),
                     ("qty_received", ">", 0),
+                    "|",
+                    ("qty_to_invoice", "!=", 0),
+                    ("invoice_lines.move_id.invoice_date", ">", period_end),
                 ]
             )
+            .order_id
         )
-        return lines.filtered(
-            lambda line: line.qty_received > line.qty_invoiced
-        ).order_id
 
     @api.model
     def _accrue_orders(self, orders, account, period_end):

@@ -13,6 +13,8 @@ from odoo.addons.healthcare_integration_core.tests.common import (
     SimulatorMixin,
 )
 
+ONE_DAY = timedelta(days=1)
+
 
 @tagged("post_install", "-at_install")
 class TestAccrual(HcTestMixin, SimulatorMixin, AccountTestInvoicingCommon):
@@ -68,7 +70,7 @@ class TestAccrual(HcTestMixin, SimulatorMixin, AccountTestInvoicingCommon):
             }
         )
 
-    def order(self, quantity, price, received, billed=0):
+    def order(self, quantity, price, received, billed=0, billed_on=None):
         order = self.env["purchase.order"].create(
             {
                 "partner_id": self.partner_a.id,
@@ -94,7 +96,7 @@ class TestAccrual(HcTestMixin, SimulatorMixin, AccountTestInvoicingCommon):
                 order.action_create_invoice()["res_id"]
             )
             bill.invoice_line_ids.quantity = billed
-            bill.invoice_date = self.period_end - timedelta(days=1)
+            bill.invoice_date = billed_on or self.period_end - ONE_DAY
             bill.action_post()
         return order
 
@@ -118,6 +120,8 @@ class TestAccrual(HcTestMixin, SimulatorMixin, AccountTestInvoicingCommon):
         self.order(10, 20.0, received=6, billed=2)
         self.order(3, 50.0, received=3, billed=3)
         self.order(5, 9.0, received=0)
+        # received in the period, billed in the next: 4 x 10 to accrue
+        self.order(4, 10.0, received=4, billed=4, billed_on=self.period_end + ONE_DAY)
 
         # a day that is no period end accrues nothing
         self.hand_off(self.period_end - timedelta(days=1))
@@ -135,12 +139,12 @@ class TestAccrual(HcTestMixin, SimulatorMixin, AccountTestInvoicingCommon):
         liability = accrual.line_ids.filtered(
             lambda line: line.account_id == self.accrued
         )
-        self.assertEqual(liability.credit, 80.0)
-        expense = accrual.line_ids - liability
+        self.assertEqual(liability.credit, 120.0)
+        expenses = accrual.line_ids - liability
         self.assertEqual(
-            expense.account_id, self.company_data["default_account_expense"]
+            expenses.account_id, self.company_data["default_account_expense"]
         )
-        self.assertEqual(expense.debit, 80.0)
+        self.assertEqual(sorted(expenses.mapped("debit")), [40.0, 80.0])
 
         # the accrual goes in the period's last batch, the reversal in the
         # next period's first, which says what it reverses
@@ -156,9 +160,11 @@ class TestAccrual(HcTestMixin, SimulatorMixin, AccountTestInvoicingCommon):
             2,
             "accrued once per period",
         )
-        following = self.hand_off(self.period_end + timedelta(days=1))
-        self.assertEqual(following.move_ids, reversal)
-        [entry] = self.sent_entries(following)
+        following = self.hand_off(self.period_end + ONE_DAY)
+        self.assertIn(reversal, following.move_ids, "with the bill of that day")
+        [entry] = [
+            e for e in self.sent_entries(following) if e["entry"] == reversal.name
+        ]
         self.assertEqual(entry["reverses"], accrual.name)
 
     def test_no_accrual_account_no_accrual(self):
