@@ -192,17 +192,7 @@ class HcEhrWatch(models.Model):
             )
             by_flow = {}
             for backend, at_risk, count in rows:
-                flow = (
-                    self.env["hc.flow"]
-                    .sudo()
-                    .search(
-                        [
-                            ("flow_type_id.code", "=", AVAILABILITY_FLOW),
-                            ("backend_id", "=", backend.id),
-                        ],
-                        limit=1,
-                    )
-                )
+                flow = self._availability_flows(backend)[:1]
                 watched, risky = by_flow.get(flow, (0, 0))
                 by_flow[flow] = (watched + count, risky + (count if at_risk else 0))
             for flow, (watched, risky) in by_flow.items():
@@ -297,7 +287,18 @@ class HcEhrWatch(models.Model):
                 request.name if request else "",
             )
         )
-        flows = (
+        messages = self.env["hc.message"]
+        for flow in self._availability_flows(backend):
+            messages |= flow._send(
+                payload, record=record or request, idempotency_key=key[:255]
+            )
+        return messages
+
+    @api.model
+    def _availability_flows(self, backend):
+        """The active availability flows of ``backend`` (none when the
+        backend is archived)."""
+        return (
             self.env["hc.flow"]
             .sudo()
             .search(
@@ -308,9 +309,3 @@ class HcEhrWatch(models.Model):
                 ]
             )
         )
-        messages = self.env["hc.message"]
-        for flow in flows:
-            messages |= flow._send(
-                payload, record=record or request, idempotency_key=key[:255]
-            )
-        return messages
