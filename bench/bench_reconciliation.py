@@ -2,13 +2,17 @@
 
 Fills a database (``hc_dev_recon_bench`` by default; created with the core
 and reconciliation addons, no demo data, on first use) with ``--messages``
-(1,000,000) done messages of one flow, all on yesterday (INSERT ... SELECT
-generate_series), serves the partner's control report of that day from a
-local HTTP server (every message's correlation id but ten, and five the
-partner has that we do not: fifteen differences), then times in-process:
+(1,000,000) done messages of one flow, all of today so far in UTC (one
+INSERT ... SELECT generate_series; kept for the next run of the same day,
+made again on another day): the dashboard's last 24 hours hold the whole
+day, as at the day's end. It serves the partner's control report of that
+day from a local HTTP server (every message's correlation id but ten, and
+five the partner has that we do not: fifteen differences), then times
+in-process:
 
-- one period's check (``hc.reconciliation._reconcile_day``): our side in one
-  query, the partner's report over HTTP and read, the comparison, the
+- one period's check (``hc.reconciliation._reconcile_day``): the partner's
+  report fetched over HTTP, then read and compared with the day's messages
+  in one statement in PostgreSQL (``hc_reconciliation_handler_set``), the
   differences recorded;
 - the KPIs: the dashboard's business panel and the metrics scrape's KPI
   families, over a year of daily KPI rows for every flow (KPIs are sums kept
@@ -31,7 +35,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -65,15 +69,24 @@ def psql(db, sql):
 
 
 def ensure_database(db):
+    """The benchmark's database, with the addons as they are now: created on
+    first use, updated when their code changed since (the messages stay)."""
+    stamp = hcdev.STATE / f"{db}.addons-sha256"
+    fingerprint = hcdev.addons_fingerprint()
     if hcdev.database_ready(db, ADDONS):
-        return
-    log(f"creating {db} with {', '.join(ADDONS)} (no demo data)")
-    hcdev.drop_database(db)
+        if stamp.exists() and stamp.read_text() == fingerprint:
+            return
+        log(f"updating {', '.join(ADDONS)} in {db} (their code changed)")
+        mode = "-u"
+    else:
+        log(f"creating {db} with {', '.join(ADDONS)} (no demo data)")
+        hcdev.drop_database(db)
+        mode = "-i"
     subprocess.run(
         hcdev.odoo_cmd(
             "-d",
             db,
-            "-i",
+            mode,
             ",".join(ADDONS),
             "--without-demo=all",
             "--stop-after-init",
@@ -81,6 +94,7 @@ def ensure_database(db):
         ),
         check=True,
     )
+    stamp.write_text(fingerprint)
 
 
 def odoo_registry(db):
@@ -145,13 +159,28 @@ def ensure_flow(env):
     return backend, flow
 
 
-def fill(db, env, flow, count, day):
-    have = int(psql(db, f"SELECT count(*) FROM hc_message WHERE flow_id = {flow.id}"))
-    if have >= count:
-        log(f"{have} messages already there")
-        return
+def fill(db, env, flow, count, day, until):
+    """The flow's ``count`` done messages, spread over ``day`` from midnight to
+    ``until``; kept for the next run of the same day, replaced otherwise (the
+    table is emptied: it holds the benchmark's messages only)."""
     start = datetime.combine(day, datetime.min.time())
-    log(f"inserting {count - have} done messages on {day}")
+    end = start + timedelta(days=1)
+    have, total = psql(
+        db,
+        f"""
+        SELECT count(*) FILTER (WHERE done_at >= '{start}' AND done_at < '{end}'),
+               count(*)
+          FROM hc_message WHERE flow_id = {flow.id}
+        """,
+    ).split("|")
+    if int(have) == int(total) == count:
+        log(f"{count} messages of {day} already there")
+        return
+    if int(total):
+        log(f"the messages there are of another day or number: emptying {db}")
+        psql(db, "TRUNCATE hc_message CASCADE")
+    span = max(int((until - start).total_seconds()) - 60, 60)
+    log(f"inserting {count} done messages on {day} (over {span} s)")
     started = time.monotonic()
     psql(
         db,
@@ -162,9 +191,9 @@ def fill(db, env, flow, count, day):
         SELECT 'HCR/' || lpad(g::text, 8, '0'), {flow.id}, {flow.flow_type_id.id},
                {flow.backend_id.id}, {env.company.id}, 'outbound', 'done',
                'bench-' || g, 'c-' || g, t, t, t + interval '1 second', 512, 1, 1, 1
-          FROM generate_series({have + 1}, {count}) g,
+          FROM generate_series(1, {count}) g,
                LATERAL (SELECT timestamp '{start}'
-                        + (g::bigint * 86000 / {count}) * interval '1 second' AS t) d
+                        + (g::bigint * {span} / {count}) * interval '1 second' AS t) d
         """,
     )
     log(f"inserted in {time.monotonic() - started:.0f}s; vacuum and analyze")
@@ -271,7 +300,10 @@ def main():
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
-    day = date.today() - timedelta(days=1)
+    # today so far: the dashboard's last 24 hours hold the whole day, as
+    # they do at the day's end; run on another day, the data is made again
+    now = datetime.now(UTC).replace(tzinfo=None)
+    day = now.date()
     ensure_database(args.db)
     registry = odoo_registry(args.db)
     from odoo import SUPERUSER_ID, api
@@ -280,7 +312,7 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         _backend, flow = ensure_flow(env)
         cr.commit()
-        fill(args.db, env, flow, args.messages, day)
+        fill(args.db, env, flow, args.messages, day, now)
     server = ReportServer(report_body(args.messages, day))
     try:
         measures = measure(registry, args.messages, day, server)

@@ -12,12 +12,13 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["healthcare_integration_core", "account"],
+    "depends": ["healthcare_integration_core", "account", "purchase"],
     "data": [
         "security/ir.model.access.csv",
         "security/hc_finance_security.xml",
         "data/hc_flow_type.xml",
         "data/ir_cron.xml",
         "views/hc_finance_batch_views.xml",
+        "views/hc_flow_views.xml",
     ],
 }

@@ -23,6 +23,7 @@
         "views/hc_reconciliation_difference_views.xml",
         "views/hc_kpi_daily_views.xml",
         "views/hc_flow_views.xml",
+        "views/hc_alert_rule_views.xml",
         "views/hc_menus.xml",
     ],
     "demo": ["demo/hc_reconciliation_demo.xml"],

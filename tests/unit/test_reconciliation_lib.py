@@ -189,3 +189,55 @@ def test_kpi_exposition():
     assert f'hc_kpi_sum{{{labels},partner="Northbay"}} 600.0' in text
     assert "hc_reconciliation_open_differences{" in text
     assert 'reconciliation="Orders"} 0.0' in text  # hc_reconciliation_matched
+
+
+def test_kpi_alert_units_and_direction():
+    assert kpi.in_unit(kpi.EXCEPTION_RATE, 0.125) == 12.5
+    assert kpi.in_unit(kpi.ACK_LATENCY, 5400) == 1.5
+    assert kpi.in_unit(kpi.ACK_LATENCY, None) is None
+    assert (kpi.unit_label(kpi.FILL_RATE), kpi.unit_label(kpi.CYCLE_TIME)) == ("%", "h")
+    # lower is better: alert above; higher is better: alert below
+    assert kpi.worse_than(kpi.ACK_LATENCY, 5, 4)
+    assert not kpi.worse_than(kpi.ACK_LATENCY, 4, 4)
+    assert kpi.worse_than(kpi.INVOICE_FIRST_MATCH, 80, 90)
+    assert not kpi.worse_than(kpi.INVOICE_FIRST_MATCH, 95, 90)
+    assert not kpi.worse_than(kpi.STOCKOUT_RISK, None, 0)
+
+
+def test_kpi_gauges_exported_apart():
+    row = {
+        "kpi": kpi.STOCKOUT_RISK,
+        "company": "Group",
+        "backend": "ehr",
+        "flow": "availability",
+        "partner": "",
+        "count": 40,
+        "sum": 3.0,
+    }
+    text = kpi.exposition([], [], [row]).decode()
+    assert 'hc_kpi_gauge{backend="ehr",company="Group",flow="availability"' in text
+    assert "} 3.0" in text
+    assert "hc_kpi_gauge_subjects{" in text and "} 40.0" in text
+
+
+def test_read_report_csv():
+    documents = rec.read_report_csv(
+        b"\xef\xbb\xbftype,reference,amount,date\r\n810,INV-1,12.50,2026-12-06\r\n"
+        b"810,INV-2,,\r\n",
+        DAY,
+    )
+    assert documents.documents == (
+        rec.Document(date(2026, 12, 6), "810", "INV-1", D("12.50")),
+        rec.Document(DAY, "810", "INV-2", None),
+    )
+    totals = rec.read_report_csv(b"type,count,amount\n850,3,99.5\n", DAY)
+    assert totals.totals == (rec.Total(DAY, "850", 3, D("99.5")),)
+    assert rec.read_report_csv(b"", DAY).documents == ()
+    for body, error in [
+        (b"type,count\n850,three\n", "count is a whole number"),
+        (b"type,total\n850,3\n", "a reference or a count column"),
+        (b"type,reference\n810,\n", "reference is needed"),
+        (b"\xff\xfe", "not UTF-8"),
+    ]:
+        with pytest.raises(rec.ReportError, match=error):
+            rec.read_report_csv(body, DAY)

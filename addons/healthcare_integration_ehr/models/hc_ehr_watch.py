@@ -1,9 +1,15 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import float_compare
 
+from odoo.addons.healthcare_integration_reconciliation.lib import kpi as kpi_lib
+
 AVAILABILITY_FLOW = "ehr.availability_out"
+# where used supplies go: anywhere but the group's own stock
+USED_IN = ("internal", "transit")
 
 
 class HcEhrWatch(models.Model):
@@ -46,6 +52,31 @@ class HcEhrWatch(models.Model):
     )
     last_on_hand = fields.Float(readonly=True, digits="Product Unit of Measure")
     last_event_at = fields.Datetime(readonly=True)
+    usage_days = fields.Integer(
+        string="Usage window (days)",
+        default=14,
+        required=True,
+        help="Recent usage is what left the location (consumed, scrapped, "
+        "delivered) over this many days.",
+    )
+    risk_days = fields.Float(
+        string="Cover wanted (days)",
+        default=3.0,
+        required=True,
+        help="At risk of a stockout when what is on hand covers fewer days of "
+        "recent usage.",
+    )
+    daily_usage = fields.Float(
+        readonly=True, digits="Product Unit of Measure", help="Recent usage per day."
+    )
+    days_of_cover = fields.Float(
+        readonly=True,
+        digits=(16, 2),
+        help="On hand divided by the recent usage per day (0 when nothing was "
+        "used recently).",
+    )
+    stockout_risk = fields.Boolean(readonly=True, index=True)
+    cover_checked_at = fields.Datetime(readonly=True)
 
     _sql_constraints = [
         (
@@ -76,6 +107,8 @@ class HcEhrWatch(models.Model):
 
     @api.model
     def _cron_check(self):
+        # also what was used ages out of the usage window without a move:
+        # each watch's cover and the day's stockout risk are set again
         self.search([])._check()
 
     @api.model
@@ -93,6 +126,7 @@ class HcEhrWatch(models.Model):
     def _check(self):
         for watch in self:
             on_hand = watch._quantity_on_hand()
+            watch._refresh_cover(on_hand)
             rounding = watch.product_id.uom_id.rounding
             below = (
                 float_compare(on_hand, watch.threshold, precision_rounding=rounding) < 0
@@ -106,6 +140,65 @@ class HcEhrWatch(models.Model):
                 watch._notify("available", on_hand)
             elif not watch.last_status:
                 watch.last_status = "ok"
+
+        if self:
+            self._set_stockout_risk(self.company_id)
+
+    # ------------------------------------------------------------------ cover
+
+    def _recent_usage(self, now=None):
+        """What left the location (and below it) for outside the group's stock
+        over the usage window, in the product's unit."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        [(quantity,)] = self.env["stock.move"]._read_group(
+            [
+                ("state", "=", "done"),
+                ("product_id", "=", self.product_id.id),
+                ("location_id", "child_of", self.location_id.id),
+                ("location_dest_id.usage", "not in", USED_IN),
+                ("date", ">=", now - timedelta(days=self.usage_days)),
+            ],
+            aggregates=["product_qty:sum"],
+        )
+        return quantity or 0.0
+
+    def _refresh_cover(self, on_hand, now=None):
+        """Days of cover from recent usage and what is on hand; at risk when
+        they are fewer than wanted (nothing on hand of a used item included)."""
+        self.ensure_one()
+        daily = self._recent_usage(now) / max(self.usage_days, 1)
+        cover = max(on_hand, 0.0) / daily if daily > 0 else 0.0
+        self.write(
+            {
+                "daily_usage": daily,
+                "days_of_cover": cover,
+                "stockout_risk": daily > 0 and cover < self.risk_days,
+                "cover_checked_at": now or fields.Datetime.now(),
+            }
+        )
+
+    @api.model
+    def _set_stockout_risk(self, companies):
+        """The day's stockout risk KPI of ``companies``: per EHR availability
+        flow, its backend's active watches and those at risk."""
+        today = fields.Date.context_today(self)
+        kpis = self.env["hc.kpi.daily"].sudo()
+        for company in companies:
+            rows = self.sudo()._read_group(
+                [("company_id", "=", company.id)],
+                ["backend_id", "stockout_risk"],
+                ["__count"],
+            )
+            by_flow = {}
+            for backend, at_risk, count in rows:
+                flow = self._availability_flows(backend)[:1]
+                watched, risky = by_flow.get(flow, (0, 0))
+                by_flow[flow] = (watched + count, risky + (count if at_risk else 0))
+            for flow, (watched, risky) in by_flow.items():
+                kpis._set_state(
+                    kpi_lib.STOCKOUT_RISK, today, company, watched, risky, flow=flow
+                )
 
     def _notify(self, status, on_hand):
         self._send_event(
@@ -194,7 +287,18 @@ class HcEhrWatch(models.Model):
                 request.name if request else "",
             )
         )
-        flows = (
+        messages = self.env["hc.message"]
+        for flow in self._availability_flows(backend):
+            messages |= flow._send(
+                payload, record=record or request, idempotency_key=key[:255]
+            )
+        return messages
+
+    @api.model
+    def _availability_flows(self, backend):
+        """The active availability flows of ``backend`` (none when the
+        backend is archived)."""
+        return (
             self.env["hc.flow"]
             .sudo()
             .search(
@@ -205,9 +309,3 @@ class HcEhrWatch(models.Model):
                 ]
             )
         )
-        messages = self.env["hc.message"]
-        for flow in flows:
-            messages |= flow._send(
-                payload, record=record or request, idempotency_key=key[:255]
-            )
-        return messages

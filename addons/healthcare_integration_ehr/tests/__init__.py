@@ -5,3 +5,4 @@ from . import test_fhir_route
 from . import test_fhir_rest
 from . import test_fhir_bearer
 from . import test_tour
+from . import test_stockout_risk

@@ -19,6 +19,15 @@ class AccountMove(models.Model):
         help="The hand-off batch that took this entry to the finance system.",
     )
 
+    hc_accrual_date = fields.Date(
+        string="Accrual of received not invoiced at",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The period end whose received-not-invoiced accrual this entry "
+        "is, or reverses.",
+    )
+
     # EXTENDS account
     def button_draft(self):
         handed_off = self.filtered("hc_finance_batch_id")

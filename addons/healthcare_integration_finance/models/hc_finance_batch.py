@@ -165,7 +165,12 @@ class HcFinanceBatch(models.Model):
             )
         )
         batches = self.browse()
+        accruals = self.env["hc.finance.accrual"]
         for flow in flows:
+            if accruals._is_period_end(cutoff):
+                # the period's accrual goes in its last batch, its reversal
+                # (the next period's first day) in the next period's first
+                accruals._accrue(flow, cutoff)
             batch = self._collect(flow, cutoff)
             if batch:
                 batch._send()

@@ -1,1 +1,2 @@
 from . import test_hand_off
+from . import test_accrual

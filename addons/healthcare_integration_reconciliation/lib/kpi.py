@@ -24,6 +24,7 @@ PAYROLL_ON_TIME = "payroll_inputs_on_time"
 ASSET_ONBOARDING = "asset_onboarding"
 ON_TIME_DELIVERY = "on_time_delivery"
 FILL_RATE = "fill_rate"
+STOCKOUT_RISK = "stockout_risk"
 
 # code: (label, unit, whether higher is better)
 KPIS = {
@@ -35,7 +36,12 @@ KPIS = {
     ASSET_ONBOARDING: ("Asset onboarding time (receipt to asset)", SECONDS, False),
     ON_TIME_DELIVERY: ("Supplier on-time delivery", RATE, True),
     FILL_RATE: ("Supplier fill rate (first receipt)", RATE, True),
+    STOCKOUT_RISK: ("Stockout risk (watched items under their cover)", RATE, False),
 }
+# KPIs kept as the day's state rather than summed observations: a day's row
+# is set again at each change (count: the subjects, total: those that hold),
+# and the KPI reads from the latest day, not from a sum over days
+GAUGES = frozenset({STOCKOUT_RISK})
 SELECTION = [(code, label) for code, (label, _unit, _up) in KPIS.items()]
 KPI_LABELS = ("kpi", "company", "backend", "flow", "partner")
 RECONCILIATION_LABELS = ("company", "backend", "flow", "reconciliation")
@@ -66,6 +72,29 @@ def human_seconds(seconds):
     return f"{seconds / 86400:.1f} d"
 
 
+def in_unit(code, value):
+    """A KPI's value as its alert thresholds say it: rates in percent,
+    durations in hours (None stays None)."""
+    if value is None:
+        return None
+    if KPIS.get(code, ("", RATE, True))[1] == RATE:
+        return 100 * value
+    return value / 3600
+
+
+def unit_label(code):
+    return "%" if KPIS.get(code, ("", RATE, True))[1] == RATE else "h"
+
+
+def worse_than(code, value, threshold):
+    """Whether ``value`` (in the KPI's unit) is worse than ``threshold``:
+    below it for a KPI where higher is better, above it otherwise."""
+    if value is None:
+        return False
+    higher_is_better = KPIS.get(code, ("", RATE, True))[2]
+    return value < threshold if higher_is_better else value > threshold
+
+
 def trend(code, current, previous):
     """ "up", "down" or "flat", and whether that is good: (direction, good)."""
     if current is None or previous is None or current == previous:
@@ -78,9 +107,10 @@ def trend(code, current, previous):
 class KpiCollector:
     """The KPIs' and reconciliations' families of one scrape."""
 
-    def __init__(self, kpis, reconciliations):
+    def __init__(self, kpis, reconciliations, gauges=()):
         self.kpis = kpis
         self.reconciliations = reconciliations
+        self.gauges = gauges
 
     def collect(self):
         summary = SummaryMetricFamily(
@@ -96,6 +126,23 @@ class KpiCollector:
                 sum_value=row["sum"],
             )
         yield summary
+        holding = GaugeMetricFamily(
+            "hc_kpi_gauge",
+            "State KPIs of the latest day: how many subjects hold (e.g. watched "
+            "items under their cover), by company and flow.",
+            labels=KPI_LABELS,
+        )
+        subjects = GaugeMetricFamily(
+            "hc_kpi_gauge_subjects",
+            "State KPIs of the latest day: how many subjects were looked at.",
+            labels=KPI_LABELS,
+        )
+        for row in self.gauges:
+            labels = [str(row.get(name) or "") for name in KPI_LABELS]
+            holding.add_metric(labels, row["sum"])
+            subjects.add_metric(labels, row["count"])
+        yield holding
+        yield subjects
         open_differences = GaugeMetricFamily(
             "hc_reconciliation_open_differences",
             "Differences with the partner's control report not acknowledged.",
@@ -114,8 +161,9 @@ class KpiCollector:
         yield matched
 
 
-def exposition(kpis, reconciliations):
-    """The Prometheus text (bytes) of the KPI rows and reconciliation rows."""
+def exposition(kpis, reconciliations, gauges=()):
+    """The Prometheus text (bytes) of the KPI rows (summed KPIs), the
+    reconciliation rows and the gauge rows (state KPIs of their latest day)."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(KpiCollector(kpis, reconciliations))
+    registry.register(KpiCollector(kpis, reconciliations, gauges))
     return generate_latest(registry)

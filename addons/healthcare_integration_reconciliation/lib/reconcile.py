@@ -8,6 +8,8 @@ either side, amount differs) or only totals per day and document type
 Database-free.
 """
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -263,6 +265,31 @@ def read_report(data, default_day=None):
             )
         )
     return ControlReport(totals=tuple(totals))
+
+
+def read_report_csv(body, default_day=None):
+    """A ControlReport from a CSV file (bytes, UTF-8, a header row): columns
+    ``type, reference, amount, date`` list documents, ``type, count, amount,
+    date`` give totals (amount and date optional); read as ``read_report``
+    reads the JSON form."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"not UTF-8 text at byte {exc.start}") from None
+    try:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise ReportError(f"not CSV: {exc}") from None
+    columns = set(rows[0]) if rows else set()
+    if "reference" in columns or not rows:
+        return read_report({"documents": rows}, default_day)
+    if "count" not in columns:
+        raise ReportError("a control file has a reference or a count column")
+    for row in rows:
+        count = (row.get("count") or "").strip()
+        if count.isdigit():
+            row["count"] = int(count)
+    return read_report({"totals": rows}, default_day)
 
 
 def merge(reports):

@@ -1,4 +1,5 @@
 from . import hc_reconciliation_handler
+from . import hc_reconciliation_handler_set
 from . import hc_reconciliation
 from . import hc_reconciliation_period
 from . import hc_reconciliation_difference

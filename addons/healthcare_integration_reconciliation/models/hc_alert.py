@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 
-from .hc_alert_rule import DIFFERENCES, SILENCE
+from ..lib import kpi as lib
+from .hc_alert_rule import DIFFERENCES, KPI, SILENCE
 
 
 class HcAlert(models.Model):
@@ -12,16 +13,24 @@ class HcAlert(models.Model):
         selection_add=[
             (SILENCE, "No inbound message in the expected window"),
             (DIFFERENCES, "Reconciliation differences left open"),
+            (KPI, "Business KPI worse than its threshold"),
         ],
-        ondelete={SILENCE: "cascade", DIFFERENCES: "cascade"},
+        ondelete={SILENCE: "cascade", DIFFERENCES: "cascade", KPI: "cascade"},
     )
 
     # EXTENDS hc.alert
     @api.model
     def _title(self, rule, flow, backend):
-        if rule.condition not in (SILENCE, DIFFERENCES):
+        if rule.condition not in (SILENCE, DIFFERENCES, KPI):
             return super()._title(rule, flow, backend)
         labels = dict(self._fields["condition"]._description_selection(self.env))
+        if rule.condition == KPI:
+            kpis = dict(rule._fields["kpi"]._description_selection(self.env))
+            return _(
+                "%(kpi)s: %(subject)s",
+                kpi=kpis[rule.kpi],
+                subject=flow.display_name if flow else backend.display_name,
+            )
         return _(
             "%(condition)s: %(subject)s",
             condition=labels[rule.condition],
@@ -47,6 +56,19 @@ class HcAlert(models.Model):
                 value=f"{value:g}",
                 threshold=rule.threshold,
             )
+        if rule.condition == KPI:
+            kpis = dict(rule._fields["kpi"]._description_selection(self.env))
+            return _(
+                "%(kpi)s of %(subject)s is %(value)s %(unit)s over the last "
+                "%(days)s day(s) (alert when %(side)s %(threshold)s %(unit)s).",
+                kpi=kpis[rule.kpi],
+                subject=flow.display_name,
+                value=f"{value:g}",
+                unit=lib.unit_label(rule.kpi),
+                days=rule.kpi_days,
+                side=_("below") if lib.KPIS[rule.kpi][2] else _("above"),
+                threshold=f"{rule.kpi_threshold:g}",
+            )
         return super()._describe(rule, flow, backend, value)
 
     # EXTENDS hc.alert
@@ -57,5 +79,12 @@ class HcAlert(models.Model):
             return "hc.reconciliation.difference", [
                 ("flow_id", "=", self.flow_id.id),
                 ("state", "=", "open"),
+            ]
+        if self.condition == KPI:
+            since = self.rule_id._kpi_since(fields.Datetime.now())
+            return "hc.kpi.daily", [
+                ("kpi", "=", self.rule_id.kpi),
+                ("flow_id", "=", self.flow_id.id),
+                ("day", ">=", fields.Date.to_string(since)),
             ]
         return super()._domain_behind()

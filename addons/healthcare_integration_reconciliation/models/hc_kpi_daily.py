@@ -98,6 +98,39 @@ class HcKpiDaily(models.Model):
         self.invalidate_model()
 
     @api.model
+    def _set_state(self, kpi, day, company, count, total, flow=None):
+        """Set the day's state of a gauge KPI (``lib.GAUGES``): ``count``
+        subjects, ``total`` of which hold (e.g. items watched and items under
+        their cover). One INSERT ... ON CONFLICT, as ``_observe``. E.g.::
+
+            self.env["hc.kpi.daily"]._set_state(
+                "stockout_risk", today, company, watched, at_risk, flow=flow)
+        """
+        self.env.cr.execute(
+            """
+            INSERT INTO hc_kpi_daily AS k (kpi, day, company_id, flow_id, count,
+                total, last_at, create_uid, create_date, write_uid, write_date)
+            VALUES (%(kpi)s, %(day)s, %(company)s, %(flow)s, %(count)s, %(total)s,
+                    now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC',
+                    %(uid)s, now() at time zone 'UTC')
+            ON CONFLICT (kpi, day, company_id, (coalesce(flow_id, 0)),
+                         (coalesce(partner_id, 0)))
+            DO UPDATE SET count = EXCLUDED.count, total = EXCLUDED.total,
+                          last_at = EXCLUDED.last_at, write_date = EXCLUDED.write_date
+            """,
+            {
+                "kpi": kpi,
+                "day": day,
+                "company": company.id,
+                "flow": flow.id if flow else None,
+                "count": count,
+                "total": float(total),
+                "uid": self.env.uid,
+            },
+        )
+        self.invalidate_model()
+
+    @api.model
     def _last_observed(self, kpi, flows):
         """{flow id: when the flow's last observation of ``kpi`` was}."""
         return dict(

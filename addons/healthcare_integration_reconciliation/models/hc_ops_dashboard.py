@@ -37,13 +37,19 @@ class HcOpsDashboard(models.AbstractModel):
             ("company_id", "in", self.env.companies.ids),
             ("day", ">=", before),
         ]
-        sums = {}
-        for kpi, company, day, count, total in self.env["hc.kpi.daily"]._sums(
-            domain, ["kpi", "company_id", "day:day"]
+        sums, latest = {}, {}
+        for kpi, company, day, count, total in sorted(
+            self.env["hc.kpi.daily"]._sums(domain, ["kpi", "company_id", "day:day"]),
+            key=lambda row: row[2],
         ):
             current = day >= since
             entry = sums.setdefault((kpi, company), [0, 0.0, 0, 0.0])
             offset = 0 if current else 2
+            if kpi in lib.GAUGES:
+                # a state: the latest day of each week, not their sum
+                latest[(kpi, company, current)] = (count, total)
+                entry[offset : offset + 2] = latest[(kpi, company, current)]
+                continue
             entry[offset] += count
             entry[offset + 1] += total
         rows = []

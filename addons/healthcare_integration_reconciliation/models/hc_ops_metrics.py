@@ -1,8 +1,13 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 
 from ..lib import kpi as lib
+
+# a state KPI's subject not set again for a week is no longer looked at
+GAUGE_DAYS = 7
 
 
 class HcOpsMetrics(models.AbstractModel):
@@ -14,7 +19,7 @@ class HcOpsMetrics(models.AbstractModel):
     @api.model
     def _exposition(self):
         return super()._exposition() + lib.exposition(
-            self._kpi_rows(), self._reconciliation_rows()
+            self._kpi_rows(), self._reconciliation_rows(), self._gauge_rows()
         )
 
     @api.model
@@ -22,20 +27,37 @@ class HcOpsMetrics(models.AbstractModel):
         """The KPIs' sums since their first observation (Prometheus counters)."""
         rows = []
         for kpi, company, flow, partner, count, total in self.env["hc.kpi.daily"]._sums(
-            [], ["kpi", "company_id", "flow_id", "partner_id"]
+            [("kpi", "not in", list(lib.GAUGES))],
+            ["kpi", "company_id", "flow_id", "partner_id"],
         ):
-            rows.append(
-                {
-                    "kpi": kpi,
-                    "company": company.name,
-                    "backend": flow.backend_id.code,
-                    "flow": flow.code,
-                    "partner": partner.name,
-                    "count": count,
-                    "sum": total,
-                }
-            )
+            rows.append(self._kpi_row(kpi, company, flow, partner, count, total))
         return rows
+
+    @staticmethod
+    def _kpi_row(kpi, company, flow, partner, count, total):
+        return {
+            "kpi": kpi,
+            "company": company.name,
+            "backend": flow.backend_id.code,
+            "flow": flow.code,
+            "partner": partner.name,
+            "count": count,
+            "sum": total,
+        }
+
+    @api.model
+    def _gauge_rows(self):
+        """The state KPIs (``lib.GAUGES``) of their latest day, per subject."""
+        kpis = self.env["hc.kpi.daily"].sudo()
+        latest = {}
+        recent = fields.Date.context_today(self) - timedelta(days=GAUGE_DAYS)
+        domain = [("kpi", "in", list(lib.GAUGES)), ("day", ">=", recent)]
+        for row in kpis.search(domain, order="day"):
+            latest[(row.kpi, row.company_id, row.flow_id, row.partner_id)] = row
+        return [
+            self._kpi_row(kpi, company, flow, partner, row.count, row.total)
+            for (kpi, company, flow, partner), row in latest.items()
+        ]
 
     @api.model
     def _reconciliation_rows(self):

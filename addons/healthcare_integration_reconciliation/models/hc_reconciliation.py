@@ -10,6 +10,7 @@ _logger = logging.getLogger(__name__)
 
 SOURCES = [
     ("api", "Partner's API"),
+    ("file", "Partner's control file (SFTP or folder)"),
     ("trailer", "Control trailers of received files"),
     ("handler", "Computed by the handler"),
 ]
@@ -59,7 +60,17 @@ class HcReconciliation(models.Model):
         tracking=True,
         help="Partner's API: GET the control endpoint on the flow's backend for "
         "each day. Control trailers: the counts the partner's X12 files declare "
-        "(GE01 per functional group). Handler: the handler builds the report.",
+        "(GE01 per functional group). Control file: read the day's file from "
+        "the in folder of the SFTP (or folder) backend. Handler: the handler "
+        "builds the report.",
+    )
+    control_file_pattern = fields.Char(
+        default="control/control_{date}.json",
+        help="Control file: its name in the backend's in folder; {date} is the "
+        "day (YYYY-MM-DD). CSV when it ends in .csv (columns type, reference, "
+        "amount, date; or type, count, amount, date), else JSON as the API's. "
+        "A subfolder keeps it out of the way of the inbound flows that list "
+        "the in folder.",
     )
     control_endpoint = fields.Char(
         default="/control-report?date={date}",

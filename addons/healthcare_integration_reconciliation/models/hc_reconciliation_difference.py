@@ -88,7 +88,7 @@ class HcReconciliationDifference(models.Model):
     # ------------------------------------------------------------------ recording
 
     @api.model
-    def _record(self, period, found, ours):
+    def _record(self, period, found):
         """Keep the differences of ``period`` in step with those ``found``:
         new ones added (returned), gone ones closed, the rest kept as they are."""
         current = {d._key(): d for d in period.difference_ids if d.state != "closed"}

@@ -1,14 +1,23 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import Counter
+from decimal import Decimal
 
 from odoo import _, models
 from odoo.exceptions import UserError
 
-from odoo.addons.healthcare_integration_core.lib import retry, schema, x12
+from odoo.addons.healthcare_integration_core.lib import (
+    filetransport,
+    retry,
+    schema,
+    x12,
+)
 from odoo.addons.healthcare_integration_core.lib import states as st
 
 from ..lib import reconcile as lib
+
+# sources whose report the partner gives: its API, or a file it drops
+REPORTED = ("api", "file")
 
 
 class HcReconciliationHandler(models.AbstractModel):
@@ -40,6 +49,45 @@ class HcReconciliationHandler(models.AbstractModel):
     _description = "Integration Reconciliation Handler"
 
     _hc_is_reconciliation_handler = True
+
+    # ------------------------------------------------------------------ comparison
+
+    def compare_period(self, reconciliation, start, end):
+        """The period's differences and figures: ``(differences, (our count,
+        their count, our amount, their amount))``.
+
+        Our documents (``exchanged_documents``) against the partner's report
+        (``control_report``), compared by ``lib.compare``; a flow's messages
+        against a partner's API listing its documents are compared in the
+        database (``_compare_messages_in_database``), since a busy flow
+        exchanges a million documents a day.
+        """
+        if self._compares_messages(reconciliation):
+            body, report_format = self._report_body(reconciliation, start, end)
+            if report_format == "json":
+                compared = self._compare_messages_in_database(
+                    reconciliation, start, end, body
+                )
+                if compared is not None:
+                    return compared
+            report = self._read_report(body, report_format, start.date())
+        else:
+            report = self.control_report(reconciliation, start, end)
+        ours = self.exchanged_documents(reconciliation, start, end)
+        tolerance = Decimal(str(reconciliation.amount_tolerance or 0))
+        return lib.compare(ours, report, tolerance), lib.figures(ours, report)
+
+    def _compares_messages(self, reconciliation):
+        """Whether the period compares the flow's messages with the partner's
+        report (API or file) as this model defines both (a handler overriding
+        either compares its own documents)."""
+        cls = type(self)
+        return (
+            reconciliation.source in REPORTED
+            and cls.exchanged_documents is HcReconciliationHandler.exchanged_documents
+            and cls.control_report is HcReconciliationHandler.control_report
+            and cls._report_body is HcReconciliationHandler._report_body
+        )
 
     # ------------------------------------------------------------------ our side
 
@@ -123,13 +171,15 @@ class HcReconciliationHandler(models.AbstractModel):
     def control_report(self, reconciliation, start, end):
         """The partner's report of the period, as a ``lib.ControlReport``.
 
-        Default by the reconciliation's source: the partner's API, or the
-        control trailers of the X12 files received. Raise ``lib.ReportError``
+        Default by the reconciliation's source: the partner's API, its
+        control file (SFTP or folder backend, JSON or CSV), or the control
+        trailers of the X12 files received. Raise ``lib.ReportError``
         (or ``UserError``) when the report is unavailable: the period is then
         recorded as failed, and checked again at the next run.
         """
-        if reconciliation.source == "api":
-            return self._report_from_api(reconciliation, start, end)
+        if reconciliation.source in REPORTED:
+            body, report_format = self._report_body(reconciliation, start, end)
+            return self._read_report(body, report_format, start.date())
         if reconciliation.source == "trailer":
             return self._report_from_trailers(reconciliation, start, end)
         raise UserError(
@@ -141,13 +191,29 @@ class HcReconciliationHandler(models.AbstractModel):
             )
         )
 
-    def _report_from_api(self, reconciliation, start, end):
+    def _report_body(self, reconciliation, start, end):
+        """The partner's report of the period's day as it came, and its
+        format: ``(bytes, "json" | "csv")``."""
+        if reconciliation.source == "file":
+            return self._report_body_from_file(reconciliation, start, end)
+        return self._report_body_from_api(reconciliation, start, end), "json"
+
+    @staticmethod
+    def _read_report(body, report_format, day):
+        if report_format == "csv":
+            return lib.read_report_csv(body, day)
+        return lib.read_report(schema.load_json(body), day)
+
+    def _control_backend(self, reconciliation):
+        return (
+            reconciliation.control_backend_id or reconciliation.flow_id.backend_id
+        ).sudo()
+
+    def _report_body_from_api(self, reconciliation, start, end):
         """GET the control endpoint on the flow's backend, for the period's day."""
         day = start.date()
         path = (reconciliation.control_endpoint or "").format(date=day.isoformat())
-        backend = (
-            reconciliation.control_backend_id or reconciliation.flow_id.backend_id
-        ).sudo()
+        backend = self._control_backend(reconciliation)
         if backend._is_file_transport():
             raise UserError(
                 _("Backend %s has no API to ask for a control report.", backend.name)
@@ -162,7 +228,40 @@ class HcReconciliationHandler(models.AbstractModel):
                     reason=outcome.reason,
                 )
             )
-        return lib.read_report(schema.load_json(result.body), day)
+        return result.body
+
+    def _report_body_from_file(self, reconciliation, start, end):
+        """The partner's control file of the period's day, read from the in
+        folder of its SFTP (or folder) backend and left there (a corrected
+        file of the same name is read at the next check); CSV when its name
+        ends in ``.csv``, else JSON."""
+        day = start.date()
+        name = (reconciliation.control_file_pattern or "").format(date=day.isoformat())
+        backend = self._control_backend(reconciliation)
+        if not backend._is_file_transport():
+            raise UserError(
+                _(
+                    "Backend %s exchanges no files to read a control file from.",
+                    backend.name,
+                )
+            )
+        backend._check_environment()
+        try:
+            with filetransport.connect(backend._file_config()) as files:
+                body = files.get(name)
+        except FileNotFoundError:
+            raise lib.ReportError(
+                _(
+                    "No control file %(name)s on %(backend)s yet.",
+                    name=name,
+                    backend=backend.name,
+                )
+            ) from None
+        except filetransport.FileTransportError as exc:
+            raise lib.ReportError(
+                _("The control file %(name)s: %(error)s", name=name, error=exc)
+            ) from None
+        return body, "csv" if name.lower().endswith(".csv") else "json"
 
     def _received_files(self, reconciliation, start, end):
         """The X12 files the partner sent in the period (not their split sets)."""

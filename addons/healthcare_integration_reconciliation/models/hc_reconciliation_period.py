@@ -1,7 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 import requests
 
@@ -117,8 +116,7 @@ class HcReconciliationPeriod(models.Model):
             "check_count": self.check_count + 1,
         }
         try:
-            ours = handler.exchanged_documents(reconciliation, start, end)
-            report = handler.control_report(reconciliation, start, end)
+            found, figures = handler.compare_period(reconciliation, start, end)
         except (lib.ReportError, UserError, requests.RequestException) as exc:
             self.write({**values, "state": "failed", "error_text": str(exc)})
             return self
@@ -126,9 +124,7 @@ class HcReconciliationPeriod(models.Model):
             text = "; ".join(exc.errors)
             self.write({**values, "state": "failed", "error_text": text})
             return self
-        tolerance = Decimal(str(reconciliation.amount_tolerance or 0))
-        found = lib.compare(ours, report, tolerance)
-        our_count, their_count, our_amount, their_amount = lib.figures(ours, report)
+        our_count, their_count, our_amount, their_amount = figures
         self.write(
             {
                 **values,
@@ -141,7 +137,7 @@ class HcReconciliationPeriod(models.Model):
                 "report_has_amounts": their_amount is not None,
             }
         )
-        new = self.difference_ids._record(self, found, ours)
+        new = self.difference_ids._record(self, found)
         if new:
             self._notify_owner(new)
         return self
