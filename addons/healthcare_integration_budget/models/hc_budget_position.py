@@ -112,6 +112,37 @@ class HcBudgetPosition(models.Model):
             row.available = position.available
 
     @api.model
+    def _available(self, keys):
+        """{(cost centre id, day): lib.Position} of each key a budget line
+        covers, in one search however many keys (the cost centre's lines
+        whose period holds the day; commitments are counted in each line of
+        the cost centre, so the largest is taken)."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return {}
+        self.env.flush_all()
+        rows = self.search(
+            [("analytic_account_id", "in", list({centre for centre, _day in keys}))]
+        )
+        by_centre = {}
+        for row in rows:
+            by_centre.setdefault(row.analytic_account_id.id, []).append(row)
+        found = {}
+        for centre, day in keys:
+            holding = [
+                row
+                for row in by_centre.get(centre, ())
+                if row.date_from <= day <= row.date_to
+            ]
+            if holding:
+                found[(centre, day)] = lib.Position(
+                    budget=round(sum(row.budget for row in holding), 2),
+                    spent=round(sum(row.spent for row in holding), 2),
+                    committed=round(max(row.committed for row in holding), 2),
+                )
+        return found
+
+    @api.model
     def _on(self, cost_centre, day):
         """The positions of ``cost_centre`` whose period holds ``day``."""
         self.env.flush_all()

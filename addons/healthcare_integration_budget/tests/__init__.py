@@ -1,2 +1,3 @@
 from . import test_budget_check
 from . import test_budget_pull
+from . import test_budget_order

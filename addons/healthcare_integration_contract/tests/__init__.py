@@ -1,0 +1,2 @@
+from . import test_contract_pull
+from . import test_contract_match
