@@ -119,11 +119,6 @@ def check_period(date_start, date_end, where="contract"):
         )
 
 
-def overlaps(start_a, end_a, start_b, end_b):
-    """Whether two validity periods (both ends included) share a day."""
-    return start_a <= end_b and start_b <= end_a
-
-
 def read_contract(document) -> Contract:
     """A contract read and checked; ``ContractError`` names the problem."""
     if not isinstance(document, Mapping):
