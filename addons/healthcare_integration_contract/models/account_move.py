@@ -59,7 +59,9 @@ class AccountMove(models.Model):
             )
             for ol in order_lines
         }
-        found = self.env["purchase.requisition"]._hc_contract_prices(keys.values())
+        found = self.env["purchase.requisition"]._hc_contract_prices(
+            keys.values(), self.company_id
+        )
         prices = {}
         for order_line in order_lines:
             contract_price = found.get(keys[order_line.id])

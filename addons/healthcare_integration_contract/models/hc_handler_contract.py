@@ -1,5 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
 from odoo import Command, _, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -22,7 +24,8 @@ class HcHandlerContract(models.AbstractModel):
     cannot be applied is listed on the run with its reason, the rest of the
     page applied: unreadable or inconsistent dates (``inconsistent``), a
     period overlapping another contract of the supplier for one of its items
-    (``overlap``), unknown codes (``mapping``). Replay the page once fixed.
+    (``overlap``), unknown codes (``mapping``); each is also held as its own
+    message of the flow, a business exception to replay once fixed.
     """
 
     _name = "hc.handler.contract"
@@ -30,26 +33,40 @@ class HcHandlerContract(models.AbstractModel):
     _description = "Contract handler: supplier contracts in"
     _hc_directions = ("inbound",)
 
+    def process(self, message, document):
+        """One contract: a held one replayed (or one pushed)."""
+        try:
+            agreement, _outcome = self._apply(message.flow_id, document)
+        except lib.ContractError as exc:
+            raise HcBusinessError(str(exc), kind="inconsistent") from None
+        except ValidationError as exc:
+            raise HcBusinessError(exc.args[0], kind="overlap") from None
+        return agreement
+
     def process_items(self, message, items):
+        """Apply a page; a contract that cannot be applied is listed on the
+        run and held as its own message of the flow (a business exception to
+        fix and replay: the next pulls start after it)."""
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
         issues = []
         for item in items:
-            ref = item.get("contract_id") if isinstance(item, dict) else None
             try:
                 with self.env.cr.savepoint():
-                    counts[self._apply(message.flow_id, item)] += 1
+                    counts[self._apply(message.flow_id, item)[1]] += 1
             except lib.ContractError as exc:
                 self.env.invalidate_all()
-                issues.append(self._issue(ref, "inconsistent", str(exc)))
+                issues.append(self._hold(message, item, "inconsistent", str(exc)))
             except ValidationError as exc:
                 # the agreement's own rules: an overlapping period
                 self.env.invalidate_all()
-                issues.append(self._issue(ref, "overlap", exc.args[0]))
+                issues.append(self._hold(message, item, "overlap", exc.args[0]))
             except (HcBusinessError, UserError) as exc:
                 self.env.invalidate_all()
                 kind = getattr(exc, "kind", "invalid_contract")
                 issues.append(
-                    self._issue(ref, kind, exc.args[0], getattr(exc, "code", None))
+                    self._hold(
+                        message, item, kind, exc.args[0], getattr(exc, "code", None)
+                    )
                 )
         return {
             "created": counts[CREATED],
@@ -59,8 +76,21 @@ class HcHandlerContract(models.AbstractModel):
             "issues": issues,
         }
 
-    @staticmethod
-    def _issue(ref, kind, text, code=None):
+    def _hold(self, page, item, kind, text, code=None):
+        """The run's issue for ``item``, split out of ``page`` as a message."""
+        ref = item.get("contract_id") if isinstance(item, dict) else None
+        if isinstance(item, dict):
+            body = json.dumps(item).encode()
+            held = self.env["hc.inbound"]._ingest(
+                page.flow_id,
+                body,
+                idempotency_key=f"{ref}/{lib.content_digest(item)}",
+                parent=page,
+                parent_relation="split",
+            )
+            text = self.env._(
+                "%(error)s (message %(name)s)", error=text, name=held.name
+            )
         return {"item": ref, "kind": kind, "code": code, "text": text}
 
     def _apply(self, flow, document):
@@ -71,7 +101,7 @@ class HcHandlerContract(models.AbstractModel):
             [("hc_backend_id", "=", backend.id), ("hc_platform_ref", "=", contract.ref)]
         )
         if existing and existing.hc_digest == contract.digest:
-            return UNCHANGED
+            return existing, UNCHANGED
         values = self._values(flow, contract)
         lines = values.pop("lines")
         if not existing:
@@ -85,7 +115,9 @@ class HcHandlerContract(models.AbstractModel):
                 }
             )
             agreement.action_confirm()
-            return CREATED
+            # the agreement's rules (an overlapping period) are checked here
+            self.env.flush_all()
+            return agreement, CREATED
         if existing.state in ("done", "cancel"):
             raise HcBusinessError(
                 _(
@@ -111,7 +143,8 @@ class HcHandlerContract(models.AbstractModel):
         existing.write({**values, "line_ids": commands})
         if existing.state == "draft":
             existing.action_confirm()
-        return UPDATED
+        self.env.flush_all()
+        return existing, UPDATED
 
     def _values(self, flow, contract):
         backend = flow.backend_id

@@ -99,19 +99,21 @@ class PurchaseRequisition(models.Model):
     # ------------------------------------------------------------------ lookup
 
     @api.model
-    def _hc_contract_prices(self, keys):
+    def _hc_contract_prices(self, keys, company=None):
         """The contract price of each (supplier id, product id, date).
 
         ``{key: ContractPrice(price, uom_id, currency_id, contract_id,
-        contract_name)}`` for the keys a contract in force covers (the
-        supplier's commercial entity, the contract's period holding the date),
-        in one query however many keys: the three-way match asks it for a
-        bill's lines, a report or a benchmark for ten thousand::
+        contract_name)}`` for the keys a contract in force of ``company``
+        (default: the environment's) covers (the supplier's commercial
+        entity, the contract's period holding the date), in one query however
+        many keys: the three-way match asks it for a bill's lines, a report
+        or a benchmark for ten thousand::
 
             prices = env["purchase.requisition"]._hc_contract_prices(
-                [(supplier.id, product.id, order.date_order.date())]
+                [(supplier.id, product.id, order.date_order.date())], order.company_id
             )
         """
+        company = company or self.env.company
         keys = list(dict.fromkeys(keys))
         if not keys:
             return {}
@@ -135,6 +137,7 @@ class PurchaseRequisition(models.Model):
                     WHERE r.vendor_id = p.commercial_partner_id
                       AND l.product_id = k.product_id
                       AND r.requisition_type = 'blanket_order'
+                      AND r.company_id = %s
                       AND r.state IN %s
                       AND r.active
                       AND coalesce(r.date_start, k.day) <= k.day
@@ -147,6 +150,7 @@ class PurchaseRequisition(models.Model):
                 [key[0] for key in keys],
                 [key[1] for key in keys],
                 [key[2] for key in keys],
+                company.id,
                 IN_FORCE,
             ),
         )
@@ -156,8 +160,8 @@ class PurchaseRequisition(models.Model):
         }
 
     @api.model
-    def _hc_contract_price(self, partner, product, day):
+    def _hc_contract_price(self, partner, product, day, company=None):
         """The ``ContractPrice`` of ``product`` from ``partner`` on ``day``,
         or None (one key of ``_hc_contract_prices``)."""
         key = (partner.id, product.id, day)
-        return self._hc_contract_prices([key]).get(key)
+        return self._hc_contract_prices([key], company).get(key)

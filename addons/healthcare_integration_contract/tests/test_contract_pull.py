@@ -1,7 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .common import ContractCase, contract
 
@@ -102,8 +102,30 @@ class TestContractPull(ContractCase):
                 "record_ref": f"res.partner,{self.supplier.id}",
             }
         )
-        run = self.pull([contract(supplier={"code": "TS-999"})])
-        self.assertEqual(run.count_created, 1, run.issue_ids.mapped("text"))
+        # held as its own message, a mapping exception to replay once mapped
+        held = self.env["hc.message"].search(
+            [
+                ("flow_id", "=", self.flow_contracts.id),
+                ("parent_relation", "=", "split"),
+            ]
+        )
+        self.assertEqual((held.state, held.exception_kind), ("dead", "mapping"))
+        self.assertIn(held.name, issue.text)
+        with self.jobs() as trap:
+            replay = held._replay()
+            self.run_jobs(trap)
+        self.assertEqual(replay.state, "done", replay.error_text)
+        agreement = self.contract_of("CTR-T-1")
+        self.assertEqual(
+            (agreement.vendor_id, agreement.state), (self.supplier, "confirmed")
+        )
+        self.assertEqual(replay._linked_record(), agreement)
+        with self.assertRaisesRegex(UserError, "already replayed"):
+            held._replay()
+        # pulled again from the start: the same contract, unchanged
+        again = self.pull([contract(supplier={"code": "TS-999"})])
+        self.assertEqual((again.count_created, again.count_skipped), (0, 1))
+        self.assertFalse(again.issue_ids)
 
     def test_contract_price_lookup(self):
         self.pull([contract()])
