@@ -12,11 +12,7 @@ from ..lib import budget as lib
 # distributions' account ids (analytic.mixin), not by expanding every
 # document's distribution: checking one cost centre costs what that cost
 # centre has, not what the company has (bench/bench_governance.py).
-ACCOUNTS = r"""regexp_split_to_array(
-    jsonb_path_query_array({0}.analytic_distribution, '$.keyvalue()."key"')::text,
-    '\D+')"""
-SHARE = "({0}.analytic_distribution ->> bl.analytic_account_id::text)::numeric / 100"
-VIEW = f"""
+VIEW = r"""
 CREATE OR REPLACE VIEW hc_budget_position AS (
     SELECT bl.id, bl.id AS budget_line_id, bl.crossovered_budget_id AS budget_id,
            bl.analytic_account_id, bl.company_id, bl.date_from, bl.date_to,
@@ -27,9 +23,12 @@ CREATE OR REPLACE VIEW hc_budget_position AS (
       FROM crossovered_budget_lines bl
       JOIN crossovered_budget b ON b.id = bl.crossovered_budget_id
       LEFT JOIN LATERAL (
-           SELECT sum(prl.estimated_cost * {SHARE.format("prl")}) AS amount
+           SELECT sum(prl.estimated_cost * (prl.analytic_distribution
+                      ->> bl.analytic_account_id::text)::numeric / 100) AS amount
              FROM purchase_request_line prl
-            WHERE {ACCOUNTS.format("prl")} @> ARRAY[bl.analytic_account_id::text]
+            WHERE regexp_split_to_array(jsonb_path_query_array(
+                      prl.analytic_distribution, '$.keyvalue()."key"')::text, '\D+')
+                  @> ARRAY[bl.analytic_account_id::text]
               AND prl.request_state IN ('approved', 'in_progress')
               AND NOT coalesce(prl.cancelled, false)
               AND prl.date_start BETWEEN bl.date_from AND bl.date_to
@@ -42,13 +41,17 @@ CREATE OR REPLACE VIEW hc_budget_position AS (
                       AND po.state IN ('purchase', 'done'))
       ) req ON true
       LEFT JOIN LATERAL (
-           SELECT sum(greatest(pol.product_qty - pol.qty_received, 0)
-                      * pol.price_unit * {SHARE.format("pol")}) AS ordered,
-                  sum(greatest(pol.qty_received - pol.qty_invoiced, 0)
-                      * pol.price_unit * {SHARE.format("pol")}) AS received
+           SELECT sum(greatest(pol.product_qty - pol.qty_received, 0) * pol.price_unit
+                      * (pol.analytic_distribution
+                         ->> bl.analytic_account_id::text)::numeric / 100) AS ordered,
+                  sum(greatest(pol.qty_received - pol.qty_invoiced, 0) * pol.price_unit
+                      * (pol.analytic_distribution
+                         ->> bl.analytic_account_id::text)::numeric / 100) AS received
              FROM purchase_order_line pol
              JOIN purchase_order po ON po.id = pol.order_id
-            WHERE {ACCOUNTS.format("pol")} @> ARRAY[bl.analytic_account_id::text]
+            WHERE regexp_split_to_array(jsonb_path_query_array(
+                      pol.analytic_distribution, '$.keyvalue()."key"')::text, '\D+')
+                  @> ARRAY[bl.analytic_account_id::text]
               AND po.state IN ('purchase', 'done')
               AND po.date_order::date BETWEEN bl.date_from AND bl.date_to
       ) ord ON true
