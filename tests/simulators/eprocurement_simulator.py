@@ -33,6 +33,7 @@ BACKEND = "demo_eprocurement"
 ODOO_URL = os.environ.get("HC_ODOO_URL") or "http://127.0.0.1:8069"
 FEED = "requisitions"
 CONTRACT_FEED = "contracts"
+CONTRACT_FEED_PATH = f"/feeds/{CONTRACT_FEED}"
 STATUS_PATH = "/requisitions/status"
 PAGE = "/_sim/eprocurement"
 
@@ -238,6 +239,17 @@ def platform_page(sim, note=""):
             f"<button>Send to Odoo</button></form></td></tr>"
         )
     table = "".join(rows) or "<tr><td colspan='6'>No requisition.</td></tr>"
+    contracts = (
+        "".join(
+            f"<tr><td>{html.escape(ref)}</td>"
+            f"<td>{html.escape(str(item.get('reference') or '-'))}</td>"
+            f"<td>{html.escape(str(item.get('date_start')))} to "
+            f"{html.escape(str(item.get('date_end')))}</td>"
+            f"<td>{len(item.get('lines') or [])}</td></tr>"
+            for ref, item in sorted(sim.contracts.items())
+        )
+        or "<tr><td colspan='4'>No contract.</td></tr>"
+    )
     return f"""<!doctype html><html><head><meta charset="utf-8">
 <title>eProcurement simulator</title></head><body style="font-family:sans-serif">
 <h1>eProcurement platform: {html.escape(sim.name)}</h1>
@@ -246,6 +258,11 @@ def platform_page(sim, note=""):
 status is the last one Odoo sent back.</p>
 <table><tr><th>Requisition</th><th>Cost centre</th><th>Lines</th><th>Status</th>
 <th>Orders</th><th></th></tr>{table}</table>
+<h2>Contract repository</h2>
+<p>Served on {html.escape(CONTRACT_FEED_PATH)}; Odoo's flow <em>Contract pull</em>
+fetches them (Run now).</p>
+<table><tr><th>Contract</th><th>Reference</th><th>Validity</th><th>Lines</th></tr>
+{contracts}</table>
 <p><a href="/_sim/">Partner simulator controls</a></p></body></html>"""
 
 
