@@ -37,7 +37,10 @@ class AccountMove(models.Model):
             verdict.codes.append(lib.CONTRACT_VARIANCE)
             verdict.reasons.append(
                 lib.variance_reason(
-                    data.reference, data.invoiced_price, price, contract.display_name
+                    data.reference,
+                    data.invoiced_price,
+                    price,
+                    contract.hc_platform_ref or contract.name,
                 )
             )
             verdict.ok = False
@@ -47,7 +50,11 @@ class AccountMove(models.Model):
         """{order line id: (contract, contract price in the order line's unit
         and currency)} of the bill's lines a contract covers."""
         order_lines = self.env["purchase.order.line"].browse(
-            [line.purchase_line_id.id for line, _data in inputs]
+            [
+                line.purchase_line_id.id
+                for line, _data in inputs
+                if line.purchase_line_id
+            ]
         )
         order_lines = order_lines.filtered("product_id")
         keys = {

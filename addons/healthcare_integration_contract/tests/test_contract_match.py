@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 
 from .common import ContractCase, contract
@@ -40,7 +40,7 @@ class TestContractMatch(ContractCase):
             (gloves.verdict, gloves.ok, gloves.contract_price),
             ("contract_variance", False, 8.40),
         )
-        self.assertIn("contract price 8.4 of", gloves.reason)
+        self.assertIn("contract price 8.4 of CTR-T-1", gloves.reason)
         self.assertIn("(4.17%)", gloves.reason)
         syringe = lines[self.products["syringe"]]
         self.assertTrue(syringe.ok, "14.05 is within 1 % of 14.00")
@@ -71,6 +71,26 @@ class TestContractMatch(ContractCase):
         bill = self.bill(order, {"gloves": 8.45})  # +0.6 %
         self.assertEqual(bill.hc_match_state, "matched", bill.hc_match_summary)
         self.assertEqual(bill.hc_match_line_ids.contract_price, 8.40)
+
+    def test_a_line_not_on_the_order_beside_contract_lines(self):
+        order = self.received_order([("gloves", 20, 8.40)])
+        order.action_create_invoice()
+        bill = order.invoice_ids
+        bill.write(
+            {
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.products["pump"].id, "price_unit": 9.0}
+                    )
+                ]
+            }
+        )
+        bill._hc_run_three_way_match()
+        verdicts = {ln.description: ln.verdict for ln in bill.hc_match_line_ids}
+        self.assertEqual(
+            sorted(verdicts.values()), ["matched", "not_on_order"], verdicts
+        )
+        self.assertEqual(bill.hc_match_state, "mismatch")
 
     def test_contract_price_of_the_order_date_not_of_the_bill(self):
         # ordered last year, before the contract: no contract price applies
