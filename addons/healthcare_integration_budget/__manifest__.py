@@ -24,4 +24,9 @@
         "wizard/hc_budget_override_views.xml",
     ],
     "demo": ["demo/hc_budget_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "healthcare_integration_budget/static/tests/tours/*.js",
+        ],
+    },
 }
