@@ -20,4 +20,9 @@
         "views/account_move_views.xml",
     ],
     "demo": ["demo/hc_contract_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "healthcare_integration_contract/static/tests/tours/*.js",
+        ],
+    },
 }

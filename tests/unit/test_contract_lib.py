@@ -93,3 +93,20 @@ def test_variance_reason_names_both_prices_and_the_share():
         "Line 1: invoiced price 8.75 differs from the contract price 8.4 of "
         "BO00001 (4.17%)."
     )
+
+
+@pytest.mark.parametrize(
+    ("percent", "amount", "text"),
+    [
+        (Decimal("1"), None, "Contract price: ±1% (no amount limit)."),
+        (
+            Decimal("2.5"),
+            Decimal("0.10"),
+            "Contract price: ±2.5% and at most 0.1 per unit.",
+        ),
+        (Decimal("0"), None, "Contract price: must equal the contract's."),
+        (Decimal("0"), Decimal("0.2"), "Contract price: at most 0.2 per unit."),
+    ],
+)
+def test_tolerance_in_words(percent, amount, text):
+    assert lib.describe_tolerance(percent, amount) == text

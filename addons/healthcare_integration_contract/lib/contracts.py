@@ -182,6 +182,21 @@ def _read_line(line, label):
     )
 
 
+def describe_tolerance(percent, amount):
+    """The contract tolerance in words, as a bill shows it::
+
+    >>> describe_tolerance(Decimal("1"), None)
+    'Contract price: ±1% (no amount limit).'
+    """
+    if not percent and not amount:
+        return "Contract price: must equal the contract's."
+    parts = [f"±{_fmt(percent)}%"] if percent else []
+    if amount is not None:
+        parts.append(f"at most {_fmt(amount)} per unit")
+        return f"Contract price: {' and '.join(parts)}."
+    return f"Contract price: {parts[0]} (no amount limit)."
+
+
 def variance_reason(reference, invoiced_price, contract_price, contract_name):
     """Why a bill line fails against its contract, in words."""
     ratio = (invoiced_price - contract_price) * 100 / contract_price

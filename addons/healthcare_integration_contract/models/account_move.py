@@ -14,6 +14,20 @@ class AccountMove(models.Model):
 
     _inherit = "account.move"
 
+    def _compute_hc_match_tolerance(self):
+        # EXTENDS healthcare_integration_procurement: the bill also shows the
+        # contract price tolerance it was held to
+        res = super()._compute_hc_match_tolerance()
+        tolerances = self.env["hc.procurement.tolerance"]
+        for bill in self.filtered("hc_match_state"):
+            percent, amount = tolerances._contract_limits(
+                bill.company_id, bill.partner_id
+            )
+            bill.hc_match_tolerance = (
+                f"{bill.hc_match_tolerance} {lib.describe_tolerance(percent, amount)}"
+            )
+        return res
+
     def _hc_review_verdicts(self, inputs, verdicts):
         # EXTENDS healthcare_integration_procurement: the billed price against
         # the contract price valid on the order date, with its own tolerance;

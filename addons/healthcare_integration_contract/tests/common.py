@@ -3,9 +3,11 @@
 import copy
 
 from odoo import Command, fields
+from odoo.tests.common import TransactionCase
 
 from odoo.addons.healthcare_integration_requisition.tests.common import (
-    RequisitionCase,
+    RequisitionHttpCase,
+    RequisitionMixin,
 )
 
 
@@ -29,7 +31,7 @@ def contract(ref="CTR-T-1", **values):
     return document
 
 
-class ContractCase(RequisitionCase):
+class ContractMixin(RequisitionMixin):
     """The requisition tests' platform as the contract repository, its
     contract pull bound, and a supplier known by its code."""
 
@@ -110,3 +112,11 @@ class ContractCase(RequisitionCase):
                     line.price_unit = price
         bill._hc_run_three_way_match()
         return bill
+
+
+class ContractCase(ContractMixin, TransactionCase):
+    pass
+
+
+class ContractHttpCase(ContractMixin, RequisitionHttpCase):
+    pass
