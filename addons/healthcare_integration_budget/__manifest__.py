@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Healthcare Integration: Budget Control",
-    "summary": "Platform requisitions over the remaining budget of their cost "
-    "centre held for a budget approval tier; commitments per cost centre",
+    "summary": "Platform requisitions and purchase orders over the remaining "
+    "budget of their cost centre held for a budget approval; commitments per "
+    "cost centre",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/healthcare-integration/odoo-healthcare-integration",
@@ -19,5 +20,13 @@
         "data/hc_flow_type.xml",
         "views/hc_budget_position_views.xml",
         "views/purchase_request_views.xml",
+        "views/purchase_order_views.xml",
+        "wizard/hc_budget_override_views.xml",
     ],
+    "demo": ["demo/hc_budget_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "healthcare_integration_budget/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -2,7 +2,9 @@
 
 It pushes requisitions to Odoo's signed webhook (``requisition.requisition_in``)
 or serves them as a paged feed (``/feeds/requisitions``, for
-``requisition.requisition_pull``), and records the statuses Odoo sends back
+``requisition.requisition_pull``); its contract repository serves supplier
+contracts as a paged feed (``/feeds/contracts``, for
+``contract.contract_pull``); it records the statuses Odoo sends back
 (``POST /requisitions/status``): the approval decision, who took it, and the
 purchase order numbers. Drive it from Python (``EprocurementSimulator.
 send_requisition(document)``), from its page ``GET /_sim/eprocurement``, or
@@ -12,6 +14,7 @@ run it::
 """
 
 import copy
+import datetime as dt
 import html
 import json
 import os
@@ -29,6 +32,8 @@ DEMO_PORT = 8088
 BACKEND = "demo_eprocurement"
 ODOO_URL = os.environ.get("HC_ODOO_URL") or "http://127.0.0.1:8069"
 FEED = "requisitions"
+CONTRACT_FEED = "contracts"
+CONTRACT_FEED_PATH = f"/feeds/{CONTRACT_FEED}"
 STATUS_PATH = "/requisitions/status"
 PAGE = "/_sim/eprocurement"
 
@@ -105,6 +110,54 @@ def demo_requisitions():
     ]
 
 
+def demo_contracts(today=None):
+    """The contract repository of the demo, valid around ``today``: Northbay's
+    framework contract (gloves and syringes below the catalog price), an
+    extension of it overlapping its period for gloves (refused: one price per
+    item and day), and one whose end comes before its start (refused)."""
+    year = (today or dt.date.today()).year
+    supplier = {"code": "V-4471", "gln": "0860002000015"}
+    return [
+        {
+            "id": "CTR-NB-FRAMEWORK",
+            "contract_id": "CTR-NB-FRAMEWORK",
+            "updated_at": f"{year}-01-02T08:00:00",
+            "reference": f"Northbay Medical Supply framework {year}-{year + 1}",
+            "supplier": supplier,
+            "date_start": f"{year}-01-01",
+            "date_end": f"{year + 1}-12-31",
+            "lines": [
+                {"item": "100234", "quantity": 5000, "uom": "BX", "unit_price": 8.40},
+                {"item": "100871", "quantity": 2000, "uom": "BX", "unit_price": 14.20},
+            ],
+        },
+        {
+            "id": "CTR-NB-GLOVES-EXT",
+            "contract_id": "CTR-NB-GLOVES-EXT",
+            "updated_at": f"{year}-06-01T08:00:00",
+            "reference": "Northbay gloves extension",
+            "supplier": supplier,
+            "date_start": f"{year + 1}-07-01",
+            "date_end": f"{year + 2}-06-30",
+            "lines": [
+                {"item": "100234", "quantity": 3000, "uom": "BX", "unit_price": 8.20}
+            ],
+        },
+        {
+            "id": "CTR-MD-MASKS",
+            "contract_id": "CTR-MD-MASKS",
+            "updated_at": f"{year}-06-02T08:00:00",
+            "reference": "MedDistrib masks",
+            "supplier": {"code": "MD-001"},
+            "date_start": f"{year}-12-31",
+            "date_end": f"{year}-01-01",
+            "lines": [
+                {"item": "100234", "quantity": 100, "uom": "BX", "unit_price": 9.00}
+            ],
+        },
+    ]
+
+
 class EprocurementSimulator(base.PartnerSimulator):
     """The partner simulator, as the hospital group's eProcurement platform."""
 
@@ -113,6 +166,7 @@ class EprocurementSimulator(base.PartnerSimulator):
         self.odoo_url = odoo_url or ODOO_URL
         self.backend = backend
         self.requisitions = {}
+        self.contracts = {}
 
     def load(self, requisitions, page_size=50):
         """Publish requisitions on the platform (and its feed)."""
@@ -121,6 +175,14 @@ class EprocurementSimulator(base.PartnerSimulator):
             item.setdefault("id", item["requisition_id"])
             self.requisitions[item["requisition_id"]] = item
         self.set_feed(FEED, list(self.requisitions.values()), page_size)
+
+    def load_contracts(self, contracts, page_size=50):
+        """Publish contracts in the repository (and its feed)."""
+        for item in contracts:
+            item = copy.deepcopy(item)
+            item.setdefault("id", item["contract_id"])
+            self.contracts[item["contract_id"]] = item
+        self.set_feed(CONTRACT_FEED, list(self.contracts.values()), page_size)
 
     def statuses(self, ref=None):
         """The status documents Odoo sent, oldest first (of ``ref``)."""
@@ -177,6 +239,17 @@ def platform_page(sim, note=""):
             f"<button>Send to Odoo</button></form></td></tr>"
         )
     table = "".join(rows) or "<tr><td colspan='6'>No requisition.</td></tr>"
+    contracts = (
+        "".join(
+            f"<tr><td>{html.escape(ref)}</td>"
+            f"<td>{html.escape(str(item.get('reference') or '-'))}</td>"
+            f"<td>{html.escape(str(item.get('date_start')))} to "
+            f"{html.escape(str(item.get('date_end')))}</td>"
+            f"<td>{len(item.get('lines') or [])}</td></tr>"
+            for ref, item in sorted(sim.contracts.items())
+        )
+        or "<tr><td colspan='4'>No contract.</td></tr>"
+    )
     return f"""<!doctype html><html><head><meta charset="utf-8">
 <title>eProcurement simulator</title></head><body style="font-family:sans-serif">
 <h1>eProcurement platform: {html.escape(sim.name)}</h1>
@@ -185,6 +258,11 @@ def platform_page(sim, note=""):
 status is the last one Odoo sent back.</p>
 <table><tr><th>Requisition</th><th>Cost centre</th><th>Lines</th><th>Status</th>
 <th>Orders</th><th></th></tr>{table}</table>
+<h2>Contract repository</h2>
+<p>Served on {html.escape(CONTRACT_FEED_PATH)}; Odoo's flow <em>Contract pull</em>
+fetches them (Run now).</p>
+<table><tr><th>Contract</th><th>Reference</th><th>Validity</th><th>Lines</th></tr>
+{contracts}</table>
 <p><a href="/_sim/">Partner simulator controls</a></p></body></html>"""
 
 
@@ -211,6 +289,7 @@ def start(
         backend=backend,
     )
     sim.load(demo_requisitions() if demo else [])
+    sim.load_contracts(demo_contracts() if demo else [])
     return sim.start()
 
 

@@ -1,5 +1,6 @@
-"""The eProcurement simulator: its requisition feed, the statuses it records,
-its control page, and requisitions pushed to a signed webhook."""
+"""The eProcurement simulator: its requisition and contract feeds, the
+statuses it records, its control page, and requisitions pushed to a signed
+webhook."""
 
 import hashlib
 import hmac
@@ -51,6 +52,25 @@ def test_feed_pages_the_demo_requisitions(sim):
     ).json()
     assert [item["cost_centre"] for item in rest["items"]] == ["CC-9999"]
     assert rest["next_cursor"] is None
+
+
+def test_contract_repository_feed_and_page(sim):
+    feed = requests.get(f"{sim.url}/feeds/contracts", timeout=5).json()
+    contracts = {item["contract_id"]: item for item in feed["items"]}
+    assert list(contracts) == [
+        "CTR-NB-FRAMEWORK",
+        "CTR-NB-GLOVES-EXT",
+        "CTR-MD-MASKS",
+    ]
+    framework = contracts["CTR-NB-FRAMEWORK"]
+    assert framework["supplier"]["code"] == "V-4471"
+    assert framework["date_start"] < framework["date_end"]
+    # the two the demo refuses: an overlapping period, an end before the start
+    assert contracts["CTR-NB-GLOVES-EXT"]["date_start"] < framework["date_end"]
+    masks = contracts["CTR-MD-MASKS"]
+    assert masks["date_end"] < masks["date_start"]
+    page = requests.get(f"{sim.url}/_sim/eprocurement", timeout=5).text
+    assert "Contract repository" in page and "CTR-NB-FRAMEWORK" in page
 
 
 def test_statuses_recorded_and_shown(sim):

@@ -1,3 +1,4 @@
 from . import hc_budget_position
 from . import purchase_request
 from . import hc_handler_budget_line
+from . import purchase_order

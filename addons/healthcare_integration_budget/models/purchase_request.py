@@ -28,18 +28,11 @@ class PurchaseRequest(models.Model):
         """Hold the requisition when its cost exceeds the cost centre's
         available budget on its date (no budget line: not controlled)."""
         self.ensure_one()
-        positions = self.env["hc.budget.position"].sudo()
-        if self.hc_cost_centre_id:
-            positions = positions._on(self.hc_cost_centre_id, self.date_start)
-        if not positions:
+        key = (self.hc_cost_centre_id.id, self.date_start)
+        position = self.env["hc.budget.position"].sudo()._available([key]).get(key)
+        if not self.hc_cost_centre_id or position is None:
             self.write({"hc_budget_held": False, "hc_budget_note": False})
             return
-        position = lib.Position(
-            budget=sum(positions.mapped("budget")),
-            spent=sum(positions.mapped("spent")),
-            # commitments are counted in each line of the cost centre
-            committed=max(positions.mapped("committed")),
-        )
         short = lib.shortfall(self.estimated_cost, position.available)
         note = self.env._(
             "Cost centre %(centre)s: requisition %(amount).2f, available "
@@ -54,7 +47,11 @@ class PurchaseRequest(models.Model):
         )
         self.write({"hc_budget_held": bool(short), "hc_budget_note": note})
         if short:
-            self._hc_notify_budget_holder(positions[0].budget_id, note)
+            positions = self.env["hc.budget.position"].sudo()
+            budget = positions._on(self.hc_cost_centre_id, self.date_start)[
+                :1
+            ].budget_id
+            self._hc_notify_budget_holder(budget, note)
 
     def _hc_notify_budget_holder(self, budget, note):
         resolver = self.env["hc.procurement.resolver"]

@@ -1,13 +1,15 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, fields
+from odoo.tests.common import TransactionCase
 
 from odoo.addons.healthcare_integration_requisition.tests.common import (
-    RequisitionCase,
+    RequisitionHttpCase,
+    RequisitionMixin,
 )
 
 
-class BudgetCase(RequisitionCase):
+class BudgetMixin(RequisitionMixin):
     """The requisition tests' platform, and a budget of 1,000 for cost
     centre TCC-4100 this year (its responsible: the budget holder)."""
 
@@ -75,3 +77,11 @@ class BudgetCase(RequisitionCase):
                 ("analytic_account_id", "=", self.cost_centre.id),
             ]
         )
+
+
+class BudgetCase(BudgetMixin, TransactionCase):
+    pass
+
+
+class BudgetHttpCase(BudgetMixin, RequisitionHttpCase):
+    pass

@@ -195,13 +195,15 @@ class AccountMove(models.Model):
                 bill.company_id, bill.partner_id
             )
             verdicts = matching.match_lines([i for _l, i in inputs], tolerance)
+            extra = bill._hc_review_verdicts(inputs, verdicts)
             bill.sudo().hc_match_line_ids.unlink()
             vals = []
-            for sequence, ((line, data), verdict) in enumerate(
-                zip(inputs, verdicts, strict=True)
+            for sequence, ((line, data), verdict, more) in enumerate(
+                zip(inputs, verdicts, extra, strict=True)
             ):
                 vals.append(
                     {
+                        **more,
                         "move_id": bill.id,
                         "sequence": sequence,
                         "move_line_id": line.id,
@@ -233,6 +235,23 @@ class AccountMove(models.Model):
             )
             bill._hc_apply_match_block(state, reasons, owner)
             bill._hc_send_invoice_response()
+
+    def _hc_review_verdicts(self, inputs, verdicts):
+        """Hook: further checks of the bill's lines after the three-way match.
+
+        ``inputs`` are the (bill line, ``MatchInput``) pairs, ``verdicts``
+        their ``LineVerdict``; an extension may add codes and reasons to a
+        verdict (and set ``ok`` to False: the bill is then blocked like any
+        mismatch) and returns one dict of extra match line values per line,
+        e.g. the contract price::
+
+            def _hc_review_verdicts(self, inputs, verdicts):
+                extra = super()._hc_review_verdicts(inputs, verdicts)
+                for (line, data), verdict, more in zip(inputs, verdicts, extra):
+                    more["contract_price"] = ...
+                return extra
+        """
+        return [{} for _verdict in verdicts]
 
     def _hc_apply_match_block(self, state, reasons, owner=None):
         self.ensure_one()
@@ -302,6 +321,18 @@ class AccountMove(models.Model):
                     "Payment block of the three-way match released by %s.",
                     self.env.user.name,
                 )
+            )
+            self.env["hc.audit.log"].sudo()._log(
+                "payment_block_released",
+                bill,
+                {
+                    "by": self.env.user.name,
+                    "at": fields.Datetime.to_string(fields.Datetime.now()),
+                    "match_state": bill.hc_match_state,
+                    # the match's findings the release overrides
+                    "reason": bill.hc_match_summary or None,
+                    "amount_total": bill.amount_total,
+                },
             )
         released.hc_blocked_by_match = False
         return res

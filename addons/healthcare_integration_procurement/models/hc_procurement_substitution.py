@@ -70,6 +70,9 @@ class HcProcurementSubstitution(models.Model):
     )
     decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_at = fields.Datetime(readonly=True)
+    decision_note = fields.Char(
+        help="Why the substitute is accepted or refused; kept in the audit log."
+    )
 
     _sql_constraints = [
         (
@@ -236,6 +239,22 @@ class HcProcurementSubstitution(models.Model):
                     what=dict(STATES)[state],
                     user=self.env.user.name,
                 )
+            )
+            self.env["hc.audit.log"].sudo()._log(
+                f"substitution_{state}",
+                offer,
+                {
+                    "order": offer.order_id.name,
+                    "line": offer.line_number,
+                    "ordered": offer.ordered_product_id.display_name,
+                    "offered": offer.offered_code,
+                    "substitute": offer.offered_product_id.display_name or None,
+                    "quantity": offer.quantity,
+                    "offered_price": offer.offered_price,
+                    "by": self.env.user.name,
+                    "at": fields.Datetime.to_string(offer.decided_at),
+                    "reason": offer.decision_note or None,
+                },
             )
         self._replay_when_decided()
 

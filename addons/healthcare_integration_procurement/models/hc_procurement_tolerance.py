@@ -106,15 +106,21 @@ class HcProcurementTolerance(models.Model):
             )
 
     @api.model
-    def _for(self, company, partner):
-        """The tolerance in force: the supplier's, else the company's, else 0."""
+    def _in_force(self, company, partner):
+        """The tolerance record in force: the supplier's, else the company's
+        (empty when neither exists)."""
         tolerances = self.sudo().search(
             [
                 ("company_id", "=", company.id),
                 ("partner_id", "in", [partner.commercial_partner_id.id, False]),
             ]
         )
-        chosen = tolerances.filtered("partner_id")[:1] or tolerances[:1]
+        return tolerances.filtered("partner_id")[:1] or tolerances[:1]
+
+    @api.model
+    def _for(self, company, partner):
+        """The tolerance in force: the supplier's, else the company's, else 0."""
+        chosen = self._in_force(company, partner)
         if not chosen:
             return Tolerance()
 

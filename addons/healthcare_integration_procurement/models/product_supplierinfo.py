@@ -43,6 +43,11 @@ class ProductSupplierinfo(models.Model):
     hc_previous_price = fields.Float(
         string="Previous price", readonly=True, copy=False, digits="Product Price"
     )
+    hc_review_note = fields.Char(
+        string="Decision note",
+        copy=False,
+        help="Why the price change is approved or refused; kept in the audit log.",
+    )
 
     def init(self):
         self.env.cr.execute(
@@ -69,6 +74,7 @@ class ProductSupplierinfo(models.Model):
         """Use the proposed price from now on."""
         self._check_reviewable()
         for line in self:
+            line._hc_audit_review("price_change_approved")
             line.write(
                 {
                     "hc_previous_price": line.price,
@@ -82,5 +88,25 @@ class ProductSupplierinfo(models.Model):
     def action_hc_refuse_price(self):
         """Keep the price in use; the proposed one is dropped."""
         self._check_reviewable()
+        for line in self:
+            line._hc_audit_review("price_change_refused")
         self.write({"hc_pending_price": 0.0, "hc_review_state": "rejected"})
         return True
+
+    def _hc_audit_review(self, action):
+        """Who decided on which price change, when and why, in the audit chain."""
+        self.ensure_one()
+        self.env["hc.audit.log"].sudo()._log(
+            action,
+            self,
+            {
+                "supplier": self.partner_id.display_name,
+                "product": self.product_tmpl_id.display_name,
+                "price_in_use": self.price,
+                "proposed_price": self.hc_pending_price,
+                "currency": self.currency_id.name,
+                "by": self.env.user.name,
+                "at": fields.Datetime.to_string(fields.Datetime.now()),
+                "reason": self.hc_review_note or None,
+            },
+        )

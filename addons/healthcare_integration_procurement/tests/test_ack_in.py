@@ -110,9 +110,19 @@ class TestAckIn(ProcurementCase):
     def test_refused_substitution_reduces_the_line(self):
         order = self.order(self.supplier_x12, SAMPLE_LINES)
         message = self.ack_855(order)
+        order.hc_substitution_ids.decision_note = "Ward wants the FFP2 masks only"
         with self.jobs() as trap:
             order.hc_substitution_ids.action_refuse()
             self.run_jobs(trap)
+        [entry] = self.env["hc.audit.log"].search(
+            [
+                ("action", "=", "substitution_refused"),
+                ("res_model", "=", "hc.procurement.substitution"),
+                ("res_id", "=", order.hc_substitution_ids.id),
+            ]
+        )
+        self.assertIn("Ward wants the FFP2 masks only", entry.changes)
+        self.assertIn(order.name, entry.changes)
         replay = message.child_ids.filtered(lambda m: m.parent_relation == "replay")
         self.assertEqual(replay.state, "done", replay.error_text)
         self.assertEqual(message.superseded_by_id, replay)

@@ -1,5 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
 from .common import ProcurementCase
 
 CSV = b"""id,item,gtin,description,price,currency,min_qty,uom,valid_from,valid_to
@@ -121,8 +123,22 @@ class TestCatalogIn(ProcurementCase):
             (gloves.price, gloves.hc_pending_price, gloves.hc_review_state),
             (8.75, 10.50, "to_review"),
         )
+        gloves.hc_review_note = "Resin surcharge agreed for the quarter"
         gloves.action_hc_approve_price()
         self.assertEqual((gloves.price, gloves.hc_previous_price), (10.50, 8.75))
+        [entry] = self.env["hc.audit.log"].search(
+            [
+                ("action", "=", "price_change_approved"),
+                ("res_model", "=", "product.supplierinfo"),
+                ("res_id", "=", gloves.id),
+            ]
+        )
+        self.assertEqual(entry.user_id, self.env.user)
+        changes = json.loads(entry.changes)
+        self.assertEqual(
+            (changes["price_in_use"], changes["proposed_price"], changes["reason"]),
+            (8.75, 10.50, "Resin surcharge agreed for the quarter"),
+        )
         # a small change is used at once
         self.pull(
             [dict(self.items(gloves="10.60")[0], updated_at="2026-04-01T00:00:00")]

@@ -125,6 +125,24 @@ class TestInvoiceIn(ProcurementCase):
         bill._hc_rematch()
         self.assertEqual(bill.hc_match_state, "approved", "a decision stays")
 
+    def test_payment_block_released_by_a_manager_is_audited(self):
+        order = self.order(self.supplier_json, LINES)
+        self.receive(order)
+        bill = self.ubl(order, number="INV-U-9", price1="9.63")._linked_record()
+        self.assertEqual(bill.payment_state, "blocked")
+        bill.action_toggle_block_payment()
+        self.assertNotEqual(bill.payment_state, "blocked")
+        [entry] = self.env["hc.audit.log"].search(
+            [
+                ("action", "=", "payment_block_released"),
+                ("res_model", "=", "account.move"),
+                ("res_id", "=", bill.id),
+            ]
+        )
+        self.assertEqual(entry.user_id, self.env.user)
+        self.assertIn("9.63", entry.changes, "what the release overrides")
+        self.assertFalse(self.env["hc.audit.log"]._first_broken_entry())
+
     def decide(self, bill, decision, reason, user=None):
         wizard = (
             self.env["hc.procurement.match.decision"]

@@ -167,22 +167,20 @@ class HcHandlerRequisitionIn(models.AbstractModel):
         for line in requisition.lines:
             product = found["products"][line.item]
             uom = found["uoms"].get(line.uom) or product.uom_po_id
-            lines.append(
-                Command.create(
-                    {
-                        "hc_line_number": line.number,
-                        "product_id": product.id,
-                        "name": line.description or product.display_name,
-                        "product_qty": float(line.quantity),
-                        "product_uom_id": uom.id,
-                        "estimated_cost": float(line.quantity * line.unit_price),
-                        "date_required": line.date_required
-                        or requisition.date_required
-                        or False,
-                        "analytic_distribution": distribution,
-                    }
-                )
-            )
+            vals = {
+                "hc_line_number": line.number,
+                "product_id": product.id,
+                "name": line.description or product.display_name,
+                "product_qty": float(line.quantity),
+                "product_uom_id": uom.id,
+                "estimated_cost": float(line.quantity * line.unit_price),
+                "analytic_distribution": distribution,
+            }
+            # without a date from the platform, OCA's default (today) applies
+            date_required = line.date_required or requisition.date_required
+            if date_required:
+                vals["date_required"] = date_required
+            lines.append(Command.create(vals))
         return {
             "hc_content_digest": requisition.digest,
             "hc_cost_centre_id": cost_centre.id,

@@ -1,5 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields
+
 from .common import RequisitionCase, requisition
 
 
@@ -36,6 +38,17 @@ class TestRequisitionIn(RequisitionCase):
         self.assertEqual(
             (status["status"], status["odoo_reference"], status["approvals"]),
             ("approved", request.name, []),
+        )
+
+    def test_requisition_without_a_required_date_is_needed_today(self):
+        document = requisition("REQ-T-NODATE")
+        del document["date_required"]
+        message = self.receive_payload(self.flow_in, document)
+        self.assertEqual(message.state, "done", message.error_text)
+        lines = message._linked_record().line_ids
+        self.assertEqual(
+            set(lines.mapped("date_required")),
+            {fields.Date.context_today(lines)},
         )
 
     def test_second_copy_and_echo_change_nothing(self):

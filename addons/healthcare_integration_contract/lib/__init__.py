@@ -1,0 +1,1 @@
+"""Database-free contract rules (unit-tested in tests/unit)."""
