@@ -114,9 +114,12 @@ class CrashProbe:
             ["state", "idempotency_key", "flow_id", "error_text"],
         )
 
-    def answered_once(self, sim, since, backend_ids, timeout=90):
-        """Every outbound message to the partner since ``since`` final and
-        delivered once (its Idempotency-Key seen once by the partner)."""
+    def answered_once(self, since, backend_ids, applied, timeout=90):
+        """Every outbound message to the partner since ``since`` done, and
+        applied once by the partner: ``applied(key)`` says how many times it
+        took the call with that Idempotency-Key as new (a call the job made
+        again after its transaction was rolled back back carries the same key
+        and is answered as a replay)."""
         wait_until(
             lambda: all(
                 m["state"] in FINAL
@@ -126,15 +129,20 @@ class CrashProbe:
             "the answers to the partner sent",
         )
         answers = self.messages(since, backend_ids, "outbound")
-        seen = {}
-        for call in sim.requests():
-            headers = {k.lower(): v for k, v in call["headers"].items()}
-            key = headers.get("idempotency-key")
-            seen[key] = seen.get(key, 0) + 1
         for answer in answers:
             assert answer["state"] == "done", answer
-            assert seen.get(answer["idempotency_key"]) == 1, (answer, seen)
+            assert applied(answer["idempotency_key"]) == 1, answer
         return answers
+
+
+def calls_with_key(sim, key):
+    """How many calls the simulator received with this Idempotency-Key."""
+    return sum(
+        1
+        for call in sim.requests()
+        if {k.lower(): v for k, v in call["headers"].items()}.get("idempotency-key")
+        == key
+    )
 
 
 def backend_id(odoo, code):

@@ -88,6 +88,7 @@ class TestEquipmentOut(AssetCase):
         )
         self.assertEqual(message.state, "done")
         self.assertIn("the answer was not understood", message.error_text)
+        self.assertIn("already", message.error_text)
         self.assertFalse(equipment.hc_eam_ref)
         posts = [
             r
