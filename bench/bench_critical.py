@@ -23,9 +23,10 @@ Usage::
     .venv/bin/python bench/bench_critical.py --db NAME  # an existing database
                                        # with the EHR and procurement demo data
 
-The full run installs ``hc_bench_critical`` (EHR and procurement addons with
-their demo data), writes ``bench/results/critical.json`` and exits 1 when the
-target is missed; the database is dropped at the end.
+The full run installs ``hc_bench_critical`` (``HC_BENCH_DB`` names another;
+the EHR and procurement addons with their demo data), writes
+``bench/results/critical.json`` and exits 1 when the target is missed; the
+database is dropped at the end.
 """
 
 import argparse
@@ -399,7 +400,7 @@ def main(argv=None):
     parser.add_argument("--db", help="an existing database with the demo data")
     args = parser.parse_args(argv)
     lines, items, seconds, rounds = SIZES["quick" if args.quick else "full"]
-    db = args.db or "hc_bench_critical"
+    db = args.db or os.environ.get("HC_BENCH_DB", "hc_bench_critical")
     started = time.monotonic()
     if not args.db:
         hcdev.drop_database(db)
