@@ -9,7 +9,8 @@ with nothing else running (unloaded), then while a catalog import
 20,000-item pull (``core.receive_pull``) run (loaded), alternating the two
 sides for ``--rounds`` rounds (the bulk runs are started again for each
 loaded window and cancelled after it). The server is the production mode of
-``odoo.conf.example``: prefork, six HTTP workers, the job runner with the
+``odoo.conf.example``: prefork, as many HTTP workers as the root channel's
+capacity plus two, the job runner with the
 channel plan of its ``[queue_job]`` section (the bulk on ``root.hc_batch``,
 the EHR's demand on ``root.hc_critical``).
 
@@ -22,6 +23,8 @@ Usage::
     .venv/bin/python bench/bench_critical.py --quick    # small, prints only
     .venv/bin/python bench/bench_critical.py --db NAME  # an existing database
                                        # with the EHR and procurement demo data
+    .venv/bin/python bench/bench_critical.py --channels \
+        root:5,root.hc:2,root.hc_critical:2,root.hc_batch:1   # another plan
 
 The full run installs ``hc_bench_critical`` (``HC_BENCH_DB`` names another;
 the EHR and procurement addons with their demo data), writes
@@ -64,7 +67,14 @@ STAT_PER_SECOND = 2
 ACCEPTED = (201, 202)  # the FHIR door's 201 Created: stored, applied by a job
 POLL_SECONDS = 0.02
 WARM_UP_REQUESTS = 10
-WORKERS = 6  # root capacity (4) + 2, as odoo.conf.example says
+
+
+def http_workers(channels):
+    """The root channel's capacity plus 2, as odoo.conf.example says."""
+    capacities = dict(part.split(":", 1) for part in channels.split(",") if ":" in part)
+    return int(capacities.get("root", 4)) + 2
+
+
 SIZES = {
     # catalog lines, pull items, seconds of stat requests per window, rounds
     "full": (1_000_000, 20_000, 60, 2),
@@ -205,8 +215,8 @@ def warm_up(url, db, ehr, db_conn):
     def touch(_n):
         OdooClient(url, db).execute("res.partner", "search_count", [])
 
-    with ThreadPoolExecutor(WORKERS * 2) as pool:
-        list(pool.map(touch, range(WORKERS * 4)))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(touch, range(24)))
     StatStream(ehr, None).send_only(WARM_UP_REQUESTS)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -328,6 +338,8 @@ def last_run_id(db_conn):
 def start_bulk(rpc, db_conn, flows):
     since = last_run_id(db_conn)
     for flow in flows.values():
+        # from the start of the feed again: the whole bulk each time
+        rpc.execute("hc.flow", "write", [flow], {"watermark": False})
         rpc.execute("hc.flow", "action_run_batch", [flow])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -404,6 +416,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--db", help="an existing database with the demo data")
+    parser.add_argument(
+        "--channels",
+        help="another channel plan than odoo.conf's, e.g. "
+        "root:5,root.hc:2,root.hc_critical:2,root.hc_batch:1",
+    )
     args = parser.parse_args(argv)
     lines, items, seconds, rounds = SIZES["quick" if args.quick else "full"]
     db = args.db or os.environ.get("HC_BENCH_DB", "hc_bench_critical")
@@ -419,17 +436,20 @@ def main(argv=None):
     bulk.start()
     port = hcdev.free_port()
     server_log = hcdev.STATE / "odoo-bench-critical.log"
+    conf = hcdev.read_conf()
+    channels = args.channels or conf.get("channels", "root:4")
+    workers = http_workers(channels)
     server = hcdev.start_odoo(
         db,
         port,
+        env={"ODOO_QUEUE_JOB_CHANNELS": channels},
         extra=(
-            f"--workers={WORKERS}",
+            f"--workers={workers}",
             "--max-cron-threads=0",
             f"--gevent-port={hcdev.free_port()}",
             f"--logfile={server_log}",
         ),
     )
-    conf = hcdev.read_conf()
     db_conn = psycopg2.connect(
         dbname=db,
         host=conf["db_host"],
@@ -461,8 +481,8 @@ def main(argv=None):
         "stat_requests_per_s": STAT_PER_SECOND,
         "seconds_per_window": seconds,
         "rounds": rounds,
-        "http_workers": WORKERS,
-        "channels": conf.get("channels"),
+        "http_workers": workers,
+        "channels": channels,
         "poll_resolution_s": POLL_SECONDS,
         "cpu_count": os.cpu_count(),
         "load_average_at_end": os.getloadavg(),
