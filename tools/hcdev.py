@@ -7,6 +7,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -215,7 +216,7 @@ def demo_webhook_secret():
     return "demo-webhook-secret"
 
 
-def start_odoo(db, port, logfile=None, extra=()):
+def start_odoo(db, port, logfile=None, extra=(), env=None):
     """Serve ``db`` alone, as production does (``odoo.conf.example``): with
     ``-d`` and no ``--db-filter`` no request lists the databases."""
     proc = subprocess.Popen(
@@ -228,6 +229,7 @@ def start_odoo(db, port, logfile=None, extra=()):
         ),
         stdout=logfile,
         stderr=subprocess.STDOUT if logfile else None,
+        env={**os.environ, **env} if env else None,
     )
     wait_http(f"http://127.0.0.1:{port}/web/login", timeout=180, proc=proc)
     return proc
@@ -596,6 +598,9 @@ def run_prefork(tally, db):
     port, gevent_port = free_port(), free_port()
     log_path = STATE / "odoo-prefork.log"
     log_path.unlink(missing_ok=True)
+    # where tests/prefork tells the test addon hc_crash_probe where to hold a
+    # worker until the test kills it (no other server has this folder)
+    probe = {"HC_CRASH_PROBE_DIR": tempfile.mkdtemp(prefix="hc-crash-probe-")}
     proc = None
     try:
         proc = start_odoo(
@@ -608,6 +613,7 @@ def run_prefork(tally, db):
                 f"--gevent-port={gevent_port}",
                 f"--logfile={log_path}",
             ),
+            env=probe,
         )
         run_pytest(
             tally,
@@ -616,6 +622,7 @@ def run_prefork(tally, db):
             env={
                 **suite_env(db, port, log_path),
                 "HC_ODOO_GEVENT_URL": f"http://127.0.0.1:{gevent_port}",
+                **probe,
             },
         )
     except RuntimeError as exc:
@@ -623,6 +630,7 @@ def run_prefork(tally, db):
         tally.add("prefork tests", 0, 1)
     finally:
         stop(proc)
+        shutil.rmtree(probe["HC_CRASH_PROBE_DIR"], ignore_errors=True)
 
 
 def run_cluster(tally, db):

@@ -15,4 +15,5 @@ _spec.loader.exec_module(suite)
 odoo = suite.odoo
 sim = suite.sim
 backend = suite.backend
+psql = suite.psql
 FINAL = suite.FINAL

@@ -357,3 +357,55 @@ def test_backoff_grows_to_its_cap():
     assert 0.8 <= amqp_consumer.backoff(1) <= 1.0
     assert 3.2 <= amqp_consumer.backoff(3) <= 4.0
     assert amqp_consumer.backoff(20, cap=30) <= 30
+
+
+# ---------------------------------------------------------------- queue type
+
+
+def test_queues_are_declared_as_quorum_queues_with_at_least_once_dead_letters(
+    channel, names
+):
+    spec = spec_of(names)
+    amqp.declare_queue(channel, spec)
+    # the broker refuses a declaration inequivalent to the queue it has: the
+    # same arguments pass, another type names the type the queue has
+    channel.queue_declare(
+        spec.queue, durable=True, arguments=amqp.queue_arguments(spec)
+    )
+    for queue, arguments in (
+        (spec.queue, amqp.queue_arguments(spec)),
+        (spec.dead_letter_queue, {}),
+    ):
+        probe = channel.connection.channel()
+        with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+            probe.queue_declare(
+                queue, durable=True, arguments={**arguments, "x-queue-type": "classic"}
+            )
+        assert refused.value.reply_code == 406
+        assert "'x-queue-type'" in refused.value.reply_text
+        assert "'quorum'" in refused.value.reply_text, refused.value.reply_text
+    assert amqp.queue_arguments(spec) == {
+        "x-queue-type": "quorum",
+        "x-dead-letter-exchange": spec.dead_letter_exchange,
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
+
+
+def test_a_classic_queue_of_an_earlier_release_is_a_clear_configuration_error(
+    channel, names
+):
+    spec = spec_of(names)
+    # a classic queue, as the releases before declared it
+    channel.queue_declare(
+        spec.queue,
+        durable=True,
+        arguments={"x-dead-letter-exchange": spec.dead_letter_exchange},
+    )
+    probe = channel.connection.channel()
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as refused:
+        amqp.declare_queue(probe, spec)
+    error = amqp.classify(refused.value, BROKER)
+    assert not error.retryable
+    assert "PRECONDITION_FAILED" in error.reason
+    assert "quorum" in error.reason and "DEPLOY.md" in error.reason

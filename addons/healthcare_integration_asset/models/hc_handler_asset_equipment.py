@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class HcHandlerAssetEquipment(models.AbstractModel):
@@ -78,6 +79,26 @@ class HcHandlerAssetEquipment(models.AbstractModel):
         eam_id = str(document.get("asset_id") or document.get("id") or "").strip()
         crosswalks = self.env["hc.crosswalk"].sudo()  # integration bookkeeping
         if eam_id and not crosswalks._hc_equipment_entry(message.backend_id, equipment):
+            taken = crosswalks.search(
+                [
+                    ("backend_id", "=", message.backend_id.id),
+                    ("domain", "=", "equipment"),
+                    ("external_code", "=", eam_id),
+                ],
+                limit=1,
+            )
+            if taken:
+                raise UserError(
+                    _(
+                        "The EAM gave %(equipment)s the asset id %(id)s, which is "
+                        "already %(other)s's: the equipment is left unmapped.",
+                        equipment=equipment.display_name,
+                        id=eam_id,
+                        other=taken.record_ref.display_name
+                        if taken.record_ref
+                        else taken.external_label,
+                    )
+                )
             crosswalks.create(
                 {
                     "backend_id": message.backend_id.id,

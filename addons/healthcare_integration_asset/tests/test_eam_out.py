@@ -1,5 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import itertools
 import json
 
 from .common import AssetCase
@@ -69,3 +70,29 @@ class TestEquipmentOut(AssetCase):
             [("hc_eam_in_sync", "=", False), ("id", "=", equipment.id)]
         )
         self.assertFalse(out_of_sync)
+
+    def test_an_eam_id_given_twice_leaves_the_message_done_and_says_so(self):
+        """The EAM answers the id of other equipment (its numbering restarted):
+        the call went out, so the message is done with the reason and the
+        EAM is not called again; the equipment stays unmapped."""
+        with self.jobs() as trap:
+            first = self.receive(self.order(quantity=1).picking_ids, ["S-21"])
+            self.run_jobs(trap)
+        self.sim._counter = itertools.count(int(first.hc_equipment_ids.hc_eam_ref[4:]))
+        with self.jobs() as trap:
+            second = self.receive(self.order(quantity=1).picking_ids, ["S-22"])
+            self.run_jobs(trap)
+        equipment = second.hc_equipment_ids
+        [message] = self.env["hc.message"].search(
+            [("res_model", "=", equipment._name), ("res_id", "=", equipment.id)]
+        )
+        self.assertEqual(message.state, "done")
+        self.assertIn("the answer was not understood", message.error_text)
+        self.assertIn("already", message.error_text)
+        self.assertFalse(equipment.hc_eam_ref)
+        posts = [
+            r
+            for r in self.sim.requests(path="/api/eam/assets", method="POST")
+            if json.loads(r["body"])["serial"] == "S-22"
+        ]
+        self.assertEqual(len(posts), 1)

@@ -268,6 +268,15 @@ def classify(exc: BaseException, cfg: BrokerConfig | None = None) -> TransportEr
         return TransportError(f"{where} refused the event (nack)", retryable=True)
     if isinstance(exc, pika_errors.ChannelClosedByBroker):
         code, text = _reply_text(exc)
+        if code == 406 and "inequivalent arg" in text:
+            # typically a classic queue an earlier release declared
+            return TransportError(
+                f"{where}: {text}: the queue exists with other arguments; the "
+                "suite declares quorum queues: drain the queue and delete it so "
+                "that the consumer declares it again, or clear Declare on the "
+                "broker on the flow (readme/DEPLOY.md, RabbitMQ)",
+                retryable=False,
+            )
         if code in _CONFIG_REPLY_CODES:
             return TransportError(
                 f"{where}: {_CONFIG_REPLY_CODES[code]}: {text}", retryable=False
@@ -291,9 +300,27 @@ def _connection_detail(exc: BaseException) -> str:
 # ---------------------------------------------------------------- topology
 
 
+def queue_arguments(spec: QueueSpec) -> dict:
+    """The arguments ``declare_queue`` gives ``spec``'s queue: a quorum queue
+    (replicated on the broker's nodes), whose rejected events go to its
+    dead-letter exchange at least once (the broker keeps an event until the
+    dead-letter queue has it; that strategy needs ``reject-publish``: a full
+    queue refuses new events, which a publisher with confirms sees as a nack).
+    """
+    return {
+        "x-queue-type": "quorum",
+        "x-dead-letter-exchange": spec.dead_letter_exchange,
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
+
+
 def declare_queue(channel, spec: QueueSpec) -> None:
     """Declare ``spec``'s queue, its dead-letter exchange and queue, its bindings.
 
+    Both queues are quorum queues (``queue_arguments``). A queue of that name
+    declared by an earlier release as a classic queue closes the channel with
+    406 PRECONDITION_FAILED (``classify`` says how to move it).
     Without ``spec.declare``, only check that the queue exists (a missing
     queue closes the channel with 404).
     """
@@ -303,13 +330,11 @@ def declare_queue(channel, spec: QueueSpec) -> None:
     channel.exchange_declare(
         spec.dead_letter_exchange, exchange_type="fanout", durable=True
     )
-    channel.queue_declare(spec.dead_letter_queue, durable=True)
-    channel.queue_bind(spec.dead_letter_queue, spec.dead_letter_exchange)
     channel.queue_declare(
-        spec.queue,
-        durable=True,
-        arguments={"x-dead-letter-exchange": spec.dead_letter_exchange},
+        spec.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"}
     )
+    channel.queue_bind(spec.dead_letter_queue, spec.dead_letter_exchange)
+    channel.queue_declare(spec.queue, durable=True, arguments=queue_arguments(spec))
     if spec.exchange:
         channel.exchange_declare(
             spec.exchange, exchange_type=spec.exchange_type, durable=True

@@ -3,6 +3,7 @@
 import json
 import logging
 
+import psycopg2
 import requests
 
 from odoo import _, api, fields, models
@@ -243,7 +244,17 @@ class HcDelivery(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 handler.on_delivered(message.sudo(), reply)
-        except (UserError, ValidationError, schema.PayloadValidationError) as exc:
+        except (
+            UserError,
+            ValidationError,
+            schema.PayloadValidationError,
+            # the answer breaks a constraint (an id the partner already gave
+            # another record): the call went out, so the message is done and
+            # says why its answer was not applied; failing the job would
+            # leave it queued and call the partner again
+            psycopg2.IntegrityError,
+            psycopg2.DataError,
+        ) as exc:
             message._runtime_write(
                 {"error_text": _("Delivered; the answer was not understood: %s", exc)}
             )

@@ -11,6 +11,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
 from ..exceptions import HcBusinessError, HcRetryableError, PayloadIntegrityError
 from ..lib import retry, schema
 from ..lib import states as st
@@ -206,7 +208,12 @@ class HcInbound(models.AbstractModel):
             return self._failed(message, attempt, retry.ERROR_BUSINESS, exc)
         except psycopg2.OperationalError as exc:
             if exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                raise  # queue_job runs the job again
+                # another job changed a row this one read (two SupplyRequests
+                # reserving one quant): run again in a second with a fresh
+                # snapshot, without spending an attempt (queue_job's own
+                # retry of these errors waits 5 s, which a stat request
+                # cannot afford)
+                raise RetryableJobError(str(exc), seconds=1, ignore_retry=True) from exc
             return self._failed(message, attempt, retry.ERROR_TECHNICAL, exc)
         except Exception as exc:
             # a bug in a handler fails its message, never the whole queue
