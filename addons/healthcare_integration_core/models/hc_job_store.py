@@ -33,6 +33,7 @@ COLUMNS = (
     "channel",
     "date_created",
     "eta",
+    "identity_key",
 )
 
 NO_DEPENDENCIES = json.dumps({"depends_on": [], "reverse_depends_on": []})
@@ -40,7 +41,7 @@ INSERT_JOBS = """
     INSERT INTO queue_job (uuid, user_id, company_id, name, model_name,
         method_name, func_string, job_function_id, channel_method_name, records,
         args, kwargs, dependencies, state, priority, max_retries, retry, channel,
-        date_created, eta)
+        date_created, eta, identity_key)
     VALUES %s
 """
 
@@ -75,7 +76,8 @@ class HcJobStore(models.AbstractModel):
         A spec is a dict: ``record`` (a recordset of one, in the environment
         the job runs in), ``method``, ``channel``, ``priority``,
         ``description``, ``company_id`` and optionally ``delay`` (seconds)
-        and ``uuid`` (when the caller already wrote it elsewhere).
+        ``uuid`` (when the caller already wrote it elsewhere) and
+        ``identity_key``.
         """
         if self._jobs_trapped():
             return [self._store_trapped(spec) for spec in jobs]
@@ -124,6 +126,7 @@ class HcJobStore(models.AbstractModel):
             "channel": spec["channel"],
             "date_created": now,
             "eta": now + timedelta(seconds=delay) if delay else None,
+            "identity_key": spec.get("identity_key"),
         }
 
     @api.model
@@ -135,6 +138,7 @@ class HcJobStore(models.AbstractModel):
                 priority=spec.get("priority") or 10,
                 eta=int(delay) if delay else None,
                 description=spec["description"],
+                identity_key=spec.get("identity_key"),
             ),
             spec["method"],
         )()

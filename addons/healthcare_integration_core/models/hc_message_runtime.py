@@ -169,6 +169,14 @@ class HcMessageRuntime(models.AbstractModel):
             raise RetryableJobError(
                 "message locked by another transaction", seconds=1, ignore_retry=True
             )
+        result = self._run_locked(locked)
+        if self._joinable():
+            # the messages received after this one that joined its job
+            result = self._run_joined(locked, result)
+        return result
+
+    def _run_locked(self, locked):
+        """One step of this message, its row locked (``_lock``)."""
         self._fetch_for_job(locked)
         current = self.env.context.get("job_uuid")
         if current and self.job_uuid and current != self.job_uuid:

@@ -15,6 +15,8 @@ _logger = logging.getLogger(__name__)
 REQUEST = "request"
 RESPONSE = "response"
 PREVIEW_BYTES = 64 * 1024
+# the cursor cache key of payloads read ahead (hc.payload._read_ahead)
+READ_AHEAD = "hc_payload_read_ahead"
 
 
 def checksum(body):
@@ -70,6 +72,9 @@ class HcPayload(models.AbstractModel):
     @api.model
     def _put_many(self, rows):
         """Store [(message id, kind, body), ...] in one statement."""
+        ahead = self.env.cr.cache.get(READ_AHEAD)
+        for message_id, kind, _body in rows if ahead else ():
+            ahead.pop((message_id, kind), None)
         empty = [(mid, kind) for mid, kind, body in rows if not body]
         values = [
             (mid, kind, psycopg2.Binary(body), checksum(body), len(body))
@@ -113,14 +118,38 @@ class HcPayload(models.AbstractModel):
             )
 
     @api.model
+    def _read_ahead(self, message_ids, kind):
+        """Read the ``kind`` payloads of messages about to be processed in
+        one query (hc.message.batch); ``_get`` then takes each from memory,
+        once, and ``_put`` forgets the ones it replaces. ``_forget_ahead``
+        drops what was not taken."""
+        self.env.cr.execute(
+            "SELECT message_id, body, sha256 FROM hc_message_payload "
+            "WHERE message_id IN %s AND kind = %s",
+            (tuple(message_ids), kind),
+        )
+        ahead = self.env.cr.cache.setdefault(READ_AHEAD, {})
+        ahead.update({(mid, kind): None for mid in message_ids})
+        for message_id, body, sha256 in self.env.cr.fetchall():
+            ahead[message_id, kind] = (body, sha256)
+
+    @api.model
+    def _forget_ahead(self):
+        self.env.cr.cache.pop(READ_AHEAD, None)
+
+    @api.model
     def _get(self, message_id, kind):
         """The payload's bytes (b"" when none), checked against its checksum."""
-        self.env.cr.execute(
-            "SELECT body, sha256 FROM hc_message_payload "
-            "WHERE message_id = %s AND kind = %s",
-            (message_id, kind),
-        )
-        row = self.env.cr.fetchone()
+        ahead = self.env.cr.cache.get(READ_AHEAD) or {}
+        if (message_id, kind) in ahead:
+            row = ahead.pop((message_id, kind))
+        else:
+            self.env.cr.execute(
+                "SELECT body, sha256 FROM hc_message_payload "
+                "WHERE message_id = %s AND kind = %s",
+                (message_id, kind),
+            )
+            row = self.env.cr.fetchone()
         if not row:
             return b""
         body = bytes(row[0])
