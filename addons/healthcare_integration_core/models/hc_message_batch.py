@@ -5,7 +5,6 @@ from collections import Counter
 from odoo import api, models
 
 from ..lib import states as st
-from .hc_message_runtime import LockedRun
 from .hc_payload import REQUEST
 
 # messages processed by one job; more are left to a job of their own
@@ -58,7 +57,7 @@ class HcMessageBatch(models.AbstractModel):
         if not joined:
             return result
         # the flow's and backend's write dates are this message's: one flow
-        joined_run = LockedRun(0, locked.flow_written, locked.backend_written)
+        joined_run = locked._replace(stopped_runs=0)
         outcomes = Counter()
         joined.fetch(self._hc_job_fields())
         payloads = self.env["hc.payload"]

@@ -12,11 +12,14 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib import retry
 from ..lib import states as st
+from .hc_backend_secret import NEVER_WRITTEN
 from .hc_payload import REQUEST
 
 _logger = logging.getLogger(__name__)
 
-LockedRun = namedtuple("LockedRun", "stopped_runs flow_written backend_written")
+LockedRun = namedtuple(
+    "LockedRun", "stopped_runs flow_written backend_written secrets_written"
+)
 JOB_FIELDS = (
     "name",
     "state",
@@ -129,15 +132,20 @@ class HcMessageRuntime(models.AbstractModel):
         try:
             self.env.cr.execute(
                 """
-                SELECT COALESCE(j.retry, 0), f.write_date, b.write_date
+                SELECT COALESCE(j.retry, 0), f.write_date, b.write_date,
+                       m.backend_id, s.count, COALESCE(s.written, %s)
                   FROM hc_message m
                   LEFT JOIN queue_job j ON j.uuid = %s
                   LEFT JOIN hc_flow f ON f.id = m.flow_id
                   LEFT JOIN hc_backend b ON b.id = m.backend_id
+                  LEFT JOIN LATERAL (
+                        SELECT count(*), max(write_date) AS written
+                          FROM hc_backend_secret WHERE backend_id = m.backend_id
+                  ) s ON true
                  WHERE m.id = %s
                    FOR NO KEY UPDATE OF m SKIP LOCKED
                 """,
-                (self.env.context.get("job_uuid"), self.id),
+                (NEVER_WRITTEN, self.env.context.get("job_uuid"), self.id),
                 log_exceptions=False,
             )
         except psycopg2.errors.SerializationFailure as exc:
@@ -146,7 +154,11 @@ class HcMessageRuntime(models.AbstractModel):
             raise RetryableJobError(str(exc), seconds=1, ignore_retry=True) from exc
         row = self.env.cr.fetchone()
         self.invalidate_recordset()
-        return None if row is None else LockedRun(*row)
+        if row is None:
+            return None
+        runs, flow_written, backend_written, backend_id, *secrets = row
+        secrets_written = (backend_id, *secrets) if backend_id else None
+        return LockedRun(runs, flow_written, backend_written, secrets_written)
 
     def _record_stopped_runs(self, runs):
         """Record the calls that earlier runs of this job may have made.
@@ -184,7 +196,9 @@ class HcMessageRuntime(models.AbstractModel):
         if self.state not in st.PENDING:
             return f"nothing to do: message is {self.state}"
         self._record_stopped_runs(locked.stopped_runs)
-        traced = self.with_context(hc_trace=self.traceparent)
+        traced = self.with_context(
+            hc_trace=self.traceparent, hc_secrets_written=locked.secrets_written
+        )
         if self.direction == "outbound":
             # the processor may read all a delivery reads, once past the check
             # above: in sudo, no access rule is evaluated on each of its reads

@@ -7,6 +7,7 @@ import psycopg2
 from psycopg2.extras import execute_values
 
 from odoo import _, api, models
+from odoo.tools import SQL
 
 from ..exceptions import PayloadIntegrityError
 
@@ -95,6 +96,34 @@ class HcPayload(models.AbstractModel):
                 """,
                 values,
             )
+
+    @api.model
+    def _put_sql(self, message_id, kind, body):
+        """The statement that ``_put`` runs, as an ``SQL`` that another
+        statement takes in a CTE (``hc.message.attempt._record``)."""
+        ahead = self.env.cr.cache.get(READ_AHEAD)
+        if ahead:
+            ahead.pop((message_id, kind), None)
+        if not body:
+            return SQL(
+                "DELETE FROM hc_message_payload WHERE message_id = %s AND kind = %s",
+                message_id,
+                kind,
+            )
+        return SQL(
+            """
+            INSERT INTO hc_message_payload (message_id, kind, body, sha256, size)
+            VALUES (%s, %s, %s, %s, %s)
+            ON CONFLICT (message_id, kind) DO UPDATE
+               SET body = EXCLUDED.body, sha256 = EXCLUDED.sha256,
+                   size = EXCLUDED.size
+            """,
+            message_id,
+            kind,
+            psycopg2.Binary(body),
+            checksum(body),
+            len(body),
+        )
 
     @api.model
     def _drop(self, keys):
