@@ -94,7 +94,7 @@ class HcMessageBatch(models.AbstractModel):
 
     def _requeue_left(self, job_uuid, joined):
         """Give the messages of ``job_uuid`` that this run did not take (over
-        MESSAGES_PER_JOB, or locked) a job: one, that later ones may join."""
+        MESSAGES_PER_JOB, or locked) a job: one for them all."""
         left = self.search(
             [
                 ("job_uuid", "=", job_uuid),
@@ -105,7 +105,7 @@ class HcMessageBatch(models.AbstractModel):
         )
         if not left:
             return
-        spec = left[0]._job_spec()
-        spec["identity_key"] = self._batch_key(left[0].flow_id)
-        [next_uuid] = self.env["hc.job.store"]._store([spec])
+        # no identity key: a message received meanwhile is not joined to it
+        # (only RECEIVE's share lock makes joining a job safe)
+        [next_uuid] = self.env["hc.job.store"]._store([left[0]._job_spec()])
         left._runtime_write({"job_uuid": next_uuid})
