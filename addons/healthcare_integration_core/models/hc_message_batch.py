@@ -64,12 +64,9 @@ class HcMessageBatch(models.AbstractModel):
         payloads._read_ahead(joined.ids, REQUEST)
         # one notification for them all (a savepoint runs the pending one)
         quiet = joined.with_context(hc_notify_later=True)
-        try:
-            for message in quiet:
-                outcome = message._run_locked(joined_run)
-                outcomes[outcome.split(":")[0].split(" ")[0]] += 1
-        finally:
-            payloads._forget_ahead()
+        for message in quiet:
+            outcome = message._run_locked(joined_run)
+            outcomes[outcome.split(":")[0].split(" ")[0]] += 1
         joined._notify_changed()
         self._requeue_left(job_uuid, joined)
         counted = ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items()))

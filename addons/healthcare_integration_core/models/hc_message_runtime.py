@@ -117,8 +117,11 @@ class HcMessageRuntime(models.AbstractModel):
         """Lock the message row for this job.
 
         None when another transaction holds it; else a ``LockedRun``: how many
-        earlier runs of the job stopped unfinished, and when the message's
-        flow and backend were last written (see ``hc.job.settings``).
+        earlier runs of the job stopped unfinished, when the message's flow
+        and backend were last written (see ``hc.job.settings``), and the
+        fingerprint of the backend's secrets (``hc.backend.secret._kept``).
+        The request payload is read in the same statement
+        (``hc.payload._keep_ahead``).
         queue_job commits a job's start before running it and requeues a
         started job whose worker died with its retry count raised, so that
         count says whether a call may have been cut off
@@ -133,8 +136,11 @@ class HcMessageRuntime(models.AbstractModel):
             self.env.cr.execute(
                 """
                 SELECT COALESCE(j.retry, 0), f.write_date, b.write_date,
-                       m.backend_id, s.count, COALESCE(s.written, %s)
+                       m.backend_id, s.count, COALESCE(s.written, %s),
+                       p.body, p.sha256
                   FROM hc_message m
+                  LEFT JOIN hc_message_payload p
+                         ON p.message_id = m.id AND p.kind = %s
                   LEFT JOIN queue_job j ON j.uuid = %s
                   LEFT JOIN hc_flow f ON f.id = m.flow_id
                   LEFT JOIN hc_backend b ON b.id = m.backend_id
@@ -145,7 +151,7 @@ class HcMessageRuntime(models.AbstractModel):
                  WHERE m.id = %s
                    FOR NO KEY UPDATE OF m SKIP LOCKED
                 """,
-                (NEVER_WRITTEN, self.env.context.get("job_uuid"), self.id),
+                (NEVER_WRITTEN, REQUEST, self.env.context.get("job_uuid"), self.id),
                 log_exceptions=False,
             )
         except psycopg2.errors.SerializationFailure as exc:
@@ -156,8 +162,13 @@ class HcMessageRuntime(models.AbstractModel):
         self.invalidate_recordset()
         if row is None:
             return None
-        runs, flow_written, backend_written, backend_id, *secrets = row
+        runs, flow_written, backend_written, backend_id, *secrets, body, sha = row
         secrets_written = (backend_id, *secrets) if backend_id else None
+        # the payload, read with the lock (bench_throughput: a statement less
+        # per job); the job's end forgets it if unused (_run_job)
+        self.env["hc.payload"]._keep_ahead(
+            self.id, REQUEST, None if body is None else (body, sha)
+        )
         return LockedRun(runs, flow_written, backend_written, secrets_written)
 
     def _record_stopped_runs(self, runs):
@@ -181,10 +192,13 @@ class HcMessageRuntime(models.AbstractModel):
             raise RetryableJobError(
                 "message locked by another transaction", seconds=1, ignore_retry=True
             )
-        result = self._run_locked(locked)
-        if self._joinable():
-            # the messages received after this one that joined its job
-            result = self._run_joined(locked, result)
+        try:
+            result = self._run_locked(locked)
+            if self._joinable():
+                # the messages received after this one that joined its job
+                result = self._run_joined(locked, result)
+        finally:
+            self.env["hc.payload"]._forget_ahead()
         return result
 
     def _run_locked(self, locked):

@@ -163,6 +163,12 @@ class HcPayload(models.AbstractModel):
             ahead[message_id, kind] = (body, sha256)
 
     @api.model
+    def _keep_ahead(self, message_id, kind, row):
+        """Keep a payload read by another statement, (body, sha256) or None
+        when there is none, for the next ``_get`` (see ``_read_ahead``)."""
+        self.env.cr.cache.setdefault(READ_AHEAD, {})[message_id, kind] = row
+
+    @api.model
     def _forget_ahead(self):
         self.env.cr.cache.pop(READ_AHEAD, None)
 

@@ -123,7 +123,7 @@ class TestBatchProcessing(ReceiveCase, TransactionCase):
         self.assertEqual(len(left), 3)
         self.assertEqual(len({m.job_uuid for m in left}), 1)
         self.assertNotEqual(left[0].job_uuid, first_job)
-        self.assertEqual(self.job(left[0]), ("pending", f"hc-inbound-{self.flow.id}"))
+        self.assertEqual(self.job(left[0]), ("pending", None), "not to be joined")
         self.assertEqual(self.perform(left[0]), "done; 2 joined: 2 done")
 
     def test_a_joined_message_costs_four_statements(self):
