@@ -8,18 +8,14 @@ and outcome. The statements a joined message costs do not depend on the
 machine's load; the end-to-end rate of ``bench/bench_throughput.py`` does.
 """
 
-import json
-
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.healthcare_integration_core.lib import signing
-from odoo.addons.healthcare_integration_core.lib.receive import InboundRequest
 from odoo.addons.healthcare_integration_core.models.hc_message_batch import (
     MESSAGES_PER_JOB,
 )
 from odoo.addons.queue_job.job import Job
 
-from .test_receive_service import SECRET, ReceiveCase
+from .test_receive_service import ReceiveCase
 
 # a record-only message that joined a job: the savepoint around its handler
 # and its release, its attempt and its outcome; the job's look-ups of its
@@ -35,22 +31,7 @@ class TestBatchProcessing(ReceiveCase, TransactionCase):
         cls.make_flows()
 
     def receive(self, number):
-        body = json.dumps({"item": "GLOVE-M", "n": number}).encode()
-        headers = {"Content-Type": "application/json"}
-        headers.update(
-            signing.signed_headers(SECRET, body, idempotency_key=f"b-{number}")
-        )
-        env = self.env(user=self.env["hc.message"]._processing_user().id)
-        flow = env["hc.flow"].sudo()._find_flow("ehr_rcv", "demand", "inbound")
-        request = InboundRequest(
-            door="webhook",
-            backend_code="ehr_rcv",
-            headers=headers,
-            body=body,
-            content_length=len(body),
-            label="demand",
-        )
-        receipt = env["hc.receive"]._receive(request, flow)
+        receipt = self.receive_signed(number, key=f"b-{number}")
         return self.env["hc.message"].browse(receipt.message.id)
 
     def job(self, message):

@@ -20,14 +20,6 @@ WARM_DELIVERY_STATEMENTS = 5
 
 
 class TestDeliveryCost(CommittedRunsMixin, TransactionCase):
-    def statements(self, message_id):
-        """(result, statements) of the message's job in its own transaction."""
-        with self.committed() as env:
-            before = env.cr.sql_log_count
-            result = env["hc.message"].browse(message_id)._run_job()
-            env.flush_all()
-            return result, env.cr.sql_log_count - before
-
     def oauth2_message(self):
         first = self.committed_message("OAuth2")
         with self.committed() as env:

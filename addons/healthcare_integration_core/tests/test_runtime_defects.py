@@ -182,6 +182,14 @@ class CommittedRunsMixin(SimulatorMixin):
         with self.registry.cursor() as cr:
             yield api.Environment(cr, SUPERUSER_ID, {})
 
+    def statements(self, message_id):
+        """(result, statements) of the message's job in its own transaction."""
+        with self.committed() as env:
+            before = env.cr.sql_log_count
+            result = env["hc.message"].browse(message_id)._run_job()
+            env.flush_all()
+            return result, env.cr.sql_log_count - before
+
     def committed_message(self, name):
         """The id of a queued outbound message, committed with its backend."""
         with self.committed() as env, trap_jobs():
@@ -313,14 +321,6 @@ class TestInterruptedAttempt(CommittedRunsMixin, TransactionCase):
 class TestJobSettings(CommittedRunsMixin, TransactionCase):
     """A worker keeps the flow and backend settings its jobs read, while the
     rows are unchanged."""
-
-    def statements(self, message_id):
-        """(result, statements) of the message's job in its own transaction."""
-        with self.committed() as env:
-            before = env.cr.sql_log_count
-            result = env["hc.message"].browse(message_id)._run_job()
-            env.flush_all()
-            return result, env.cr.sql_log_count - before
 
     def test_settings_are_read_once_then_again_after_a_write(self):
         first = self.committed_message("Kept")
