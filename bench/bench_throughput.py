@@ -712,7 +712,14 @@ def items(count, coded=False):
 
 
 def run_pull(client, flow_id, timeout=1800):
-    """Seconds a pull of the flow took, from its start to its run's end."""
+    """Seconds a pull of the flow's whole feed took, from its start to its
+    run's end: the flow's watermark is cleared first (a round pulls again
+    what the one before it pulled), its write date moved for the workers'
+    copies of its settings (hc.job.settings)."""
+    poll_rows(
+        "UPDATE hc_flow SET watermark = NULL, "
+        f"write_date = now() AT TIME ZONE 'UTC' WHERE id = {flow_id}"
+    )
     client("hc.flow", "action_run_batch", [flow_id])
     started = time.monotonic()
 
