@@ -8,6 +8,8 @@ and outcome. The statements a joined message costs do not depend on the
 machine's load; the end-to-end rate of ``bench/bench_throughput.py`` does.
 """
 
+from datetime import datetime
+
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.healthcare_integration_core.models.hc_message_batch import (
@@ -124,3 +126,34 @@ class TestBatchProcessing(ReceiveCase, TransactionCase):
             self.assertTrue(all(m.state == "done" for m in messages))
         per_message = (counts[11] - counts[1]) / 10
         self.assertLessEqual(per_message, JOINED_MESSAGE_STATEMENTS, counts)
+
+    def test_a_job_rolled_back_runs_again_with_every_message(self):
+        messages = [self.receive(n) for n in range(3)]
+        job_uuid = messages[0].job_uuid
+        self.env.flush_all()
+        with self.assertRaises(InterruptedError), self.env.cr.savepoint():
+            Job.load(self.env, job_uuid).perform()
+            raise InterruptedError("worker killed before the commit")
+        self.env.invalidate_all()
+        self.assertEqual([m.state for m in messages], ["queued"] * 3)
+        self.assertEqual({m.job_uuid for m in messages}, {job_uuid})
+        self.assertEqual(self.perform(messages[0]), "done; 2 joined: 2 done")
+
+    def test_a_message_its_job_left_is_recovered(self):
+        """A message that joined a job which ended without it (skipped while
+        another transaction held it) is queued again by the recovery."""
+        messages = [self.receive(n) for n in range(2)]
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE queue_job SET state = 'done' WHERE uuid = %s",
+            (messages[0].job_uuid,),
+        )
+        self.env.cr.execute(
+            "UPDATE hc_message SET next_attempt_at = %s WHERE id = %s",
+            (datetime(2000, 1, 1), messages[1].id),
+        )
+        self.env.invalidate_all()
+        recovered = self.env["hc.maintenance"]._recover_lost_jobs()
+        self.assertEqual(recovered, messages[1])
+        self.assertNotEqual(messages[1].job_uuid, messages[0].job_uuid)
+        self.assertEqual(self.perform(messages[1]), "done")
