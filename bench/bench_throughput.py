@@ -734,20 +734,19 @@ def run_pull(client, flow_id, timeout=1800):
     return time.monotonic() - started
 
 
-def queries_per_page(log_path, flow_id, mark):
-    """Statements of the pull's jobs (queued after job id ``mark``: the pull
-    and its run's progress) over its pages, read off the server's log."""
+def queries_per_page(log_path, pull):
+    """Statements of a pull's jobs over its pages, read off the server's log
+    once its lines are written (after the round): ``pull`` is (the last job
+    id before it, the last one after it, its pages), the pull's jobs those of
+    ``hc.sync.run`` between."""
+    before, after, pages = pull
     uuids = {
         row[0]
         for row in poll_rows(
-            f"SELECT uuid FROM queue_job WHERE id > {mark} "
+            f"SELECT uuid FROM queue_job WHERE id > {before} AND id <= {after} "
             "AND model_name = 'hc.sync.run'"
         )
     }
-    pages = poll_value(
-        f"SELECT page_count FROM hc_sync_run WHERE flow_id = {flow_id} "
-        "ORDER BY id DESC LIMIT 1"
-    )
     queries = sum(
         int(count)
         for uuid, count in JOB_RUN_RE.findall(
@@ -756,6 +755,10 @@ def queries_per_page(log_path, flow_id, mark):
         if uuid in uuids
     )
     return round(queries / pages, 1) if pages else None
+
+
+def last_job_id():
+    return poll_value("SELECT coalesce(max(id), 0) FROM queue_job")
 
 
 BATCH_KINDS = ("record_only", "crosswalk_check", "creates_records")
@@ -775,8 +778,8 @@ def batch_measures(server, client, sim, flows, count, rounds):
     sim.set_feed("items", items(count), page_size=max(PAGE_SIZES))
     sim.set_feed("coded", items(count, coded=True), page_size=max(PAGE_SIZES))
     sample = items(min(count, 5000))
-    out = {"items": count, "rounds": rounds, "queries_per_page": {}}
-    runs = {}
+    out = {"items": count, "rounds": rounds}
+    runs, first_pulls = {}, {}
     for number in range(1, rounds + 1):
         vacuum()
         started = time.monotonic()
@@ -789,17 +792,23 @@ def batch_measures(server, client, sim, flows, count, rounds):
             for label in BATCH_KINDS:
                 name = f"{label}_pages_of_{size}"
                 flow_id = flows[f"{BATCH_FLOWS[label]}_{size}"]
-                mark = poll_value("SELECT coalesce(max(id), 0) FROM queue_job")
+                before = last_job_id()
                 rate = round(count / run_pull(client, flow_id), 1)
                 runs.setdefault(name, []).append((rate, round(rate / naive, 2)))
                 if number == 1:
-                    out["queries_per_page"][name] = queries_per_page(
-                        server.log_path, flow_id, mark
+                    pages = poll_value(
+                        "SELECT page_count FROM hc_sync_run WHERE flow_id = "
+                        f"{flow_id} ORDER BY id DESC LIMIT 1"
                     )
+                    first_pulls[name] = (before, last_job_id(), pages)
         log(
             f"batch round {number}: naive {naive} items/s, "
             + ", ".join(f"{n} {r[-1][0]}" for n, r in runs.items())
         )
+    out["queries_per_page"] = {
+        name: queries_per_page(server.log_path, pull)
+        for name, pull in first_pulls.items()
+    }
     for name, measured in runs.items():
         rates = [rate for rate, _ratio in measured]
         out[f"{name}_items_per_s"] = statistics.median(rates)
