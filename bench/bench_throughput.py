@@ -12,18 +12,24 @@ lists the databases). HTTP load comes from ``wrk`` (installed by
 1. ingestion, job runner off: the bare route (the ceiling) and signed
    webhooks in alternating rounds, 8 connections; median and range per side;
 2. ingestion while the job runner processes what it receives (alternating
-   with the bare route on the same server), and the end-to-end rate of those
-   messages, from the first one received to the last one processed;
+   with the bare route on the same server); then the end-to-end rate (messages
+   received and processed, several per job), in rounds alternating with the
+   bare route, each from its first message received to its last one
+   processed;
 3. outbound delivery to a local partner with an OAuth2 backend vs no-op jobs
-   on the same channel, in alternating rounds;
+   on the same channel, in alternating rounds (8 or more);
 4. batch pulls, pages of 100 and of 500 items: record only, crosswalk check,
-   and a handler creating one record per item, vs a naive ORM create per item
-   and vs COPY; then the workers' peak memory over a pull of 1,000,000 items.
+   and a handler creating one record per item, in rounds each beside a round
+   of a naive ORM create per item and of COPY; then the workers' peak memory
+   over a pull of 1,000,000 items.
+
+Every measure keeps its rounds, their median and their range.
 
 Statement counts per request and per job are read off the server's log
 (they do not depend on the machine's load; rates do).
 
-Usage: ``.venv/bin/python bench/bench_throughput.py [--quick]``; the numbers
+Usage: ``.venv/bin/python bench/bench_throughput.py [--quick] [--rounds N]``
+(N >= 5, the default); the numbers
 go to ``bench/results/runtime_throughput.json`` with the targets and whether
 each is met (exit 1 when one is missed). ``--quick`` runs small volumes and
 only prints them.
@@ -336,6 +342,9 @@ def main(argv=None):
     )
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument(
+        "--rounds", type=int, default=5, help="alternating rounds (at least 5)"
+    )
+    parser.add_argument(
         "--outbound-only",
         action="store_true",
         help="only the outbound rounds, printed (the results file is left as is)",
@@ -344,7 +353,8 @@ def main(argv=None):
     if not shutil.which("wrk"):
         log("wrk is not installed: run bin/setup (or apt-get install wrk)")
         return 2
-    rounds, seconds = (3, 3) if args.quick else (5, 10)
+    rounds, seconds = (2, 3) if args.quick else (max(5, args.rounds), 10)
+    out_rounds = 2 if args.quick else max(rounds, 8)
     n_out = 100 if args.quick else 250
     n_items = 5000 if args.quick else 20000
     n_memory = 100_000 if args.quick else 1_000_000
@@ -359,6 +369,10 @@ def main(argv=None):
             "server": "prefork, 2 HTTP workers, -d <database>, no --db-filter",
             "load": f"wrk, 2 threads, 8 connections, {rounds} alternating "
             f"rounds of {seconds} s per side",
+            "end_to_end": f"{rounds} rounds of {seconds} s of webhooks, each "
+            "processed to the end, beside a round of the bare route",
+            "outbound_rounds": out_rounds,
+            "batch_rounds": f"{rounds}, each beside a round of the naive loop",
             "outbound_backend": "OAuth2 client credentials",
             "page_sizes": list(PAGE_SIZES),
         },
@@ -389,10 +403,12 @@ def main(argv=None):
             log(json.dumps(busy))
             client = hcdev_client(server.url)
             measures["outbound_delivery"] = outbound_measure(
-                client, flows, n_out, logs / "jobs.log"
+                client, flows, n_out, logs / "jobs.log", rounds=out_rounds
             )
             log(json.dumps(measures["outbound_delivery"]))
-            measures["batch"] = batch_measures(server, client, sim, flows, n_items)
+            measures["batch"] = batch_measures(
+                server, client, sim, flows, n_items, rounds
+            )
             measures["batch"]["memory"] = memory_measure(
                 server, client, sim, flows, n_memory
             )
@@ -429,20 +445,18 @@ def ingestion_measure(sides, log_path):
 
 def busy_measure(server, flows, rounds, seconds, ingestion, log_path):
     """Webhooks received while the job runner processes them, alternating
-    with the bare route on the same server; then the end-to-end rate: one
-    run of webhooks on its own, from its first message received to its last
-    one processed (as the database stamped them). Ratios are taken against
-    the ceiling of phase 1 (the bare route with the runner off)."""
+    with the bare route on the same server; then the end-to-end rate in
+    rounds of its own, alternating with the bare route: a round of webhooks
+    from its first message received to its last one processed (as the
+    database stamped them), and a round of the bare route. Received messages
+    are processed several per job (hc.message.batch). Ratios are taken
+    against the ceiling of phase 1 (the bare route with the runner off) and,
+    for the end to end, against the bare route's round beside it."""
     log("ingestion while the job runner processes, alternating with the bare route")
     sides = alternating(server.url, ("bare", "webhook"), rounds, seconds)
     wait_processed(flows["receive"], 0)
-    log("end to end: webhooks received and processed")
-    mark = poll_value("SELECT coalesce(max(id), 0) FROM hc_message")
-    wrk(server.url, "webhook", seconds)
-    count, seconds_spent = wait_processed(flows["receive"], mark)
     ceiling = ingestion["bare_route"]["requests_per_s"]
     webhook = sides["webhook"]["requests_per_s"]
-    end_to_end = round(count / seconds_spent, 1) if seconds_spent else None
     return {
         "bare_route": sides["bare"],
         "signed_webhook": sides["webhook"],
@@ -450,12 +464,66 @@ def busy_measure(server, flows, rounds, seconds, ingestion, log_path):
         "ratio_to_bare_same_server": round(
             webhook / sides["bare"]["requests_per_s"], 2
         ),
-        "end_to_end": {
-            "messages": count,
-            "per_s": end_to_end,
-            "ratio_to_bare": round(end_to_end / ceiling, 2) if end_to_end else None,
-        },
-        "queries_per_processing_job": queries_per_job(log_path, flows)["processing"],
+        "end_to_end": end_to_end_measure(server, flows, rounds, seconds, ceiling),
+        **processing_cost(log_path, flows),
+    }
+
+
+def end_to_end_measure(server, flows, rounds, seconds, ceiling):
+    """Rounds of webhooks received and processed, each beside a round of
+    the bare route: per round the messages per second and the ratio to that
+    bare round; the medians and ranges."""
+    log("end to end: webhooks received and processed, alternating with the bare")
+    runs = []
+    for number in range(1, rounds + 1):
+        bare = wrk(server.url, "bare", seconds)["requests_per_s"]
+        vacuum()
+        mark = poll_value("SELECT coalesce(max(id), 0) FROM hc_message")
+        wrk(server.url, "webhook", seconds)
+        count, seconds_spent = wait_processed(flows["receive"], mark)
+        per_s = round(count / seconds_spent, 1) if seconds_spent else 0.0
+        runs.append(
+            {
+                "bare_per_s": bare,
+                "messages": count,
+                "per_s": per_s,
+                "ratio": round(per_s / bare, 3),
+            }
+        )
+        log(f"end-to-end round {number}: {per_s} msg/s, bare {bare} req/s")
+    per_s = statistics.median(r["per_s"] for r in runs)
+    return {
+        "rounds": runs,
+        "per_s": per_s,
+        "range_per_s": [min(r["per_s"] for r in runs), max(r["per_s"] for r in runs)],
+        "ratio_to_bare_beside": round(statistics.median(r["ratio"] for r in runs), 3),
+        "ratio_range": [min(r["ratio"] for r in runs), max(r["ratio"] for r in runs)],
+        "ratio_to_bare": round(per_s / ceiling, 2),
+    }
+
+
+def processing_cost(log_path, flows):
+    """Statements of the received messages' processing jobs, per job and per
+    message, and messages per job (several per job: hc.message.batch), read
+    off the server's log and the messages' job uuids."""
+    per_job = dict(
+        poll_rows(
+            f"SELECT job_uuid, count(*) FROM hc_message WHERE flow_id = "
+            f"{flows['receive']} AND job_uuid IS NOT NULL GROUP BY job_uuid"
+        )
+    )
+    jobs, messages, queries = [], 0, 0
+    for uuid, count in JOB_RUN_RE.findall(Path(log_path).read_text(errors="replace")):
+        if uuid in per_job:
+            jobs.append(int(count))
+            messages += per_job.pop(uuid)
+            queries += int(count)
+    return {
+        "queries_per_processing_job": statistics.median(jobs) if jobs else None,
+        "queries_per_processed_message": round(queries / messages, 1)
+        if messages
+        else None,
+        "messages_per_processing_job": round(messages / len(jobs), 1) if jobs else None,
     }
 
 
@@ -519,6 +587,13 @@ def outbound_measure(client, flows, count, log_path, rounds=8):
         **{
             key: round(statistics.median(r[key] for r in rounds_out), 2)
             for key in ("noop_jobs_per_s", "deliveries_per_s")
+        },
+        **{
+            f"{key}_range": [
+                min(r[key] for r in rounds_out),
+                max(r[key] for r in rounds_out),
+            ]
+            for key in ("noop_jobs_per_s", "deliveries_per_s", "ratio")
         },
         "ratio_to_noop_job": round(
             statistics.median(r["ratio"] for r in rounds_out), 3
@@ -637,7 +712,14 @@ def items(count, coded=False):
 
 
 def run_pull(client, flow_id, timeout=1800):
-    """Seconds a pull of the flow took, from its start to its run's end."""
+    """Seconds a pull of the flow's whole feed took, from its start to its
+    run's end: the flow's watermark is cleared first (a round pulls again
+    what the one before it pulled), its write date moved for the workers'
+    copies of its settings (hc.job.settings)."""
+    poll_rows(
+        "UPDATE hc_flow SET watermark = NULL, "
+        f"write_date = now() AT TIME ZONE 'UTC' WHERE id = {flow_id}"
+    )
     client("hc.flow", "action_run_batch", [flow_id])
     started = time.monotonic()
 
@@ -652,20 +734,19 @@ def run_pull(client, flow_id, timeout=1800):
     return time.monotonic() - started
 
 
-def queries_per_page(log_path, flow_id, mark):
-    """Statements of the pull's jobs (queued after job id ``mark``: the pull
-    and its run's progress) over its pages, read off the server's log."""
+def queries_per_page(log_path, pull):
+    """Statements of a pull's jobs over its pages, read off the server's log
+    once its lines are written (after the round): ``pull`` is (the last job
+    id before it, the last one after it, its pages), the pull's jobs those of
+    ``hc.sync.run`` between."""
+    before, after, pages = pull
     uuids = {
         row[0]
         for row in poll_rows(
-            f"SELECT uuid FROM queue_job WHERE id > {mark} "
+            f"SELECT uuid FROM queue_job WHERE id > {before} AND id <= {after} "
             "AND model_name = 'hc.sync.run'"
         )
     }
-    pages = poll_value(
-        f"SELECT page_count FROM hc_sync_run WHERE flow_id = {flow_id} "
-        "ORDER BY id DESC LIMIT 1"
-    )
     queries = sum(
         int(count)
         for uuid, count in JOB_RUN_RE.findall(
@@ -676,6 +757,10 @@ def queries_per_page(log_path, flow_id, mark):
     return round(queries / pages, 1) if pages else None
 
 
+def last_job_id():
+    return poll_value("SELECT coalesce(max(id), 0) FROM queue_job")
+
+
 BATCH_KINDS = ("record_only", "crosswalk_check", "creates_records")
 BATCH_FLOWS = {
     "record_only": "pull_record",
@@ -684,35 +769,55 @@ BATCH_FLOWS = {
 }
 
 
-def batch_measures(server, client, sim, flows, count):
-    """Pulls of ``count`` items at each page size, against the naive loop."""
+def batch_measures(server, client, sim, flows, count, rounds):
+    """Pulls of ``count`` items at each page size, in ``rounds`` rounds, each
+    beside a round of the naive loop (5,000 items through the ORM, one create
+    per item) and of COPY: per pull its rate in every round, the median, the
+    range and the median of its ratios to the naive loop's round beside it;
+    statements per page (from the first round)."""
     sim.set_feed("items", items(count), page_size=max(PAGE_SIZES))
     sim.set_feed("coded", items(count, coded=True), page_size=max(PAGE_SIZES))
-    out = {"items": count}
-    out["queries_per_page"] = {}
-    for size in PAGE_SIZES:
-        for label in BATCH_KINDS:
-            log(f"batch pull of {count} items, pages of {size}: {label}")
-            flow_id = flows[f"{BATCH_FLOWS[label]}_{size}"]
-            mark = poll_value("SELECT coalesce(max(id), 0) FROM queue_job")
-            seconds = run_pull(client, flow_id)
-            out[f"{label}_pages_of_{size}_items_per_s"] = round(count / seconds, 1)
-            out["queries_per_page"][f"{label}_pages_of_{size}"] = queries_per_page(
-                server.log_path, flow_id, mark
-            )
-    log("naive ORM loop and COPY baselines")
     sample = items(min(count, 5000))
-    started = time.monotonic()
-    for chunk in range(0, len(sample), 500):
-        client("hc.bench.item", "naive_loop", sample[chunk : chunk + 500])
-    out["naive_orm_loop_items_per_s"] = naive = round(
-        len(sample) / (time.monotonic() - started), 1
-    )
-    out["copy_items_per_s"] = copy_rate(count)
-    for size in PAGE_SIZES:
-        for label in BATCH_KINDS:
-            rate = out[f"{label}_pages_of_{size}_items_per_s"]
-            out[f"{label}_pages_of_{size}_vs_naive"] = round(rate / naive, 1)
+    out = {"items": count, "rounds": rounds}
+    runs, first_pulls = {}, {}
+    for number in range(1, rounds + 1):
+        vacuum()
+        started = time.monotonic()
+        for chunk in range(0, len(sample), 500):
+            client("hc.bench.item", "naive_loop", sample[chunk : chunk + 500])
+        naive = round(len(sample) / (time.monotonic() - started), 1)
+        runs.setdefault("naive_orm_loop", []).append((naive, 1.0))
+        runs.setdefault("copy", []).append((copy_rate(count), None))
+        for size in PAGE_SIZES:
+            for label in BATCH_KINDS:
+                name = f"{label}_pages_of_{size}"
+                flow_id = flows[f"{BATCH_FLOWS[label]}_{size}"]
+                before = last_job_id()
+                rate = round(count / run_pull(client, flow_id), 1)
+                runs.setdefault(name, []).append((rate, round(rate / naive, 2)))
+                if number == 1:
+                    pages = poll_value(
+                        "SELECT page_count FROM hc_sync_run WHERE flow_id = "
+                        f"{flow_id} ORDER BY id DESC LIMIT 1"
+                    )
+                    first_pulls[name] = (before, last_job_id(), pages)
+        log(
+            f"batch round {number}: naive {naive} items/s, "
+            + ", ".join(f"{n} {r[-1][0]}" for n, r in runs.items())
+        )
+    out["queries_per_page"] = {
+        name: queries_per_page(server.log_path, pull)
+        for name, pull in first_pulls.items()
+    }
+    for name, measured in runs.items():
+        rates = [rate for rate, _ratio in measured]
+        out[f"{name}_items_per_s"] = statistics.median(rates)
+        out[f"{name}_range_per_s"] = [min(rates), max(rates)]
+        out[f"{name}_rounds_per_s"] = rates
+        ratios = [ratio for _rate, ratio in measured if ratio is not None]
+        if ratios and name != "naive_orm_loop":
+            out[f"{name}_vs_naive"] = statistics.median(ratios)
+            out[f"{name}_vs_naive_range"] = [min(ratios), max(ratios)]
     return out
 
 
@@ -779,7 +884,7 @@ def check_targets(m):
     """The goals of issue #27, each against its baseline in the same run."""
     ingestion, busy = m["ingestion"], m["ingestion_while_processing"]
     outbound, batch = m["outbound_delivery"], m["batch"]
-    end_to_end = busy["end_to_end"]["ratio_to_bare"] or 0
+    end_to_end = busy["end_to_end"]["ratio_to_bare_beside"] or 0
     checks = {
         "ingestion >= 0.6 x bare route": (ingestion["ratio_to_bare"], 0.6),
         "ingestion while processing >= 0.45 x bare route": (

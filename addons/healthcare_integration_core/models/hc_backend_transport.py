@@ -56,6 +56,12 @@ class HcBackendTransport(models.AbstractModel):
         self.ensure_one()
         now = now or time.time()
         secrets = self.env["hc.backend.secret"].sudo()
+        # a token still valid needs no lock (only its renewal does): a job
+        # takes it from its worker's copy (hc.backend.secret._ciphertexts)
+        if secrets._token_expiry(self, "oauth_token") - TOKEN_MARGIN > now:
+            token = secrets._reveal(self, "oauth_token")
+            if token:
+                return token
         cached = secrets._locked_slot(self, "oauth_token")
         if cached.expires_at - TOKEN_MARGIN > now:
             token = secrets._reveal(self, "oauth_token")

@@ -97,8 +97,10 @@ class HcDelivery(models.AbstractModel):
             result, outcome = None, not_ready
         else:
             result, outcome = self._call_backend(message)
-        self.env["hc.message.attempt"]._record(message, number, started_at, outcome)
-        self._record_exchange(message, result)
+        answer = self._record_exchange(message, result)
+        self.env["hc.message.attempt"]._record(
+            message, number, started_at, outcome, answer=answer
+        )
         return result, outcome
 
     @api.model
@@ -210,8 +212,10 @@ class HcDelivery(models.AbstractModel):
 
     @api.model
     def _record_exchange(self, message, result):
+        """Write what was sent on the message; the partner's answer to store
+        with the attempt, (payload kind, body), or None."""
         if result is None:
-            return
+            return None
         sensitive = [message.backend_id.api_key_header or "X-API-Key"]
         message._runtime_write(
             {
@@ -222,9 +226,7 @@ class HcDelivery(models.AbstractModel):
             }
         )
         flow = message.flow_id
-        message._store_payload(
-            RESPONSE, flow._redact(result.body) if flow else result.body
-        )
+        return RESPONSE, flow._redact(result.body) if flow else result.body
 
     # ------------------------------------------------------------------ outcomes
 

@@ -4,58 +4,23 @@ import json
 import uuid
 from datetime import timedelta
 
-from psycopg2.extras import execute_values
-
 from odoo import api, fields, models, tools
 
-from odoo.addons.queue_job import delay as queue_delay
 from odoo.addons.queue_job.job import DEFAULT_MAX_RETRIES
-from odoo.addons.queue_job.job import Job as QueueJob
-
-COLUMNS = (
-    "uuid",
-    "user_id",
-    "company_id",
-    "name",
-    "model_name",
-    "method_name",
-    "func_string",
-    "job_function_id",
-    "channel_method_name",
-    "records",
-    "args",
-    "kwargs",
-    "dependencies",
-    "state",
-    "priority",
-    "max_retries",
-    "retry",
-    "channel",
-    "date_created",
-    "eta",
-)
 
 NO_DEPENDENCIES = json.dumps({"depends_on": [], "reverse_depends_on": []})
-INSERT_JOBS = """
-    INSERT INTO queue_job (uuid, user_id, company_id, name, model_name,
-        method_name, func_string, job_function_id, channel_method_name, records,
-        args, kwargs, dependencies, state, priority, max_retries, retry, channel,
-        date_created, eta)
-    VALUES %s
-"""
 
 
 class HcJobStore(models.AbstractModel):
-    """Queue jobs of messages, stored in one statement.
+    """Queue jobs of messages: stored through queue_job's API, and the row of
+    a received message's job for the statement that stores the message.
 
-    ``with_delay()`` costs several queries per job (the job function's
-    configuration, a look-up of the job, the insert through the ORM); a webhook
-    burst or a batch of pages pays them per message. This stores the same
-    ``queue_job`` rows, serialized by queue_job's own fields, in one multi-row
-    INSERT; queue_job's trigger notifies its runner as for any job.
-
-    When queue_job's ``Job`` class is replaced (``trap_jobs()`` in tests),
-    jobs go through ``with_delay()`` so that the trap sees them.
+    ``_store`` goes through ``with_delay()``, so that what intercepts
+    queue_job's jobs (its ``trap_jobs()`` in tests) sees them. The receiving
+    of a payload stores its job in the statement that stores the message
+    (``hc.inbound``'s ``RECEIVE``: bench_throughput's ingestion, where
+    ``with_delay()`` would cost several statements per request), with the row
+    ``_job_values`` builds from queue_job's own fields.
     """
 
     _name = "hc.job.store"
@@ -70,34 +35,29 @@ class HcJobStore(models.AbstractModel):
 
     @api.model
     def _store(self, jobs):
-        """Store one pending job per spec; returns their uuids, in order.
+        """Queue one job per spec; returns their uuids, in order.
 
         A spec is a dict: ``record`` (a recordset of one, in the environment
         the job runs in), ``method``, ``channel``, ``priority``,
-        ``description``, ``company_id`` and optionally ``delay`` (seconds)
-        and ``uuid`` (when the caller already wrote it elsewhere).
+        ``description`` and optionally ``delay`` (seconds).
         """
-        if self._jobs_trapped():
-            return [self._store_trapped(spec) for spec in jobs]
-        rows, uuids = [], []
+        uuids = []
         for spec in jobs:
-            values = self._job_values(spec)
-            rows.append(tuple(values[column] for column in COLUMNS))
-            uuids.append(values["uuid"])
-        if rows:
-            execute_values(self.env.cr, INSERT_JOBS, rows)
+            delay = spec.get("delay")
+            delayable = spec["record"].with_delay(
+                channel=spec["channel"],
+                priority=spec.get("priority") or 10,
+                eta=int(delay) if delay else None,
+                description=spec["description"],
+            )
+            uuids.append(getattr(delayable, spec["method"])().uuid)
         return uuids
 
     @api.model
-    def _jobs_trapped(self):
-        """Whether queue_job's ``Job`` class is replaced (``trap_jobs()`` in
-        tests): jobs then go through ``with_delay()`` for the trap to see."""
-        return queue_delay.Job is not QueueJob
-
-    @api.model
     def _job_values(self, spec):
-        """The ``queue_job`` row of ``spec`` (see ``_store``), by column,
-        serialized by queue_job's own fields."""
+        """The ``queue_job`` row of ``spec`` (see ``_store``; ``uuid``: the
+        one the caller chose), by column, serialized by queue_job's own
+        fields."""
         queue_job = self.env["queue.job"]
         fields_ = queue_job._fields
         record, method = spec["record"], spec["method"]
@@ -125,17 +85,3 @@ class HcJobStore(models.AbstractModel):
             "date_created": now,
             "eta": now + timedelta(seconds=delay) if delay else None,
         }
-
-    @api.model
-    def _store_trapped(self, spec):
-        delay = spec.get("delay")
-        job = getattr(
-            spec["record"].with_delay(
-                channel=spec["channel"],
-                priority=spec.get("priority") or 10,
-                eta=int(delay) if delay else None,
-                description=spec["description"],
-            ),
-            spec["method"],
-        )()
-        return job.uuid

@@ -62,7 +62,12 @@ class HcMessage(models.Model):
 
     _name = "hc.message"
     _description = "Integration Message"
-    _inherit = ["mail.thread", "hc.message.runtime", "hc.message.actions"]
+    _inherit = [
+        "mail.thread",
+        "hc.message.runtime",
+        "hc.message.actions",
+        "hc.message.batch",
+    ]
     _order = "id desc"
     _rec_names_search = ["name", "correlation_id", "idempotency_key", "trace_id"]
 
@@ -203,6 +208,13 @@ class HcMessage(models.Model):
             CREATE INDEX IF NOT EXISTS hc_message_pending_idx
                 ON hc_message (state, next_attempt_at)
              WHERE state IN ('new', 'queued', 'retrying', 'running')
+            """
+        )
+        # the messages that joined a job (hc.message.batch)
+        cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS hc_message_job_waiting_idx
+                ON hc_message (job_uuid) WHERE state IN ('queued', 'retrying')
             """
         )
         self.env["hc.payload"]._create_table()

@@ -8,6 +8,8 @@ from ..lib import trace
 from .hc_payload import REQUEST
 
 USER_GROUP = "healthcare_integration_core.group_hc_user"
+# whether the notification of changed messages is registered (_notify_changed)
+CHANGED_HOOKED = "hc_message_changed_hooked"
 
 
 class HcMessageActions(models.AbstractModel):
@@ -216,13 +218,19 @@ class HcMessageActions(models.AbstractModel):
     def _notify_changed(self):
         """Tell open screens (message form and lists) that these messages
         changed: one bus notification per transaction, to integration users,
-        sent when it commits; a screen showing one of them reloads it."""
-        pending = self.env.cr.precommit.data.setdefault("hc_message_changed", set())
-        if not pending:
-            self.env.cr.precommit.add(self._send_changed)
-        pending.update(self.ids)
+        sent when it commits; a screen showing one of them reloads it.
+        With ``hc_notify_later`` in context, the messages are only added to
+        the next notification (a savepoint runs the pending callbacks: a job
+        processing several messages notifies once, at the end)."""
+        data = self.env.cr.precommit.data
+        data.setdefault("hc_message_changed", set()).update(self.ids)
+        if self.env.context.get("hc_notify_later") or data.get(CHANGED_HOOKED):
+            return
+        data[CHANGED_HOOKED] = True
+        self.env.cr.precommit.add(self._send_changed)
 
     def _send_changed(self):
+        self.env.cr.precommit.data.pop(CHANGED_HOOKED, None)
         ids = self.env.cr.precommit.data.pop("hc_message_changed", set())
         # by id: env.ref() would check that the group exists, a query each time
         group_id = self.env["ir.model.data"]._xmlid_to_res_id(USER_GROUP)

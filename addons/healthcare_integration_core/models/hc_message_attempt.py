@@ -5,9 +5,18 @@ import logging
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 from ..lib import states as st
 from .hc_message import ERROR_CLASSES
+
+INSERT_ATTEMPTS = """
+    INSERT INTO hc_message_attempt (
+        message_id, backend_id, company_id, direction, number,
+        started_at, ended_at, duration_ms, outcome, http_status,
+        error_class, error_text,
+        create_uid, create_date, write_uid, write_date)
+"""
 
 _logger = logging.getLogger(__name__)
 
@@ -44,8 +53,12 @@ class HcMessageAttempt(models.Model):
     error_text = fields.Text()
 
     @api.model
-    def _record(self, message, number, started_at, outcome):
-        """The attempt as it ended (a retry.Outcome), in the job's transaction."""
+    def _record(self, message, number, started_at, outcome, answer=None):
+        """The attempt as it ended (a retry.Outcome), in the job's transaction.
+
+        ``answer``: the partner's answer, (payload kind, body) to store with
+        the attempt, in the same statement (bench_throughput's delivery:
+        every statement of a delivery weighs against a no-op job)."""
         if outcome.ok:
             result = st.ATTEMPT_DONE
         elif outcome.retryable and message._attempts_left(number) > 0:
@@ -54,20 +67,31 @@ class HcMessageAttempt(models.Model):
             # the last attempt of a retryable failure is not followed by one
             result = st.ATTEMPT_FAILED
         now = fields.Datetime.now()
-        return self._insert(
-            message,
-            [
-                (
-                    number,
-                    started_at,
-                    now,
-                    result,
-                    outcome.status or 0,
-                    outcome.error_class or None,
-                    None if outcome.ok else outcome.reason,
-                )
-            ],
+        row = (
+            number,
+            started_at,
+            now,
+            result,
+            outcome.status or 0,
+            outcome.error_class or None,
+            None if outcome.ok else outcome.reason,
         )
+        if answer is None:
+            return self._insert(message, [row])
+        kind, body = answer
+        stored = self.env["hc.payload"]._put_sql(message.id, kind, body)
+        self.env.cr.execute(
+            SQL(
+                "WITH attempt AS (%s), answer AS (%s) SELECT id FROM attempt",
+                SQL(
+                    f"{INSERT_ATTEMPTS} VALUES %s RETURNING id",
+                    self._row_values(message, row),
+                ),
+                stored,
+            )
+        )
+        message.invalidate_recordset(["attempt_ids"])
+        return self.browse(self.env.cr.fetchone()[0])
 
     @api.model
     def _record_interrupted(self, message, runs):
@@ -89,6 +113,32 @@ class HcMessageAttempt(models.Model):
         return attempts
 
     @api.model
+    def _row_values(self, message, row):
+        """The column values of ``INSERT_ATTEMPTS`` for ``row`` (see
+        ``_insert``)."""
+        number, started, ended, outcome, status, error_class, text = row
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        return (
+            message.id,
+            message.backend_id.id or None,
+            message.company_id.id or None,
+            message.direction,
+            number,
+            started,
+            ended,
+            int((ended - started).total_seconds() * 1000),
+            outcome,
+            status,
+            error_class,
+            text,
+            uid,
+            now,
+            uid,
+            now,
+        )
+
+    @api.model
     def _insert(self, message, rows):
         """Attempts of ``message`` in one INSERT, without the ORM's defaults
         and computations (the related values are the message's, given).
@@ -96,41 +146,10 @@ class HcMessageAttempt(models.Model):
         A row is (number, started at, ended at, outcome, HTTP status, error
         class, error text).
         """
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        values = [
-            (
-                message.id,
-                message.backend_id.id or None,
-                message.company_id.id or None,
-                message.direction,
-                number,
-                started,
-                ended,
-                int((ended - started).total_seconds() * 1000),
-                outcome,
-                status,
-                error_class,
-                text,
-                uid,
-                now,
-                uid,
-                now,
-            )
-            for number, started, ended, outcome, status, error_class, text in rows
-        ]
         ids = execute_values(
             self.env.cr,
-            """
-            INSERT INTO hc_message_attempt (
-                message_id, backend_id, company_id, direction, number,
-                started_at, ended_at, duration_ms, outcome, http_status,
-                error_class, error_text,
-                create_uid, create_date, write_uid, write_date)
-            VALUES %s
-            RETURNING id
-            """,
-            values,
+            f"{INSERT_ATTEMPTS} VALUES %s RETURNING id",
+            [self._row_values(message, row) for row in rows],
             fetch=True,
         )
         attempts = self.browse([row[0] for row in ids])

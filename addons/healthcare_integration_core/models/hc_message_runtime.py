@@ -12,11 +12,14 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib import retry
 from ..lib import states as st
+from .hc_backend_secret import NEVER_WRITTEN
 from .hc_payload import REQUEST
 
 _logger = logging.getLogger(__name__)
 
-LockedRun = namedtuple("LockedRun", "stopped_runs flow_written backend_written")
+LockedRun = namedtuple(
+    "LockedRun", "stopped_runs flow_written backend_written secrets_written"
+)
 JOB_FIELDS = (
     "name",
     "state",
@@ -114,8 +117,11 @@ class HcMessageRuntime(models.AbstractModel):
         """Lock the message row for this job.
 
         None when another transaction holds it; else a ``LockedRun``: how many
-        earlier runs of the job stopped unfinished, and when the message's
-        flow and backend were last written (see ``hc.job.settings``).
+        earlier runs of the job stopped unfinished, when the message's flow
+        and backend were last written (see ``hc.job.settings``), and the
+        fingerprint of the backend's secrets (``hc.backend.secret._kept``).
+        The request payload is read in the same statement
+        (``hc.payload._keep_ahead``).
         queue_job commits a job's start before running it and requeues a
         started job whose worker died with its retry count raised, so that
         count says whether a call may have been cut off
@@ -129,15 +135,23 @@ class HcMessageRuntime(models.AbstractModel):
         try:
             self.env.cr.execute(
                 """
-                SELECT COALESCE(j.retry, 0), f.write_date, b.write_date
+                SELECT COALESCE(j.retry, 0), f.write_date, b.write_date,
+                       m.backend_id, s.count, COALESCE(s.written, %s),
+                       p.body, p.sha256
                   FROM hc_message m
+                  LEFT JOIN hc_message_payload p
+                         ON p.message_id = m.id AND p.kind = %s
                   LEFT JOIN queue_job j ON j.uuid = %s
                   LEFT JOIN hc_flow f ON f.id = m.flow_id
                   LEFT JOIN hc_backend b ON b.id = m.backend_id
+                  LEFT JOIN LATERAL (
+                        SELECT count(*), max(write_date) AS written
+                          FROM hc_backend_secret WHERE backend_id = m.backend_id
+                  ) s ON true
                  WHERE m.id = %s
                    FOR NO KEY UPDATE OF m SKIP LOCKED
                 """,
-                (self.env.context.get("job_uuid"), self.id),
+                (NEVER_WRITTEN, REQUEST, self.env.context.get("job_uuid"), self.id),
                 log_exceptions=False,
             )
         except psycopg2.errors.SerializationFailure as exc:
@@ -146,7 +160,16 @@ class HcMessageRuntime(models.AbstractModel):
             raise RetryableJobError(str(exc), seconds=1, ignore_retry=True) from exc
         row = self.env.cr.fetchone()
         self.invalidate_recordset()
-        return None if row is None else LockedRun(*row)
+        if row is None:
+            return None
+        runs, flow_written, backend_written, backend_id, *secrets, body, sha = row
+        secrets_written = (backend_id, *secrets) if backend_id else None
+        # the payload, read with the lock (bench_throughput: a statement less
+        # per job); the job's end forgets it if unused (_run_job)
+        self.env["hc.payload"]._keep_ahead(
+            self.id, REQUEST, None if body is None else (body, sha)
+        )
+        return LockedRun(runs, flow_written, backend_written, secrets_written)
 
     def _record_stopped_runs(self, runs):
         """Record the calls that earlier runs of this job may have made.
@@ -169,6 +192,17 @@ class HcMessageRuntime(models.AbstractModel):
             raise RetryableJobError(
                 "message locked by another transaction", seconds=1, ignore_retry=True
             )
+        try:
+            result = self._run_locked(locked)
+            if self._joinable():
+                # the messages received after this one that joined its job
+                result = self._run_joined(locked, result)
+        finally:
+            self.env["hc.payload"]._forget_ahead()
+        return result
+
+    def _run_locked(self, locked):
+        """One step of this message, its row locked (``_lock``)."""
         self._fetch_for_job(locked)
         current = self.env.context.get("job_uuid")
         if current and self.job_uuid and current != self.job_uuid:
@@ -176,7 +210,9 @@ class HcMessageRuntime(models.AbstractModel):
         if self.state not in st.PENDING:
             return f"nothing to do: message is {self.state}"
         self._record_stopped_runs(locked.stopped_runs)
-        traced = self.with_context(hc_trace=self.traceparent)
+        traced = self.with_context(
+            hc_trace=self.traceparent, hc_secrets_written=locked.secrets_written
+        )
         if self.direction == "outbound":
             # the processor may read all a delivery reads, once past the check
             # above: in sudo, no access rule is evaluated on each of its reads

@@ -7,6 +7,7 @@ import psycopg2
 from psycopg2.extras import execute_values
 
 from odoo import _, api, models
+from odoo.tools import SQL
 
 from ..exceptions import PayloadIntegrityError
 
@@ -15,6 +16,8 @@ _logger = logging.getLogger(__name__)
 REQUEST = "request"
 RESPONSE = "response"
 PREVIEW_BYTES = 64 * 1024
+# the cursor cache key of payloads read ahead (hc.payload._read_ahead)
+READ_AHEAD = "hc_payload_read_ahead"
 
 
 def checksum(body):
@@ -70,6 +73,9 @@ class HcPayload(models.AbstractModel):
     @api.model
     def _put_many(self, rows):
         """Store [(message id, kind, body), ...] in one statement."""
+        ahead = self.env.cr.cache.get(READ_AHEAD)
+        for message_id, kind, _body in rows if ahead else ():
+            ahead.pop((message_id, kind), None)
         empty = [(mid, kind) for mid, kind, body in rows if not body]
         values = [
             (mid, kind, psycopg2.Binary(body), checksum(body), len(body))
@@ -90,6 +96,34 @@ class HcPayload(models.AbstractModel):
                 """,
                 values,
             )
+
+    @api.model
+    def _put_sql(self, message_id, kind, body):
+        """The statement that ``_put`` runs, as an ``SQL`` that another
+        statement takes in a CTE (``hc.message.attempt._record``)."""
+        ahead = self.env.cr.cache.get(READ_AHEAD)
+        if ahead:
+            ahead.pop((message_id, kind), None)
+        if not body:
+            return SQL(
+                "DELETE FROM hc_message_payload WHERE message_id = %s AND kind = %s",
+                message_id,
+                kind,
+            )
+        return SQL(
+            """
+            INSERT INTO hc_message_payload (message_id, kind, body, sha256, size)
+            VALUES (%s, %s, %s, %s, %s)
+            ON CONFLICT (message_id, kind) DO UPDATE
+               SET body = EXCLUDED.body, sha256 = EXCLUDED.sha256,
+                   size = EXCLUDED.size
+            """,
+            message_id,
+            kind,
+            psycopg2.Binary(body),
+            checksum(body),
+            len(body),
+        )
 
     @api.model
     def _drop(self, keys):
@@ -113,14 +147,44 @@ class HcPayload(models.AbstractModel):
             )
 
     @api.model
+    def _read_ahead(self, message_ids, kind):
+        """Read the ``kind`` payloads of messages about to be processed in
+        one query (hc.message.batch); ``_get`` then takes each from memory,
+        once, and ``_put`` forgets the ones it replaces. ``_forget_ahead``
+        drops what was not taken."""
+        self.env.cr.execute(
+            "SELECT message_id, body, sha256 FROM hc_message_payload "
+            "WHERE message_id IN %s AND kind = %s",
+            (tuple(message_ids), kind),
+        )
+        ahead = self.env.cr.cache.setdefault(READ_AHEAD, {})
+        ahead.update({(mid, kind): None for mid in message_ids})
+        for message_id, body, sha256 in self.env.cr.fetchall():
+            ahead[message_id, kind] = (body, sha256)
+
+    @api.model
+    def _keep_ahead(self, message_id, kind, row):
+        """Keep a payload read by another statement, (body, sha256) or None
+        when there is none, for the next ``_get`` (see ``_read_ahead``)."""
+        self.env.cr.cache.setdefault(READ_AHEAD, {})[message_id, kind] = row
+
+    @api.model
+    def _forget_ahead(self):
+        self.env.cr.cache.pop(READ_AHEAD, None)
+
+    @api.model
     def _get(self, message_id, kind):
         """The payload's bytes (b"" when none), checked against its checksum."""
-        self.env.cr.execute(
-            "SELECT body, sha256 FROM hc_message_payload "
-            "WHERE message_id = %s AND kind = %s",
-            (message_id, kind),
-        )
-        row = self.env.cr.fetchone()
+        ahead = self.env.cr.cache.get(READ_AHEAD) or {}
+        if (message_id, kind) in ahead:
+            row = ahead.pop((message_id, kind))
+        else:
+            self.env.cr.execute(
+                "SELECT body, sha256 FROM hc_message_payload "
+                "WHERE message_id = %s AND kind = %s",
+                (message_id, kind),
+            )
+            row = self.env.cr.fetchone()
         if not row:
             return b""
         body = bytes(row[0])

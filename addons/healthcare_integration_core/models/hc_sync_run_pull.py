@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 
 from ..lib import filetransport, retry, schema
 from ..lib import states as st
-from .hc_inbound_store import MESSAGE_AND_PAYLOAD
+from .hc_inbound_store import JOB_UUID, MESSAGE_AND_PAYLOAD
 
 # a page's chunk message with its payload (MESSAGE_AND_PAYLOAD), and the
 # run's page count, in one statement
@@ -208,7 +208,10 @@ class HcSyncRunPull(models.AbstractModel):
         params = self.env["hc.inbound"]._message_params(self.flow_id, values, body)
         params["run_id"] = self.id
         self.env.cr.execute(
-            STORE_PAGE.format(message_and_payload=MESSAGE_AND_PAYLOAD), params
+            STORE_PAGE.format(
+                message_and_payload=MESSAGE_AND_PAYLOAD.format(job_uuid=JOB_UUID)
+            ),
+            params,
         )
         row = self.env.cr.fetchone()
         if not row:

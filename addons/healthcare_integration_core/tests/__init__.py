@@ -15,3 +15,5 @@ from . import test_replay_resolution
 from . import test_webhook_bearer
 from . import test_ingestion_cost
 from . import test_page_cost
+from . import test_batch_processing
+from . import test_delivery_cost

@@ -5,6 +5,7 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import urlparse
 
 from odoo import SUPERUSER_ID, api
@@ -20,6 +21,19 @@ SIMULATORS_DIR = Path(
         "HC_SIMULATORS", Path(__file__).resolve().parents[3] / "tests/simulators"
     )
 )
+
+
+@contextmanager
+def trap_received_jobs(env):
+    """queue_job's ``trap_jobs()``, with the jobs of received messages in it:
+    they are stored through queue_job's API instead of the statement that
+    stores the message (``hc.inbound._jobs_in_statement``)."""
+    inbound = type(env["hc.inbound"])
+    with (
+        trap_jobs() as trap,
+        patch.object(inbound, "_jobs_in_statement", return_value=False),
+    ):
+        yield trap
 
 
 def load_simulator_module(file_name="partner_simulator.py"):
@@ -114,7 +128,7 @@ class HcTestMixin:
 
     @contextmanager
     def jobs(self):
-        with trap_jobs() as trap:
+        with trap_received_jobs(self.env) as trap:
             yield trap
 
     def run_jobs(self, trap, rounds=20):

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.modules.neutralize import neutralize_database
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo.addons.queue_job.tests.common import trap_jobs
+from .common import trap_received_jobs
 
 
 class GovernanceCase(TransactionCase):
@@ -328,7 +328,7 @@ class TestMultiCompanyProcessing(GovernanceCase):
         )
         bot = self.env.ref("healthcare_integration_core.user_integration_bot")
         self.assertIn(self.company_b, bot.company_ids)
-        with trap_jobs() as trap:
+        with trap_received_jobs(self.env) as trap:
             ingested = self.env["hc.inbound"]._ingest(flow, b"{}", "b-1")
             message = self.env["hc.message"].browse(ingested.id)
             [job] = trap.enqueued_jobs

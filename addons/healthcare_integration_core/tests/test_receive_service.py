@@ -60,6 +60,26 @@ class ReceiveCase:
             }
         )
 
+    def receive_signed(self, number, key=None):
+        """What the webhook route does for one request signed for the
+        ``demand`` flow, its body numbered ``number``; the receipt."""
+        body = json.dumps({"item": "GLOVE-M", "n": number}).encode()
+        headers = {"Content-Type": "application/json"}
+        headers.update(
+            signing.signed_headers(SECRET, body, idempotency_key=key or f"k-{number}")
+        )
+        env = self.env(user=self.env["hc.message"]._processing_user().id)
+        flow = env["hc.flow"].sudo()._find_flow("ehr_rcv", "demand", "inbound")
+        request = InboundRequest(
+            door="webhook",
+            backend_code="ehr_rcv",
+            headers=headers,
+            body=body,
+            content_length=len(body),
+            label="demand",
+        )
+        return env["hc.receive"]._receive(request, flow)
+
     def messages(self, flow=None):
         return self.env["hc.message"].search([("flow_id", "=", (flow or self.flow).id)])
 
