@@ -12,7 +12,10 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "installable": True,
-    "depends": ["healthcare_integration_ops"],
+    # the core too, though ops brings it: an update of the core
+    # (odoo -u healthcare_integration_core) updates the addons depending on it,
+    # and installs ops where an 18.0.2 database had it in the core
+    "depends": ["healthcare_integration_core", "healthcare_integration_ops"],
     "external_dependencies": {"python": ["prometheus-client"]},
     "data": [
         "security/ir.model.access.csv",
