@@ -217,11 +217,16 @@ class HcMessageActions(models.AbstractModel):
     def _notify_changed(self):
         """Tell open screens (message form and lists) that these messages
         changed: one bus notification per transaction, to integration users,
-        sent when it commits; a screen showing one of them reloads it."""
+        sent when it commits; a screen showing one of them reloads it. The
+        records they link to are told too (hc.live: an order's transmission
+        badge turns *Failed*)."""
         pending = self.env.cr.precommit.data.setdefault("hc_message_changed", set())
         if not pending:
             self.env.cr.precommit.add(self._send_changed)
         pending.update(self.ids)
+        self.env["hc.live"]._notify_refs(
+            (message.res_model, message.res_id) for message in self
+        )
 
     def _send_changed(self):
         ids = self.env.cr.precommit.data.pop("hc_message_changed", set())

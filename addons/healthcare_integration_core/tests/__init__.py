@@ -22,3 +22,4 @@ from . import test_replay_resolution
 from . import test_webhook_bearer
 from . import test_ingestion_cost
 from . import test_page_cost
+from . import test_live_updates
