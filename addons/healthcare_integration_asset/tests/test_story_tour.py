@@ -55,6 +55,7 @@ class TestAssetStoryTour(HttpCase, AssetCase):
         equipment = receipt.hc_equipment_ids
         self.assertEqual(sorted(equipment.mapped("serial_no")), list(SERIALS))
         self.assertEqual(set(equipment.hc_asset_id.mapped("state")), {"draft"})
+        self.assertEqual(equipment.hc_cost_center_id, self.icu, "the order's")
         self.run_queued()  # the EAM gets each pump (readme step 2)
         pump = self.equipment("STORY-SN-1")
         self.assertTrue(pump.hc_eam_ref, "the EAM answered its asset id")

@@ -13,7 +13,7 @@ registry.category("web_tour.tours").add("hc_asset_story_receive_tour", {
     steps: () => [
         {
             content: "The capital equipment receipt of SO-88412 is ready",
-            trigger: ".o_form_view .o_field_widget[name=origin]:contains(P0)",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Ready)",
         },
         {
             content: "Validate it",
@@ -53,8 +53,8 @@ registry.category("web_tour.tours").add("hc_asset_story_receive_tour", {
             trigger: ".o_form_view .o_field_widget[name=hc_asset_state]:contains(Draft)",
         },
         {
-            content: "and the cost centre of the order",
-            trigger: ".o_form_view .o_field_widget[name=hc_cost_center_id]:not(:empty)",
+            content: "and its serial number",
+            trigger: ".o_form_view .o_field_widget[name=hc_lot_id]:contains(STORY-SN-1)",
         },
     ],
 });
