@@ -158,7 +158,7 @@ def timed(func):
 
 def ready_capital_receipt(admin, round_no):
     """A copy of the demo's order of three pumps, confirmed, serials entered."""
-    order = admin.call(
+    [order] = admin.call(
         "purchase.order",
         "copy",
         admin.ref("healthcare_integration_asset.demo_po_pumps"),
@@ -209,12 +209,18 @@ def northbay_order(admin):
     )
     if found:
         return found[0]
+    templates = [
+        info["product_tmpl_id"][0]
+        for info in admin.call(
+            "product.supplierinfo",
+            "search_read",
+            [("partner_id", "=", partner)],
+            ["product_tmpl_id"],
+            limit=3,
+        )
+    ]
     products = admin.call(
-        "product.supplierinfo",
-        "search_read",
-        [("partner_id", "=", partner)],
-        ["product_id"],
-        limit=3,
+        "product.product", "search", [("product_tmpl_id", "in", templates)]
     )
     order = admin.call(
         "purchase.order",
@@ -222,9 +228,8 @@ def northbay_order(admin):
         {
             "partner_id": partner,
             "order_line": [
-                (0, 0, {"product_id": p["product_id"][0], "product_qty": 5})
-                for p in products
-                if p["product_id"]
+                (0, 0, {"product_id": product, "product_qty": 5})
+                for product in products
             ],
         },
     )
@@ -344,7 +349,9 @@ def measure_round(url, db, round_no):
         user.login(login, login)
         page = user.http.get(f"{url}/odoo", timeout=120)
         page.raise_for_status()
-        user.http.get(f"{url}/web/webclient/load_menus", timeout=120).raise_for_status()
+        user.http.get(
+            f"{url}/web/webclient/load_menus/{round_no}", timeout=120
+        ).raise_for_status()
 
     times["second_user_first_login"] = timed(first_login)
     return times
