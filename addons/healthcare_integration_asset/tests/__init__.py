@@ -8,3 +8,4 @@ from . import test_expiry
 from . import test_webhook_http
 from . import test_ui_tour
 from . import test_kpi_reconciliation
+from . import test_story_tour

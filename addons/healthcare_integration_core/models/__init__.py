@@ -29,6 +29,7 @@ from . import hc_ordering
 from . import hc_x12
 from . import hc_message_x12
 from . import hc_sync_run_pull
+from . import hc_sync_run_actions
 from . import hc_sync_run
 from . import hc_sync_issue
 from . import hc_maintenance
@@ -40,3 +41,5 @@ from . import ir_binary
 from . import hc_mapping_wizard
 from . import hc_backend_bearer
 from . import hc_receive_bearer
+from . import hc_live
+from . import ir_websocket

@@ -93,9 +93,18 @@ class HcFlowSchedule(models.AbstractModel):
         self.sudo().write({"watermark": value})
 
     def action_run_batch(self):
+        """Run now: start a run of each flow and show it. A pull already at
+        work (started by the schedule, or by someone else) is shown instead:
+        a flow pulls once at a time (hc.sync.run._start_pull)."""
+        runs = self.env["hc.sync.run"]
+        joined = runs
         for flow in self:
-            flow._run_batch()
-        return True
+            running = flow.direction == "inbound" and runs._running_pull(flow)
+            if running:
+                joined |= running
+            else:
+                runs |= flow._run_batch()
+        return (runs | joined)._action_run_now(joined)
 
     def action_view_runs(self):
         self.ensure_one()

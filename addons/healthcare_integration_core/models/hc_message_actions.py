@@ -218,12 +218,17 @@ class HcMessageActions(models.AbstractModel):
     def _notify_changed(self):
         """Tell open screens (message form and lists) that these messages
         changed: one bus notification per transaction, to integration users,
-        sent when it commits; a screen showing one of them reloads it.
-        With ``hc_notify_later`` in context, the messages are only added to
-        the next notification (a savepoint runs the pending callbacks: a job
-        processing several messages notifies once, at the end)."""
+        sent when it commits; a screen showing one of them reloads it. The
+        records they link to are told too (hc.live: an order's transmission
+        badge turns *Failed*). With ``hc_notify_later`` in context, the
+        messages are only added to the next notification (a savepoint runs the
+        pending callbacks: a job processing several messages notifies once, at
+        the end)."""
         data = self.env.cr.precommit.data
         data.setdefault("hc_message_changed", set()).update(self.ids)
+        self.env["hc.live"]._notify_refs(
+            (message.res_model, message.res_id) for message in self
+        )
         if self.env.context.get("hc_notify_later") or data.get(CHANGED_HOOKED):
             return
         data[CHANGED_HOOKED] = True

@@ -43,6 +43,9 @@ JOB_FIELDS = (
     "http_method",
     "endpoint",
     "file_name",
+    # the record the message is for: told when the message changes (hc.live)
+    "res_model",
+    "res_id",
 )
 
 

@@ -23,11 +23,12 @@ class HcSyncRun(models.Model):
     handler's ``process_items``, or an outbound page delivered like any
     message). The flow's watermark advances past the pages done in order,
     never past a failed one; the run sums up once every page is final.
-    Pulling pages lives in ``hc.sync.run.pull``.
+    Pulling pages lives in ``hc.sync.run.pull``, what its form shows and
+    does in ``hc.sync.run.actions``.
     """
 
     _name = "hc.sync.run"
-    _inherit = ["hc.sync.run.pull"]
+    _inherit = ["hc.sync.run.pull", "hc.sync.run.actions"]
     _description = "Integration Sync Run"
     _order = "id desc"
 
@@ -363,13 +364,3 @@ class HcSyncRun(models.Model):
         if error_text:
             vals["error_text"] = error_text
         self.sudo().write(vals)
-
-    # ------------------------------------------------------------------ actions
-
-    def action_view_messages(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "healthcare_integration_core.hc_message_action"
-        )
-        action["domain"] = [("run_id", "=", self.id)]
-        return action

@@ -136,6 +136,13 @@ class PurchaseOrder(models.Model):
         ]
         return late if (operator == "=") == bool(value) else ["!", "&", *late]
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "hc_exchange_state" in vals:
+            # an open order form shows its new transmission state at once
+            self.env["hc.live"]._notify(self)
+        return res
+
     # ------------------------------------------------------------------ sending
 
     def button_approve(self, force=False):
@@ -173,6 +180,16 @@ class PurchaseOrder(models.Model):
         for order in self.filtered(lambda o: o.state in ("purchase", "done")):
             order._hc_send_revision()
         return True
+
+    def action_hc_fetch_answers(self):
+        """*Fetch answers now* on orders (or, from the list with nothing
+        selected, on every supplier with a procurement backend)."""
+        suppliers = self.partner_id.commercial_partner_id
+        if not self:
+            suppliers = self.env["res.partner"].search(
+                [("hc_procurement_backend_id", "!=", False)]
+            )
+        return suppliers.action_hc_fetch_answers()
 
     def _hc_mark_sent(self, cancelled=False):
         now = fields.Datetime.now()

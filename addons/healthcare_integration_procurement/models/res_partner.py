@@ -1,6 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class ResPartner(models.Model):
@@ -45,3 +46,29 @@ class ResPartner(models.Model):
             self.hc_procurement_backend_id
             or self.commercial_partner_id.hc_procurement_backend_id
         )
+
+    def _hc_answer_flows(self):
+        """The suppliers' scheduled inbound flows: what they send back
+        (acknowledgements, ship notices, invoices), pulled by the schedule."""
+        backends = self.env["hc.backend"]
+        for partner in self:
+            backends |= partner._hc_procurement_backend()
+        flows = (
+            self.env["hc.flow"]
+            .sudo()
+            .search([("backend_id", "in", backends.ids), ("direction", "=", "inbound")])
+        )
+        return flows.filtered(lambda flow: flow._is_scheduled())
+
+    def action_hc_fetch_answers(self):
+        """*Fetch answers now*: the buyer does not wait for the schedule.
+
+        Runs the suppliers' answer flows as their schedule would (a run
+        already at work is shown rather than doubled); the orders follow live.
+        """
+        flows = self._hc_answer_flows()
+        if not flows:
+            raise UserError(
+                _("No answers to fetch: the supplier sends none on a schedule.")
+            )
+        return flows.action_run_batch()

@@ -16,3 +16,4 @@ from . import test_tour
 from . import test_over_sftp
 from . import test_x12_acks
 from . import test_reconciliation_kpi
+from . import test_story_tour
