@@ -23,8 +23,10 @@ from .test_receive_service import ReceiveCase
 
 # a record-only message that joined a job: the savepoint around its handler
 # and its release, its attempt and its outcome; the job's look-ups of its
-# joined messages, their payloads and the one notification are shared
-JOINED_MESSAGE_STATEMENTS = 4
+# joined messages, their payloads and the one notification are shared. With
+# every addon of the suite installed a batch of eleven pays two statements
+# more than the core alone ({1: 11, 11: 53}: 4.2 a message), hence the bound
+JOINED_MESSAGE_STATEMENTS = 4.5
 
 
 @tagged("post_install", "-at_install")
