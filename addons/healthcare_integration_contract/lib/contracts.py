@@ -25,7 +25,12 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+try:  # inside Odoo
+    from odoo.addons.healthcare_integration_core.lib import document_values
+except ImportError:  # database-free use: the core's lib folder is on sys.path
+    from lib import document_values  # type: ignore[no-redef]
 
 CONTRACT_VARIANCE = "contract_variance"
 OWNED_FIELDS = ("contract_id", "reference", "supplier", "date_start", "date_end")
@@ -68,30 +73,15 @@ class Contract:
 
 
 def _text(value, limit=255):
-    if value is None or isinstance(value, (dict, list, bool)):
-        return None
-    return str(value).strip()[:limit] or None
+    return document_values.text(value, limit)
 
 
 def _decimal(value, what):
-    if value is None or value == "" or isinstance(value, bool):
-        raise ContractError(f"{what} is missing")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ContractError(f"{what}: {value!r} is not a number") from None
-    if not number.is_finite():
-        raise ContractError(f"{what}: {value!r} is not a number")
-    return number
+    return document_values.decimal(value, what, ContractError)
 
 
 def _date(value, what):
-    if value in (None, ""):
-        raise ContractError(f"{what} is missing")
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise ContractError(f"{what}: {value!r} is not a date YYYY-MM-DD") from None
+    return document_values.date(value, what, ContractError, required=True)
 
 
 def content_digest(document: Mapping) -> str:

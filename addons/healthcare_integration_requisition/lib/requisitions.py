@@ -23,7 +23,12 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+try:  # inside Odoo
+    from odoo.addons.healthcare_integration_core.lib import document_values
+except ImportError:  # database-free use: the core's lib folder is on sys.path
+    from lib import document_values  # type: ignore[no-redef]
 
 # what the platform owns, and so what a second copy is compared on
 HEADER_FIELDS = (
@@ -89,13 +94,6 @@ class Requisition:
         return sorted({line.uom for line in self.lines if line.uom})
 
 
-def _text(value, limit=255):
-    if value is None or isinstance(value, (dict, list, bool)):
-        return None
-    value = str(value).strip()
-    return value[:limit] or None
-
-
 def _required(document, name, where):
     value = _text(document.get(name))
     if not value:
@@ -103,25 +101,16 @@ def _required(document, name, where):
     return value
 
 
+def _text(value, limit=255):
+    return document_values.text(value, limit)
+
+
 def _decimal(value, what):
-    if value is None or value == "" or isinstance(value, bool):
-        raise RequisitionError(f"{what} is missing")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise RequisitionError(f"{what}: {value!r} is not a number") from None
-    if not number.is_finite():
-        raise RequisitionError(f"{what}: {value!r} is not a number")
-    return number
+    return document_values.decimal(value, what, RequisitionError)
 
 
 def _date(value, what):
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise RequisitionError(f"{what}: {value!r} is not a date YYYY-MM-DD") from None
+    return document_values.date(value, what, RequisitionError, required=False)
 
 
 def content_digest(document: Mapping) -> str:
