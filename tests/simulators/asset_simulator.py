@@ -17,7 +17,6 @@ and send the demo's Odoo an EAM event from its control API::
 """
 
 import argparse
-import importlib.util
 import itertools
 import logging
 import os
@@ -35,18 +34,9 @@ WEBHOOK_FLOWS = {"work_order": "asset.work_order_in", "lifecycle": "asset.lifecy
 DEMO_BACKEND = "eam_demo"
 
 
-def _load_partner_simulator():
-    path = Path(__file__).resolve().with_name("partner_simulator.py")
-    module = sys.modules.get("hc_partner_simulator")
-    if module is None:
-        spec = importlib.util.spec_from_file_location("hc_partner_simulator", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hc_partner_simulator"] = module
-        spec.loader.exec_module(module)
-    return module
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-partner = _load_partner_simulator()
+import partner_simulator as partner  # noqa: E402
 
 
 def work_order(serial=None, asset_id=None, **values):
