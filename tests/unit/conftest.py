@@ -1,5 +1,6 @@
 """Make the core's database-free ``lib`` package importable without Odoo as
-``lib``, and the other addons' through ``addon_lib`` (tools/addon_lib.py)."""
+``lib``, the other addons' through ``addon_lib`` (tools/addon_lib.py), and the
+simulators by their module names (``import partner_simulator``)."""
 
 import sys
 from pathlib import Path
@@ -9,7 +10,8 @@ ADDON_DIR = (
 )
 
 TOOLS_DIR = Path(__file__).resolve().parents[2] / "tools"
+SIMULATORS_DIR = Path(__file__).resolve().parents[1] / "simulators"
 
-for folder in (ADDON_DIR, TOOLS_DIR):
+for folder in (ADDON_DIR, TOOLS_DIR, SIMULATORS_DIR):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))

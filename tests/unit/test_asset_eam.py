@@ -1,24 +1,11 @@
 """The asset addon's EAM document helpers (database-free)."""
 
-import importlib.util
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 
-LIB = Path(__file__).resolve().parents[2] / "addons/healthcare_integration_asset/lib"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(
-        f"hc_asset_lib_{name}", LIB / f"{name}.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-eam = _load("eam")
+eam = addon_lib("asset", "eam")
 
 WORK_ORDER = {
     "work_order_id": "WO-1001",

@@ -1,17 +1,11 @@
 """The asset addon's period figures for finance (database-free)."""
 
-import importlib.util
 from datetime import date
-from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 
-LIB = Path(__file__).resolve().parents[2] / "addons/healthcare_integration_asset/lib"
-_spec = importlib.util.spec_from_file_location(
-    "hc_asset_lib_finance", LIB / "finance.py"
-)
-finance = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(finance)
+finance = addon_lib("asset", "finance")
 
 
 def test_periods():

@@ -1,16 +1,11 @@
 """The asset addon's EAM/finance simulator (tests/simulators/asset_simulator.py)."""
 
-import importlib.util
 import json
-from pathlib import Path
 
+import asset_simulator
 import pytest
 import requests
 
-PATH = Path(__file__).resolve().parents[1] / "simulators" / "asset_simulator.py"
-_spec = importlib.util.spec_from_file_location("hc_asset_simulator_unit", PATH)
-asset_simulator = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(asset_simulator)
 partner = asset_simulator.partner
 
 

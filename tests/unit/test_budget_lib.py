@@ -1,26 +1,9 @@
 """The budget addon's database-free lib: positions from Odoo's signed
 amounts and the shortfall of a requisition."""
 
-import importlib.util
-import sys
-from pathlib import Path
+from addon_lib import addon_lib
 
-LIB = Path(__file__).resolve().parents[2] / "addons/healthcare_integration_budget/lib"
-
-
-def load(name):
-    package = "hc_budget_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-lib = load("budget")
+lib = addon_lib("budget", "budget")
 
 
 def test_position_from_signed_expense_amounts():

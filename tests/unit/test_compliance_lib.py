@@ -2,28 +2,10 @@
 inconsistent dates, states and the mandatory types a supplier lacks."""
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
 
-LIB = Path(__file__).resolve().parents[2] / (
-    "addons/healthcare_integration_supplier_compliance/lib"
-)
+from addon_lib import addon_lib
 
-
-def load(name):
-    package = "hc_compliance_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-lib = load("compliance")
+lib = addon_lib("supplier_compliance", "compliance")
 D = dt.date
 
 

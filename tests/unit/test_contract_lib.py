@@ -2,29 +2,12 @@
 contract variance's reason."""
 
 import datetime as dt
-import importlib.util
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 
-LIB = Path(__file__).resolve().parents[2] / "addons/healthcare_integration_contract/lib"
-
-
-def load(name):
-    package = "hc_contract_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-lib = load("contracts")
+lib = addon_lib("contract", "contracts")
 
 
 def document(**values):

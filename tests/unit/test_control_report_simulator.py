@@ -1,29 +1,20 @@
 """The control report simulator reports what another simulator received."""
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
+import control_report_simulator
+import partner_simulator
 import pytest
 import requests
 
 SIMULATORS = Path(__file__).resolve().parents[1] / "simulators"
 
 
-def load(name):
-    spec = importlib.util.spec_from_file_location(
-        f"hc_{name}", SIMULATORS / f"{name}.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def sims():
-    partner = load("partner_simulator").PartnerSimulator(name="supplier").start()
-    module = load("control_report_simulator")
-    reports = module.ControlReportSimulator(
+    partner = partner_simulator.PartnerSimulator(name="supplier").start()
+    reports = control_report_simulator.ControlReportSimulator(
         name="reports",
         reports={
             "orders": {

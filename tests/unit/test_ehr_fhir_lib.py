@@ -3,33 +3,17 @@
 import copy
 import hashlib
 import hmac
-import importlib
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 
-LIB = Path(__file__).resolve().parents[2] / "addons/healthcare_integration_ehr/lib"
-
-
-def _load_package():
-    spec = importlib.util.spec_from_file_location(
-        "hc_ehr_lib", LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["hc_ehr_lib"] = module
-    spec.loader.exec_module(module)
-
-
-_load_package()
-fhir_screen = importlib.import_module("hc_ehr_lib.fhir_screen")
-fhir_validate = importlib.import_module("hc_ehr_lib.fhir_validate")
-fhir_map = importlib.import_module("hc_ehr_lib.fhir_map")
-fhir_http = importlib.import_module("hc_ehr_lib.fhir_http")
-fhir_stamp = importlib.import_module("hc_ehr_lib.fhir_stamp")
-fhir_answers = importlib.import_module("hc_ehr_lib.fhir_answers")
+fhir_screen = addon_lib("ehr", "fhir_screen")
+fhir_validate = addon_lib("ehr", "fhir_validate")
+fhir_map = addon_lib("ehr", "fhir_map")
+fhir_http = addon_lib("ehr", "fhir_http")
+fhir_stamp = addon_lib("ehr", "fhir_stamp")
+fhir_answers = addon_lib("ehr", "fhir_answers")
 
 KEY = b"unit-test-patient-token-key-0123456789"
 MR = {

@@ -4,36 +4,28 @@ webhook."""
 
 import hashlib
 import hmac
-import importlib.util
 import json
 from pathlib import Path
 
+import eprocurement_simulator
+import partner_simulator
 import pytest
 import requests
 
 SIMULATORS = Path(__file__).resolve().parents[1] / "simulators"
 
 
-def load(name):
-    spec = importlib.util.spec_from_file_location(
-        f"hc_unit_{name}", SIMULATORS / f"{name}.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def odoo():
     """A partner simulator standing in for Odoo's webhook."""
-    target = load("partner_simulator").PartnerSimulator(name="odoo").start()
+    target = partner_simulator.PartnerSimulator(name="odoo").start()
     yield target
     target.stop()
 
 
 @pytest.fixture
 def sim(odoo):
-    simulator = load("eprocurement_simulator").start(
+    simulator = eprocurement_simulator.start(
         name="unit", webhook_secret="s3cret", odoo_url=odoo.url, backend="b1"
     )
     yield simulator

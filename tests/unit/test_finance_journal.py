@@ -1,30 +1,13 @@
 """Journal entry batches for the finance system: control totals, CSV, acks."""
 
 import csv
-import importlib.util
 import io
-import sys
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 
-LIB = Path(__file__).resolve().parents[2] / "addons/healthcare_integration_finance/lib"
-
-
-def _load(name):
-    package = "hc_finance_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-journal = _load("journal")
+journal = addon_lib("finance", "journal")
 BILL = journal.Entry(
     "BILL/2026/0001",
     "2026-12-06",

@@ -1,18 +1,13 @@
 """The demo's broker simulator: a ward system on the event bus (real RabbitMQ)."""
 
 import json
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pika
 import pytest
 import requests
 from addon_lib import addon_lib
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulators"))
-
 from broker_simulator import BrokerSimulator, broker_parameters
 
 amqp = addon_lib("broker", "amqp")

@@ -1,13 +1,10 @@
 """File transports against a real folder and a real OpenSSH server."""
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 from lib import filetransport as ft
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulators"))
 from sftp_server import OpenSshServer
 
 

@@ -7,11 +7,8 @@ tests.
 """
 
 import datetime as dt
-import importlib.util
 import itertools
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from addon_lib import addon_lib
@@ -20,23 +17,7 @@ from lib.x12 import X12Error
 
 x12_maps = addon_lib("procurement", "x12_maps")
 
-LIB = (
-    Path(__file__).resolve().parents[2]
-    / "addons/healthcare_integration_procurement/lib"
-)
 ENVELOPE = {"sender_id": "HOSPITALGRP", "receiver_id": "SUPPLIERCO"}
-
-
-def load(name):
-    package = "hc_procurement_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
 
 
 def interchange(set_id, functional_id, body):
@@ -140,7 +121,7 @@ def test_gtin_of_other_text_is_refused():
 
 
 def test_item_ids_read_vendor_and_gtin_qualifiers():
-    x12d = load("x12_documents")
+    x12d = addon_lib("procurement", "x12_documents")
     assert x12d._item_ids({"VN": "NBG-1", "UK": "10860001001245"}) == (
         "NBG-1",
         "10860001001245",
@@ -153,7 +134,7 @@ def test_item_ids_read_vendor_and_gtin_qualifiers():
 
 @pytest.mark.parametrize(("code", "status"), [("AK", "accepted"), ("RJ", "rejected")])
 def test_855_acknowledging_the_whole_order_without_lines(code, status):
-    x12d = load("x12_documents")
+    x12d = addon_lib("procurement", "x12_documents")
     body = f"BAK*00*{code}*PO-88*20240521****SO-1*20240522~"
     (ack,) = x12d.read_855(interchange("855", "PR", body).encode())
     assert (ack["header_status"], ack["lines"]) == (status, [])
@@ -161,15 +142,15 @@ def test_855_acknowledging_the_whole_order_without_lines(code, status):
 
 
 def test_855_without_lines_and_a_detail_code_is_refused():
-    x12d = load("x12_documents")
-    docs = load("documents")
+    x12d = addon_lib("procurement", "x12_documents")
+    docs = addon_lib("procurement", "documents")
     body = "BAK*00*RD*PO-88*20240521~"
     with pytest.raises(docs.DocumentError, match="BAK02 'RD'"):
         x12d.read_855(interchange("855", "PR", body).encode())
 
 
 def test_855_line_without_po101_names_its_item():
-    x12d = load("x12_documents")
+    x12d = addon_lib("procurement", "x12_documents")
     body = "BAK*00*AC*PO-88*20240521~PO1**40*BX*8.25**VP*NBG-4402M~ACK*IA*40*BX~"
     (ack,) = x12d.read_855(interchange("855", "PR", body).encode())
     (line,) = ack["lines"]

@@ -3,14 +3,11 @@ independent X12 parser with its own 004010/005010 grammars, as a partner's
 validator would (``tests/simulators/x12_validator.py``)."""
 
 import itertools
-import sys
 from pathlib import Path
 
 import pytest
 from addon_lib import addon_lib
 from lib import x12
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulators"))
 from x12_validator import problems
 
 x12_maps = addon_lib("procurement", "x12_maps")

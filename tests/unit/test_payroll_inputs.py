@@ -1,31 +1,13 @@
 """Compensation inputs: batch document, CSV, masking, reconciliation."""
 
 import csv
-import importlib.util
 import io
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 
-LIB = Path(__file__).resolve().parents[2] / "addons/healthcare_integration_payroll/lib"
-
-
-def _load(name):
-    """The payroll addon's lib package, apart from the core's ``lib``."""
-    package = "hc_payroll_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-inputs = _load("inputs")
+inputs = addon_lib("payroll", "inputs")
 D = Decimal
 HEADER = inputs.BatchHeader(
     "acme/2025-03-01_2025-03-31/v2",

@@ -1,25 +1,13 @@
 """The payroll simulator: batches in, acknowledgements and results out."""
 
-import importlib.util
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
+import payroll_simulator as sim_module
 import pytest
 import requests
 
-PATH = Path(__file__).resolve().parents[1] / "simulators" / "payroll_simulator.py"
-
-
-def _module():
-    spec = importlib.util.spec_from_file_location("hc_payroll_simulator", PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sim_module = _module()
 BATCH = {
     "batch": "p/2025-03-01_2025-03-31/v1",
     "version": 1,

@@ -2,36 +2,22 @@
 and UBL into one shape; orders written as 850 and read back."""
 
 import datetime as dt
-import importlib.util
 import itertools
-import sys
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[2]
-LIB = ROOT / "addons/healthcare_integration_procurement/lib"
 X12_DATA = Path(__file__).parent / "data" / "x12"
 TEST_DATA = ROOT / "addons/healthcare_integration_procurement/tests/data"
 
 
-def load(name):
-    package = "hc_procurement_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-docs = load("documents")
-x12d = load("x12_documents")
-ubl = load("ubl_documents")
+docs = addon_lib("procurement", "documents")
+x12d = addon_lib("procurement", "x12_documents")
+ubl = addon_lib("procurement", "ubl_documents")
 
 
 def test_855_sample_every_status():

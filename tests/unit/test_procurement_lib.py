@@ -1,33 +1,14 @@
 """The procurement addon's database-free lib: three-way match, catalog lines,
 supplier decisions (loaded under its own name: the core's lib is ``lib``)."""
 
-import importlib.util
-import sys
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 
-LIB = Path(__file__).resolve().parents[2] / (
-    "addons/healthcare_integration_procurement/lib"
-)
-
-
-def load(name):
-    package = "hc_procurement_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-matching = load("matching")
-catalog = load("catalog")
-suppliers = load("suppliers")
+matching = addon_lib("procurement", "matching")
+catalog = addon_lib("procurement", "catalog")
+suppliers = addon_lib("procurement", "suppliers")
 
 
 def line(**values):

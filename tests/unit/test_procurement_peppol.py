@@ -2,34 +2,21 @@
 Change (T114) and the Order Cancellation (T115), database-free."""
 
 import datetime as dt
-import importlib.util
-import sys
 from pathlib import Path
 
+import procurement_peppol
 import pytest
+from addon_lib import addon_lib
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[2]
-LIB = ROOT / "addons/healthcare_integration_procurement/lib"
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
 
 
-def load(name):
-    package = "hc_procurement_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-peppol = load("peppol_ordering")
+peppol = addon_lib("procurement", "peppol_ordering")
 
 
 def order_xml(lines, origin=None):
@@ -137,22 +124,12 @@ def test_a_change_is_made_from_an_order_only():
         peppol.order_change(b"<Invoice/>", order_xml([(1, 1, 1.0)]), 1, "X")
 
 
-def simulator():
-    spec = importlib.util.spec_from_file_location(
-        "hc_procurement_peppol_sim",
-        ROOT / "tests/simulators/procurement_peppol.py",
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ubl = load("ubl_documents")
-docs = load("documents")
+ubl = addon_lib("procurement", "ubl_documents")
+docs = addon_lib("procurement", "documents")
 
 
 def test_order_response_codes():
-    sim = simulator()
+    sim = procurement_peppol
     order = order_xml([(1, 20, 8.75), (2, 15, 14.2)])
     accepted = ubl.read_order_response(parse(sim.order_response(order, "AP")))
     assert (accepted["header_status"], accepted["lines"]) == ("accepted", [])
@@ -178,7 +155,7 @@ def test_order_response_codes():
 
 
 def test_despatch_advice_keeps_serial_and_lot_together():
-    sim = simulator()
+    sim = procurement_peppol
     advice = sim.despatch_advice(
         order_xml([(1, 2, 1450.0)]),
         "D1",
@@ -211,11 +188,11 @@ def test_despatch_advice_keeps_serial_and_lot_together():
 
 
 def test_whole_order_answers_have_no_lines():
-    sim = simulator()
+    sim = procurement_peppol
     order = order_xml([(1, 20, 8.75)])
     response = parse(sim.order_response(order, "CA", [{"line": 1, "status": "5"}]))
     response.find("{*}OrderResponseCode").text = "AP"
-    rules = load("peppol_rules")
+    rules = addon_lib("procurement", "peppol_rules")
     [problem] = rules.order_response(response)
     assert problem.startswith("cac:OrderLine: an order response with code AP")
     assert "PEPPOL-T116-R008" in problem
@@ -224,7 +201,7 @@ def test_whole_order_answers_have_no_lines():
 
 
 def test_substitution_or_acceptance_without_quantity_is_as_ordered():
-    sim = simulator()
+    sim = procurement_peppol
     order = order_xml([(1, 20, 8.75), (2, 15, 14.2)])
     answer = sim.order_response(
         order,
@@ -243,7 +220,7 @@ def test_substitution_or_acceptance_without_quantity_is_as_ordered():
 
 
 def test_invoice_response_answers_the_invoice_by_peppol_address():
-    responses = load("peppol_invoice_response")
+    responses = addon_lib("procurement", "peppol_invoice_response")
     invoice = parse(
         (ROOT / "addons/healthcare_integration_procurement/tests/data/ubl_invoice.xml")
         .read_bytes()
@@ -272,7 +249,7 @@ def test_invoice_response_answers_the_invoice_by_peppol_address():
 
 
 def test_invoice_response_says_why_with_listed_codes():
-    responses = load("peppol_invoice_response")
+    responses = addon_lib("procurement", "peppol_invoice_response")
     invoice = parse(
         (ROOT / "addons/healthcare_integration_procurement/tests/data/ubl_invoice.xml")
         .read_bytes()
@@ -310,7 +287,7 @@ def test_invoice_response_says_why_with_listed_codes():
 
 
 def test_a_line_the_supplier_adds_is_read_apart():
-    sim = simulator()
+    sim = procurement_peppol
     order = order_xml([(1, 20, 8.75)])
     added = {
         "line": "2",
@@ -341,7 +318,7 @@ def test_a_line_the_supplier_adds_is_read_apart():
 
 
 def test_despatch_advice_says_what_is_still_to_come():
-    sim = simulator()
+    sim = procurement_peppol
     advice = sim.despatch_advice(
         order_xml([(1, 20, 8.75), (2, 5, 1.0)]),
         "D2",

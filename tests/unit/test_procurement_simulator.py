@@ -1,30 +1,18 @@
 """The procurement simulator answers the orders it received like a supplier."""
 
-import importlib.util
 import itertools
 import sys
 from decimal import Decimal as D
-from pathlib import Path
 
+import procurement_simulator
 import pytest
 import requests
-
-SIMULATOR = Path(__file__).resolve().parents[1] / "simulators/procurement_simulator.py"
-sys.path.insert(0, str(SIMULATOR.parent))
-from x12_validator import problems  # noqa: E402
-
-
-def load():
-    spec = importlib.util.spec_from_file_location("hc_procurement_sim", SIMULATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from x12_validator import problems
 
 
 @pytest.fixture(scope="module")
 def sim():
-    module = load()
-    simulator = module.start(name="unit", webhook_secret="s")
+    simulator = procurement_simulator.start(name="unit", webhook_secret="s")
     yield simulator
     simulator.stop()
 

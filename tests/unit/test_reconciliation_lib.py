@@ -1,34 +1,13 @@
 """Reconciliation against control reports, and the business KPIs' export."""
 
-import importlib.util
-import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 
-LIB = (
-    Path(__file__).resolve().parents[2]
-    / "addons/healthcare_integration_reconciliation/lib"
-)
-
-
-def _load(name):
-    """The reconciliation addon's lib package, apart from the core's ``lib``."""
-    package = "hc_reconciliation_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-rec = _load("reconcile")
-kpi = _load("kpi")
+rec = addon_lib("reconciliation", "reconcile")
+kpi = addon_lib("reconciliation", "kpi")
 D = Decimal
 DAY = date(2026, 12, 1)
 NEXT = date(2026, 12, 2)

@@ -1,31 +1,12 @@
 """The requisition addon's database-free lib: reading a platform requisition,
 its content digest (what a second copy is compared on), the platform status."""
 
-import importlib.util
-import sys
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
+from addon_lib import addon_lib
 
-LIB = Path(__file__).resolve().parents[2] / (
-    "addons/healthcare_integration_requisition/lib"
-)
-
-
-def load(name):
-    package = "hc_requisition_lib"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
-
-
-lib = load("requisitions")
+lib = addon_lib("requisition", "requisitions")
 
 
 def document(**values):

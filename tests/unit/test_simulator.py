@@ -14,9 +14,6 @@ from pathlib import Path
 
 import pytest
 import requests
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulators"))
-
 from partner_simulator import PartnerSimulator
 
 SIMULATORS = Path(__file__).resolve().parents[1] / "simulators"
