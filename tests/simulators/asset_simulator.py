@@ -16,7 +16,6 @@ and send the demo's Odoo an EAM event from its control API::
         -d '{"serial": "IP200-0001", "status": "closed"}'
 """
 
-import argparse
 import itertools
 import logging
 import os
@@ -130,28 +129,18 @@ class EamSimulator(partner.PartnerSimulator):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=DEMO_PORT, help="0: any free port")
-    parser.add_argument("--name", default="eam")
-    parser.add_argument("--webhook-secret", help="secret of the signed webhooks")
-    parser.add_argument("--log-level", default="INFO")
-    return parser.parse_args(argv)
+    return partner.parse_args(
+        argv, port=DEMO_PORT, name="eam", description=__doc__.splitlines()[0]
+    )
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s asset-sim %(levelname)s %(message)s",
+    return partner.run_program(
+        lambda a: EamSimulator(a.host, a.port, a.name, a.webhook_secret),
+        "EAM simulator",
+        parse_args(argv),
+        "asset-sim",
     )
-    try:
-        sim = EamSimulator(args.host, args.port, args.name, args.webhook_secret)
-    except OSError as exc:
-        _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
-        return 1
-    return partner.serve_until_signalled(sim, "EAM simulator")
 
 
 if __name__ == "__main__":

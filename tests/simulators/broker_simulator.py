@@ -313,20 +313,14 @@ font-size:small}}button{{margin:4px 4px 4px 0}}</style></head>
 </body></html>"""
 
 
-def main(argv=None):
-    args = base.parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s broker-sim %(levelname)s %(message)s",
-    )
+def make_simulator(args):
     logging.getLogger("pika").setLevel(logging.CRITICAL)
-    try:
-        sim = BrokerSimulator(args.host, args.port, args.name, args.webhook_secret)
-    except OSError as exc:
-        _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
-        return 1
-    return base.serve_until_signalled(sim, "broker simulator")
+    return BrokerSimulator(args.host, args.port, args.name, args.webhook_secret)
+
+
+def main(argv=None):
+    args = base.parse_args(argv, port=DEMO_PORT, description=__doc__.splitlines()[0])
+    return base.run_program(make_simulator, "broker simulator", args, "broker-sim")
 
 
 if __name__ == "__main__":

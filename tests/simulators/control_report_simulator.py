@@ -207,18 +207,19 @@ class ControlReportSimulator(base.PartnerSimulator):
 
 
 def main(argv=None):
-    args = base.parse_args(argv)
-    if not any(arg.startswith("--port") for arg in (argv or sys.argv[1:])):
-        args.port = DEMO_PORT
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
-    sim = ControlReportSimulator(
-        args.host,
-        args.port,
-        reports=DEMO_REPORTS,
-        name=args.name,
-        webhook_secret=args.webhook_secret,
+    args = base.parse_args(argv, port=DEMO_PORT, description=__doc__.splitlines()[0])
+    return base.run_program(
+        lambda a: ControlReportSimulator(
+            a.host,
+            a.port,
+            reports=DEMO_REPORTS,
+            name=a.name,
+            webhook_secret=a.webhook_secret,
+        ),
+        "control report simulator",
+        args,
+        "control-report-sim",
     )
-    return base.serve_until_signalled(sim, "control report simulator")
 
 
 if __name__ == "__main__":

@@ -413,16 +413,15 @@ def ehr_page(sim):
 </body></html>"""
 
 
-def main(argv=None):
-    args = ps.parse_args(argv)
-    ps.logging.basicConfig(
-        level=args.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s ehr-sim %(levelname)s %(message)s",
-    )
+def make_simulator(args):
     sim = EhrSimulator(args.host, args.port, args.name, args.webhook_secret)
     sim.use_bearer(DEMO_AUDIENCE)
-    return ps.serve_until_signalled(sim, "EHR simulator", args.state_file)
+    return sim
+
+
+def main(argv=None):
+    args = ps.parse_args(argv, port=DEMO_PORT, description=__doc__.splitlines()[0])
+    return ps.run_program(make_simulator, "EHR simulator", args, "ehr-sim")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ __all__ = [
     "main",
     "parse_args",
     "query_dict",
+    "run_program",
     "serve_until_signalled",
     "sign",
 ]
@@ -281,14 +282,19 @@ def _payload_bytes(payload):
 # ---------------------------------------------------------------- program
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv=None, port=DEMO_PORT, name="partner", description=None, extra=None):
+    """The options of every simulator program (``bin/start`` passes ``--port``,
+    ``--name`` and ``--webhook-secret``); ``port`` and ``name`` are this
+    simulator's defaults, ``extra(parser)`` adds its own options."""
+    parser = argparse.ArgumentParser(description=description or __doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8075, help="0: any free port")
-    parser.add_argument("--name", default="partner")
-    parser.add_argument("--webhook-secret", help="default secret of call_webhook")
+    parser.add_argument("--port", type=int, default=port, help="0: any free port")
+    parser.add_argument("--name", default=name)
+    parser.add_argument("--webhook-secret", help="secret of the signed webhooks")
     parser.add_argument("--state-file", help="write the URL and port here as JSON")
     parser.add_argument("--log-level", default="INFO")
+    if extra:
+        extra(parser)
     return parser.parse_args(argv)
 
 
@@ -309,10 +315,7 @@ def write_state_file(path, sim):
 
 def serve_until_signalled(sim, label, state_file=None, page=""):
     """Start ``sim``, say where it listens, serve until SIGINT or SIGTERM,
-    stop it; the exit status. Every simulator's ``main`` ends with it, e.g.::
-
-        return serve_until_signalled(EamSimulator(...), "EAM simulator")
-    """
+    stop it; the exit status (the end of ``run_program``)."""
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_args: stopped.set())
@@ -326,23 +329,39 @@ def serve_until_signalled(sim, label, state_file=None, page=""):
     return 0
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def run_program(build, label, args, tag, page=""):
+    """A simulator program's ``main``: log as ``tag``, make the simulator
+    (``build(args)``), serve it until SIGINT or SIGTERM; exit status 1 when
+    its port is taken. Every simulator's ``main`` is one, e.g.::
+
+        def main(argv=None):
+            args = parse_args(argv, port=DEMO_PORT, name="eam")
+            return run_program(make_eam_simulator, "EAM simulator", args, "asset-sim")
+    """
     logging.basicConfig(
         level=args.log_level.upper(),
         stream=sys.stderr,
-        format="%(asctime)s partner-sim %(levelname)s %(message)s",
+        format=f"%(asctime)s {tag} %(levelname)s %(message)s",
     )
     try:
-        sim = PartnerSimulator(args.host, args.port, args.name, args.webhook_secret)
+        sim = build(args)
     except OSError as exc:
         _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
         return 1
-    status = serve_until_signalled(sim, "partner simulator", args.state_file)
+    status = serve_until_signalled(sim, label, args.state_file, page)
     if args.state_file:
         with suppress(FileNotFoundError):
             os.remove(args.state_file)
     return status
+
+
+def main(argv=None):
+    return run_program(
+        lambda a: PartnerSimulator(a.host, a.port, a.name, a.webhook_secret),
+        "partner simulator",
+        parse_args(argv),
+        "partner-sim",
+    )
 
 
 if __name__ == "__main__":

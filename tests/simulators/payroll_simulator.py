@@ -20,7 +20,6 @@ simulator (recording, scripted answers, feeds, signed webhooks, ``/_sim/``):
     python tests/simulators/payroll_simulator.py --port 8084 --name payroll
 """
 
-import argparse
 import html
 import logging
 import os
@@ -275,40 +274,38 @@ class PayrollSimulator(base.PartnerSimulator):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=DEMO_PORT, help="0: any free port")
-    parser.add_argument("--name", default="payroll")
-    parser.add_argument("--webhook-secret", help="secret that signs calls to Odoo")
-    parser.add_argument("--odoo-url", default=os.environ.get("HC_ODOO_URL") or None)
-    parser.add_argument("--hr-backend", default=HR_BACKEND)
-    parser.add_argument("--provider-backend", default=PROVIDER_BACKEND)
-    parser.add_argument("--log-level", default="INFO")
-    return parser.parse_args(argv)
+    def payroll_options(parser):
+        parser.add_argument("--odoo-url", default=os.environ.get("HC_ODOO_URL") or None)
+        parser.add_argument("--hr-backend", default=HR_BACKEND)
+        parser.add_argument("--provider-backend", default=PROVIDER_BACKEND)
+
+    return base.parse_args(
+        argv,
+        port=DEMO_PORT,
+        name="payroll",
+        description=__doc__.splitlines()[0],
+        extra=payroll_options,
+    )
+
+
+def make_simulator(args):
+    sim = PayrollSimulator(
+        args.host,
+        args.port,
+        args.name,
+        args.webhook_secret,
+        odoo_url=args.odoo_url,
+        hr_backend=args.hr_backend,
+        provider_backend=args.provider_backend,
+    )
+    sim.set_feed(HR_FEED, [], page_size=50)
+    return sim
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s payroll-sim %(levelname)s %(message)s",
+    return base.run_program(
+        make_simulator, "payroll simulator", parse_args(argv), "payroll-sim"
     )
-    try:
-        sim = PayrollSimulator(
-            args.host,
-            args.port,
-            args.name,
-            args.webhook_secret,
-            odoo_url=args.odoo_url,
-            hr_backend=args.hr_backend,
-            provider_backend=args.provider_backend,
-        )
-    except OSError as exc:
-        _logger.error("cannot listen on %s:%s: %s", args.host, args.port, exc)
-        return 1
-    sim.set_feed(HR_FEED, [], page_size=50)
-    return base.serve_until_signalled(sim, "payroll simulator")
 
 
 if __name__ == "__main__":

@@ -402,12 +402,14 @@ def start(
 
 
 def main(argv=None):
-    args = base.parse_args(argv)
-    if not any(arg.startswith("--port") for arg in (argv or sys.argv[1:])):
-        args.port = DEMO_PORT
-    base.logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
-    sim = start(args.host, args.port, args.name, args.webhook_secret)
-    return base.serve_until_signalled(sim, "procurement simulator", page=PAGE)
+    args = base.parse_args(argv, port=DEMO_PORT, description=__doc__.splitlines()[0])
+    return base.run_program(
+        lambda a: start(a.host, a.port, a.name, a.webhook_secret),
+        "procurement simulator",
+        args,
+        "procurement-sim",
+        page=PAGE,
+    )
 
 
 if __name__ == "__main__":
