@@ -5,7 +5,6 @@ on purpose; what the run saw, written next to the nodes' logs."""
 
 import json
 import os
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,21 +13,8 @@ from pathlib import Path
 
 import pika
 import requests
-from cluster_nodes import ROOT, wait_until
 from conftest import BalancedClient
-
-sys.path.insert(0, str(ROOT / "tools"))
-from addon_lib import addon_lib
-
-amqp = addon_lib("broker", "amqp")
-
-BROKER = amqp.BrokerConfig(
-    host=os.environ.get("HC_AMQP_HOST", "127.0.0.1"),
-    port=int(os.environ.get("HC_AMQP_PORT", "5672")),
-    virtual_host=os.environ.get("HC_AMQP_VHOST", "/"),
-    username=os.environ.get("HC_AMQP_USER", "guest"),
-    password=os.environ.get("HC_AMQP_PASSWORD", "guest"),
-)
+from suite_support import BROKER, amqp, wait_until
 
 LOAD_SECONDS = 12
 WEBHOOKS_PER_SECOND = 3

@@ -12,7 +12,6 @@ test addons), the addons path (HC_ODOO_ADDONS_PATH) and a folder for the
 logs (HC_CLUSTER_DIR).
 """
 
-import importlib.util
 import os
 import sys
 import tempfile
@@ -21,24 +20,17 @@ from pathlib import Path
 
 import pytest
 import requests
-from cluster_nodes import (  # noqa: F401  (the tests import them from here)
-    ERROR_RECOVERY_DELAY,
-    ROOT,
-    Cluster,
-    wait_until,
-)
+from cluster_nodes import ERROR_RECOVERY_DELAY, ROOT, Cluster  # noqa: F401
 
-INTEGRATION = ROOT / "tests" / "integration"
-sys.path.insert(0, str(INTEGRATION))
-_spec = importlib.util.spec_from_file_location(
-    "hc_integration_conftest", INTEGRATION / "conftest.py"
-)
-suite = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(suite)
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
-OdooClient = suite.OdooClient
-FINAL = suite.FINAL
-psql = suite.psql
+import suite_support
+
+# the suite tests' client and fixtures; the tests import these from here
+OdooClient = suite_support.OdooClient
+FINAL = suite_support.FINAL
+psql = suite_support.psql
+wait_until = suite_support.wait_until
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ from cluster_load import (
 )
 from conftest import ERROR_RECOVERY_DELAY, FINAL, BalancedClient, wait_until
 from partner_simulator import PartnerSimulator
+from suite_support import broker_backend_values
 
 HOOK_SECRET = "cluster-hook-secret"
 KILL_AFTER = 5  # seconds of load before the active runner's node is killed
@@ -90,19 +91,7 @@ def flows(odoo, partner):
     bus_id = odoo.execute(
         "hc.backend",
         "create",
-        {
-            "name": f"Cluster event bus {code}",
-            "code": bus_code,
-            "transport": "amqp",
-            "system_type": "broker",
-            "amqp_host": BROKER.host,
-            "amqp_port": BROKER.port,
-            "amqp_virtual_host": BROKER.virtual_host,
-            "auth_type": "basic",
-            "username": BROKER.username,
-            "credential_secret": BROKER.password,
-            "breaker_threshold": 0,
-        },
+        broker_backend_values(f"Cluster event bus {code}", bus_code),
     )
     bus_queue = f"hc.cluster.{code}.in"
     return {

@@ -18,25 +18,20 @@ from pathlib import Path
 
 import pika
 import pytest
+from suite_support import (
+    BROKER,
+    FINAL,
+    addon_lib,
+    amqp,
+    broker_backend_values,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-
-from addon_lib import addon_lib  # noqa: E402
-
-amqp = addon_lib("broker", "amqp")
 amqp_publisher = addon_lib("broker", "amqp_publisher")
 
-BROKER = amqp.BrokerConfig(
-    host=os.environ.get("HC_AMQP_HOST", "127.0.0.1"),
-    port=int(os.environ.get("HC_AMQP_PORT", "5672")),
-    virtual_host=os.environ.get("HC_AMQP_VHOST", "/"),
-    username=os.environ.get("HC_AMQP_USER", "guest"),
-    password=os.environ.get("HC_AMQP_PASSWORD", "guest"),
-)
 RABBITMQCTL = os.environ.get("HC_RABBITMQCTL", "rabbitmqctl")
 CONF = Path(os.environ.get("HC_ODOO_CONF", ROOT / ".hc" / "odoo.conf"))
-FINAL = ("done", "dead", "cancelled", "duplicate")
 
 
 # ---------------------------------------------------------------- helpers
@@ -109,17 +104,6 @@ def depth(queue):
         amqp.close_quietly(chan.connection)
 
 
-def wait_until(condition, timeout, what, interval=0.5):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not reached within {timeout}s")
-        time.sleep(interval)
-
-
 def count(odoo, flow_id, extra=()):
     return odoo.execute(
         "hc.message", "search_count", [("flow_id", "=", flow_id), *extra]
@@ -157,20 +141,7 @@ def broker(odoo, request):
     backend_id = odoo.execute(
         "hc.backend",
         "create",
-        {
-            "name": f"Suite event bus {tag}",
-            "code": code,
-            "transport": "amqp",
-            "system_type": "broker",
-            "amqp_host": BROKER.host,
-            "amqp_port": BROKER.port,
-            "amqp_virtual_host": BROKER.virtual_host,
-            "auth_type": "basic",
-            "username": BROKER.username,
-            "credential_secret": BROKER.password,
-            "connect_timeout": 2,
-            "breaker_threshold": 0,
-        },
+        broker_backend_values(f"Suite event bus {tag}", code, connect_timeout=2),
     )
     consumers = []
     state = {"id": backend_id, "code": code, "prefix": prefix, "consumers": consumers}

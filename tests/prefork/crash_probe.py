@@ -16,18 +16,7 @@ import signal
 import time
 from pathlib import Path
 
-FINAL = ("done", "dead", "cancelled", "duplicate")
-
-
-def wait_until(predicate, timeout, what, interval=0.5):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not within {timeout}s")
-        time.sleep(interval)
+from suite_support import FINAL, wait_until
 
 
 class CrashProbe:
