@@ -11,31 +11,15 @@ exits 1 when a target is missed.
 """
 
 import argparse
-import datetime as dt
-import importlib.util
-import json
 import random
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
-LIB = ROOT / "addons" / "healthcare_integration_asset" / "lib"
+from harness import addon_lib, measured_report, write_result
 
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(
-        f"hc_asset_{name}", LIB / f"{name}.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-finance = _load("finance")
-eam = _load("eam")
+finance = addon_lib("asset", "finance")
+eam = addon_lib("asset", "eam")
 
 # minimum per second, maximum MiB
 TARGETS = {
@@ -129,15 +113,7 @@ def main(argv=None):
         )
         for name, target in TARGETS.items()
     }
-    result = {
-        "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "measures": measures,
-        "targets": TARGETS,
-        "met": met,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "asset.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    write_result("asset", measured_report(measures, TARGETS, met))
     return 0 if all(met.values()) else 1
 
 

@@ -32,12 +32,12 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
-CONF = ROOT / ".hc" / "odoo.conf"
 sys.path.insert(0, str(ROOT / "tools"))
 
+import hcdev  # noqa: E402
 import pika  # noqa: E402
 from addon_lib import addon_lib  # noqa: E402
+from harness import measured_report, odoo_registry, write_result  # noqa: E402
 
 amqp = addon_lib("broker", "amqp")
 amqp_publisher = addon_lib("broker", "amqp_publisher")
@@ -94,17 +94,6 @@ def bench_publish(count, prefix):
 
 
 # ---------------------------------------------------------------- odoo
-
-
-def load_registry(db):
-    import odoo  # noqa: F401  (the addons' namespace)
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
-
-    config.parse_config(["-c", str(CONF), "-d", db, "--log-level=warn"])
-    # test databases also have the suite's test addons installed
-    config["addons_path"] += f",{ROOT / 'tests' / 'addons'}"
-    return Registry(db)
 
 
 def setup(registry, prefix):
@@ -243,17 +232,7 @@ def cleanup(registry, code, prefix, spec):
 
 def write(measures):
     met = {key: measures[key] >= target for key, target in TARGETS.items()}
-    RESULTS.mkdir(exist_ok=True)
-    report = {
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "measures": {
-            k: round(v, 2) if isinstance(v, float) else v for k, v in measures.items()
-        },
-        "targets": TARGETS,
-        "met": met,
-    }
-    (RESULTS / "broker.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_result("broker", measured_report(measures, TARGETS, met, digits=2))
     return all(met.values())
 
 
@@ -266,7 +245,8 @@ def main():
     prefix = f"hc.bench.{uuid.uuid4().hex[:8]}"
     measures = {"events": args.events, "deliveries": args.deliveries}
     measures["publish_per_s"] = bench_publish(args.events, prefix)
-    registry = load_registry(args.db)
+    # test databases also have the suite's test addons installed
+    registry = odoo_registry(args.db, hcdev.test_addons_path(), quiet=True)
     code, out_id, in_id, spec = setup(registry, prefix)
     try:
         measures["deliver_per_s"] = bench_deliver(registry, out_id, args.deliveries)

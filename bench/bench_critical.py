@@ -33,7 +33,6 @@ database is dropped at the end.
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
@@ -41,30 +40,25 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
-import psycopg2
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests" / "simulators")]
+sys.path[:0] = [
+    str(ROOT / "tools"),
+    str(ROOT / "tests" / "simulators"),
+    str(ROOT / "tests" / "integration"),
+]
 
 import hcdev  # noqa: E402
+from critical_data import ACCEPTED, SECRET, setup, stock_up  # noqa: E402
 from ehr_simulator import EhrSimulator  # noqa: E402
+from harness import db_connection, log, odoo_server, write_result  # noqa: E402
 from partner_simulator import PartnerSimulator  # noqa: E402
+from suite_support import OdooClient  # noqa: E402  (the suite tests' JSON-RPC client)
 
-# the suite tests' JSON-RPC client (logged in as the demo admin)
-_spec = importlib.util.spec_from_file_location(
-    "hc_integration_conftest", ROOT / "tests" / "integration" / "conftest.py"
-)
-_suite = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_suite)
-OdooClient = _suite.OdooClient
-
-RESULTS = ROOT / "bench" / "results" / "critical.json"
 ADDONS = ["healthcare_integration_ehr", "healthcare_integration_procurement"]
-SECRET = "bench-critical-secret"
 STAT_PER_SECOND = 2
-ACCEPTED = (201, 202)  # the FHIR door's 201 Created: stored, applied by a job
 POLL_SECONDS = 0.02
 WARM_UP_REQUESTS = 10
 
@@ -82,129 +76,6 @@ SIZES = {
 }
 TARGET_P99_S = 2.0
 TARGET_RATIO = 2.0
-
-
-def log(text):
-    print(f"[bench] {text}", flush=True)
-
-
-def one(rpc, model, domain):
-    [found] = rpc.execute(model, "search", domain, limit=1)
-    return found
-
-
-def catalog_lines(count):
-    """Price lines of the distributor's demo items, each line its own key."""
-    demo = json.loads(
-        (ROOT / "tests" / "simulators" / "procurement" / "catalog.json").read_text()
-    )
-    codes = [item["item"] for item in demo]
-    return [
-        {
-            "id": f"L{n}",
-            "item": codes[n % len(codes)],
-            "price": f"{5 + n % 997 / 100:.2f}",
-            "min_qty": 1 + n // len(codes),
-            "updated_at": f"2026-11-{1 + n // 100000:02d}T{n % 86400:05d}Z",
-        }
-        for n in range(count)
-    ]
-
-
-def pull_items(count):
-    return [
-        {"id": n, "updated_at": f"2026-11-01T{n:06d}Z", "name": f"Item {n}"}
-        for n in range(count)
-    ]
-
-
-def setup(rpc, ehr, bulk, size):
-    """The demo connectors on the simulators; the bulk flows; stock to reserve."""
-    lines, items = size
-    ehr_backend = one(rpc, "hc.backend", [("code", "=", "demo_ehr")])
-    rpc.execute(
-        "hc.backend",
-        "write",
-        [ehr_backend],
-        {"base_url": ehr.url, "inbound_auth": "hmac", "webhook_secret": SECRET},
-    )
-    supplier_backend = one(rpc, "hc.backend", [("code", "=", "demo_meddistrib_json")])
-    rpc.execute("hc.backend", "write", [supplier_backend], {"base_url": bulk.url})
-    catalog = one(
-        rpc,
-        "hc.flow",
-        [
-            ("backend_id", "=", supplier_backend),
-            ("flow_type_id.code", "=", "procurement.catalog_pull"),
-        ],
-    )
-    rpc.execute(
-        "hc.flow",
-        "write",
-        [catalog],
-        {"endpoint": "/feeds/catalog", "batch_page_size": 500},
-    )
-    bulk_backend = rpc.execute(
-        "hc.backend",
-        "create",
-        {
-            "name": "Bench bulk feed",
-            "code": f"bench_bulk_{int(time.time())}",
-            "base_url": bulk.url,
-            "auth_type": "api_key",
-            "credential_secret": "bench",
-            "breaker_threshold": 0,
-        },
-    )
-    pull = rpc.execute(
-        "hc.flow",
-        "create",
-        {
-            "name": "Bench 20,000-item pull",
-            "code": "bench_items",
-            "backend_id": bulk_backend,
-            "flow_type_id": one(
-                rpc, "hc.flow.type", [("code", "=", "core.receive_pull")]
-            ),
-            "endpoint": "/feeds/items",
-            "batch_page_size": 500,
-            "batch_interval_minutes": 10000,
-        },
-    )
-    bulk.set_feed("catalog", catalog_lines(lines), page_size=500)
-    bulk.set_feed("items", pull_items(items), page_size=500)
-    return {"catalog": catalog, "pull": pull}
-
-
-def stock_up(rpc, db_conn, ehr):
-    """Send one SupplyRequest and put plenty of its item in its source store."""
-    sent = ehr.send_supply_request(item="KIT-HIP-01", quantity=1, priority="stat")
-    if sent["status"] not in ACCEPTED:
-        raise RuntimeError(f"the EHR's request was refused: {sent}")
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        with db_conn.cursor() as cr:
-            cr.execute(
-                "SELECT m.product_id, m.location_id FROM stock_move m "
-                "JOIN stock_picking p ON p.id = m.picking_id "
-                "JOIN hc_ehr_supply_request r ON r.id = p.hc_ehr_request_id "
-                "WHERE r.identifier = %s",
-                (sent["id"],),
-            )
-            row = cr.fetchone()
-        if row:
-            break
-        time.sleep(0.2)
-    else:
-        raise RuntimeError("the first SupplyRequest made no transfer")
-    product, location = row
-    quant = rpc.execute(
-        "stock.quant",
-        "create",
-        {"product_id": product, "location_id": location, "inventory_quantity": 1e6},
-        context={"inventory_mode": True},
-    )
-    rpc.execute("stock.quant", "action_apply_inventory", [quant])
 
 
 def warm_up(url, db, ehr, db_conn):
@@ -430,49 +301,37 @@ def main(argv=None):
         log(f"installing {db} ({', '.join(ADDONS)}, demo data)")
         if hcdev.install_database(db, ADDONS):
             raise RuntimeError("install failed")
-    ehr = EhrSimulator(name="bench-ehr", webhook_secret=SECRET, backend="demo_ehr")
-    bulk = PartnerSimulator(name="bench-bulk")
-    ehr.start()
-    bulk.start()
-    port = hcdev.free_port()
-    server_log = hcdev.STATE / "odoo-bench-critical.log"
     conf = hcdev.read_conf()
     channels = args.channels or conf.get("channels", "root:4")
     workers = http_workers(channels)
-    server = hcdev.start_odoo(
-        db,
-        port,
-        env={"ODOO_QUEUE_JOB_CHANNELS": channels},
-        extra=(
-            f"--workers={workers}",
-            "--max-cron-threads=0",
-            f"--gevent-port={hcdev.free_port()}",
-            f"--logfile={server_log}",
-        ),
-    )
-    db_conn = psycopg2.connect(
-        dbname=db,
-        host=conf["db_host"],
-        port=conf["db_port"],
-        user=conf["db_user"],
-        password=None
-        if conf.get("db_password") in (None, "", "False")
-        else conf["db_password"],
-    )
-    db_conn.autocommit = True
+    server_log = hcdev.STATE / "odoo-bench-critical.log"
     try:
-        ehr.odoo_url = f"http://127.0.0.1:{port}"
-        rpc = OdooClient(ehr.odoo_url, db)
-        log(f"feeds of {lines:,} catalog lines and {items:,} items")
-        flows = setup(rpc, ehr, bulk, (lines, items))
-        stock_up(rpc, db_conn, ehr)
-        warm_up(ehr.odoo_url, db, ehr, db_conn)
-        result = measure(rpc, db_conn, ehr, flows, seconds, rounds)
+        with (
+            EhrSimulator(
+                name="bench-ehr", webhook_secret=SECRET, backend="demo_ehr"
+            ) as ehr,
+            PartnerSimulator(name="bench-bulk") as bulk,
+            odoo_server(
+                db,
+                env={"ODOO_QUEUE_JOB_CHANNELS": channels},
+                extra=(
+                    f"--workers={workers}",
+                    "--max-cron-threads=0",
+                    f"--gevent-port={hcdev.free_port()}",
+                    f"--logfile={server_log}",
+                ),
+            ) as url,
+            closing(db_connection(db)) as db_conn,
+        ):
+            db_conn.autocommit = True
+            ehr.odoo_url = url
+            rpc = OdooClient(ehr.odoo_url, db)
+            log(f"feeds of {lines:,} catalog lines and {items:,} items")
+            flows = setup(rpc, ehr, bulk, (lines, items))
+            stock_up(rpc, db_conn, ehr)
+            warm_up(ehr.odoo_url, db, ehr, db_conn)
+            result = measure(rpc, db_conn, ehr, flows, seconds, rounds)
     finally:
-        hcdev.stop(server)
-        ehr.stop()
-        bulk.stop()
-        db_conn.close()
         if not args.db:
             hcdev.drop_database(db)
     result["configuration"] = {
@@ -489,11 +348,11 @@ def main(argv=None):
     }
     result["targets"] = check(result)
     result["wall_time_s"] = round(time.monotonic() - started)
-    print(json.dumps(result, indent=2))
     if args.quick or args.db:
+        print(json.dumps(result, indent=2))
         return 0
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    log(f"written {RESULTS}")
+    write_result("critical", result)
+    log("written bench/results/critical.json")
     return 0 if result["targets"]["met"] else 1
 
 

@@ -1,10 +1,10 @@
 """The integration dashboard and the metrics scrape on a million messages.
 
-Fills a database (``hc_dev_ops_bench`` by default; created with the core
-addon, no demo data, on first use) with 1,000,000 ``hc_message`` rows spread
-over 30 days across 4 backends and 20 flows (INSERT ... SELECT
-generate_series: a minute or two), vacuums and analyzes the table as
-autovacuum would, then times in-process:
+Fills a database (``hc_dev_ops_bench`` by default; created with the ops
+addon and the core, no demo data, on first use) with 1,000,000
+``hc_message`` rows spread over 30 days across 4 backends and 20 flows
+(INSERT ... SELECT generate_series: a minute or two), vacuums and analyzes
+the table as autovacuum would, then times in-process:
 
 - ``hc.ops.dashboard.get_dashboard_data()`` as an integration user: the first
   (cold) call and the median and slowest of the next ones;
@@ -18,19 +18,20 @@ whether each is met (exit 1 when one is missed).
 """
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from harness import (
+    ensure_database,
+    insert_rows,
+    log,
+    measured_report,
+    odoo_registry,
+    psql,
+    write_result,
+)
 
-import hcdev  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results" / "dashboard.json"
 TARGETS = {"dashboard_median_ms": 1000, "dashboard_max_ms": 1000, "scrape_ms": 1000}
 BACKENDS = 4
 FLOWS_PER_BACKEND = 5
@@ -49,44 +50,6 @@ MIX = [
     ("retrying", "technical", None, 1),
     ("queued", None, None, 2),
 ]
-
-
-def log(text):
-    print(f"[bench] {text}", flush=True)
-
-
-def psql(db, sql):
-    result = hcdev.psql(db, sql)
-    if result.returncode:
-        raise RuntimeError(result.stderr)
-    return result.stdout.strip()
-
-
-def ensure_database(db):
-    if hcdev.database_ready(db, ["healthcare_integration_core"]):
-        return
-    log(f"creating {db} with the core addon (no demo data)")
-    hcdev.drop_database(db)
-    subprocess.run(
-        hcdev.odoo_cmd(
-            "-d",
-            db,
-            "-i",
-            "healthcare_integration_core",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-        ),
-        check=True,
-    )
-
-
-def odoo_env(db):
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(["-c", str(hcdev.CONF), "-d", db])
-    return Registry(db)
 
 
 def ensure_flows(env):
@@ -145,9 +108,9 @@ def fill(db, env, flows, count):
     backend_ids = "ARRAY[" + ",".join(str(b) for _f, b in flows) + "]"
     todo = count - have
     log(f"inserting {todo} messages")
-    started = time.monotonic()
-    psql(
+    insert_rows(
         db,
+        "hc_message",
         f"""
         INSERT INTO hc_message (name, flow_id, flow_type_id, backend_id, company_id,
             direction, state, error_class, exception_kind, idempotency_key,
@@ -180,8 +143,6 @@ def fill(db, env, flows, count):
                ) s
         """,
     )
-    log(f"inserted in {time.monotonic() - started:.0f}s; vacuum and analyze")
-    psql(db, "VACUUM (ANALYZE) hc_message")
     return count
 
 
@@ -227,8 +188,8 @@ def main():
     parser.add_argument("--db", default="hc_dev_ops_bench")
     parser.add_argument("--messages", type=int, default=1_000_000)
     args = parser.parse_args()
-    ensure_database(args.db)
-    registry = odoo_env(args.db)
+    ensure_database(args.db, ["healthcare_integration_ops"])
+    registry = odoo_registry(args.db)
     from odoo import SUPERUSER_ID, api
 
     with registry.cursor() as cr:
@@ -238,17 +199,7 @@ def main():
         fill(args.db, env, flows, args.messages)
     measures = measure(registry)
     met = {key: measures[key] <= target for key, target in TARGETS.items()}
-    report = {
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "measures": {
-            k: round(v, 1) if isinstance(v, float) else v for k, v in measures.items()
-        },
-        "targets": TARGETS,
-        "met": met,
-    }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_result("dashboard", measured_report(measures, TARGETS, met, digits=1))
     sys.exit(0 if all(met.values()) else 1)
 
 

@@ -12,32 +12,13 @@ and exits 1 when a target is missed.
 
 import argparse
 import datetime as dt
-import importlib
-import importlib.util
-import json
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
-LIB = ROOT / "addons" / "healthcare_integration_ehr" / "lib"
+from harness import addon_lib, write_result
 
 # minimum SupplyRequests screened and validated per second, on 2 cores
 TARGETS = {"screen_resources_per_s": 2000, "screen_and_validate_resources_per_s": 200}
-
-
-def load():
-    spec = importlib.util.spec_from_file_location(
-        "hc_ehr_lib", LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["hc_ehr_lib"] = module
-    spec.loader.exec_module(module)
-    return (
-        importlib.import_module("hc_ehr_lib.fhir_screen"),
-        importlib.import_module("hc_ehr_lib.fhir_validate"),
-    )
 
 
 def bundle(entries):
@@ -84,7 +65,8 @@ def main(argv=None):
     parser.add_argument("--entries", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args(argv)
-    fhir_screen, fhir_validate = load()
+    fhir_screen = addon_lib("ehr", "fhir_screen")
+    fhir_validate = addon_lib("ehr", "fhir_validate")
     document = bundle(args.entries)
     screener = fhir_screen.Screener(b"k" * 32)
     screener.screen(document)  # warm up
@@ -114,9 +96,7 @@ def main(argv=None):
         "targets": TARGETS,
         "met": met,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "ehr.json").write_text(json.dumps(result, indent=1) + "\n")
-    print(json.dumps(result, indent=1))
+    write_result("ehr", result, indent=1)
     return 0 if all(met.values()) else 1
 
 

@@ -30,34 +30,21 @@ results.
 """
 
 import argparse
-import json
 import os
 import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from harness import odoo_env, write_result
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
 PRODUCTS = 200
 CENTRES = 20
 LINES_PER_DOCUMENT = 50
 CHUNK = 2500
 NAIVE_SAMPLE = 500
 TARGETS = {"check_speedup_vs_naive_min": 10.0, "rss_growth_mib_max": 64}
-
-
-def odoo_env(db, addons_path):
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    args = ["-c", str(ROOT / ".hc" / "odoo.conf"), "-d", db, "--log-level=warn"]
-    if addons_path:
-        args.append(f"--addons-path={addons_path}")
-    odoo.tools.config.parse_config(args)
-    registry = odoo.modules.registry.Registry(db)
-    cr = registry.cursor()
-    return api.Environment(cr, SUPERUSER_ID, {}), cr
 
 
 def rss_mib():
@@ -341,7 +328,7 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     sample = min(args.naive_sample, args.lines)
-    env, cr = odoo_env(args.db, args.addons_path)
+    env, cr = odoo_env(args.db, args.addons_path, quiet=True)
     try:
         data = setup(env)
         imported, import_rss = bench_import(env, data, args.lines)
@@ -385,10 +372,7 @@ def main(argv=None):
         "targets": TARGETS,
         "met": met,
     }
-    print(json.dumps(report, indent=2))
-    if not args.dry_run:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "governance.json").write_text(json.dumps(report, indent=2) + "\n")
+    write_result("governance", report, save=not args.dry_run)
     return 0 if all(met.values()) else 1
 
 

@@ -32,7 +32,6 @@ whether each is met (exit 1 when one is missed).
 
 import argparse
 import datetime as dt
-import itertools
 import json
 import statistics
 import subprocess
@@ -40,111 +39,16 @@ import sys
 import time
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
 import hcdev  # noqa: E402
+from harness import ensure_database, log, odoo_server  # noqa: E402
+from web_client import Client  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "pages.json"
 TARGET_MS = 2000
 DEFAULT_DB = "hc_dev_pages_bench"
-
-
-def log(text):
-    print(f"[bench] {text}", flush=True)
-
-
-def ensure_database(db):
-    addons = hcdev.suite_addons()
-    if hcdev.database_ready(db, addons):
-        return
-    log(f"creating {db} with every addon and the demo data (first run)")
-    hcdev.drop_database(db)
-    if hcdev.install_database(db, addons, extra=("--log-level=warn",)) != 0:
-        raise SystemExit(f"installing {db} failed")
-
-
-class Client:
-    """A browser's session: JSON-RPC calls as the web client makes them."""
-
-    ids = itertools.count(1)
-
-    def __init__(self, url, db):
-        self.url, self.db = url, db
-        self.http = requests.Session()
-
-    def post(self, path, params):
-        payload = {"jsonrpc": "2.0", "method": "call", "id": next(self.ids)}
-        payload["params"] = params
-        answer = self.http.post(self.url + path, json=payload, timeout=120).json()
-        if answer.get("error"):
-            raise RuntimeError(f"{path}: {answer['error']['data']['message']}")
-        return answer["result"]
-
-    def login(self, login, password):
-        return self.post(
-            "/web/session/authenticate",
-            {"db": self.db, "login": login, "password": password},
-        )
-
-    def call(self, model, method, *args, **kwargs):
-        return self.post(
-            "/web/dataset/call_kw",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
-    def button(self, model, method, ids):
-        return self.post(
-            "/web/dataset/call_button",
-            {"model": model, "method": method, "args": [ids], "kwargs": {}},
-        )
-
-    def ref(self, xmlid):
-        module, name = xmlid.split(".")
-        [data] = self.call(
-            "ir.model.data",
-            "search_read",
-            [("module", "=", module), ("name", "=", name)],
-            ["res_id"],
-        )
-        return data["res_id"]
-
-    # ------------------------------------------------------------ what a page asks
-
-    def views(self, model, kinds, action=None):
-        result = self.call(
-            model,
-            "get_views",
-            views=[[False, kind] for kind in kinds],
-            options={"action_id": action, "load_filters": True, "toolbar": True},
-        )
-        return result["models"][model]["fields"]
-
-    @staticmethod
-    def spec(fields):
-        """The web client's read specification for these fields (relations by
-        their display name)."""
-        spec = {}
-        for name, field in fields.items():
-            relational = field["type"] in ("many2one", "one2many", "many2many")
-            spec[name] = {"fields": {"display_name": {}}} if relational else {}
-        return spec
-
-    def form(self, model, res_id, action=None):
-        fields = self.views(model, ["form", "search"], action)
-        return self.call(model, "web_read", [res_id], specification=self.spec(fields))
-
-    def listing(self, model, domain, action=None, limit=80):
-        fields = self.views(model, ["list", "search"], action)
-        return self.call(
-            model,
-            "web_search_read",
-            domain=domain,
-            specification=self.spec(fields),
-            limit=limit,
-        )
 
 
 def timed(func):
@@ -363,18 +267,12 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    ensure_database(args.db)
-    port = hcdev.free_port()
-    url = f"http://127.0.0.1:{port}"
-    logfile = (hcdev.STATE / "bench-pages-odoo.log").open("w")
-    proc = hcdev.start_odoo(
+    ensure_database(args.db, hcdev.suite_addons(), demo=True)
+    with odoo_server(
         args.db,
-        port,
-        logfile=logfile,
+        log_path=hcdev.STATE / "bench-pages-odoo.log",
         extra=("--workers", "2", "--max-cron-threads", "1", "--log-level=warn"),
-    )
-    try:
-        hcdev.wait_http(f"{url}/web/login", proc=proc)
+    ) as url:
         Client(url, args.db).login("admin", "admin")  # the workers' registries load
         rounds = []
         for round_no in range(1, args.rounds + 1):
@@ -384,9 +282,6 @@ def main(argv=None):
                 + ", ".join(f"{k} {v:.0f} ms" for k, v in times.items())
             )
             rounds.append(times)
-    finally:
-        hcdev.stop(proc)
-        logfile.close()
     pages = {}
     for name in rounds[0]:
         values = [r[name] for r in rounds if name in r]

@@ -12,18 +12,13 @@ exits 1 when a target is missed.
 """
 
 import argparse
-import datetime as dt
-import importlib.util
 import json
 import sys
 import time
 import tracemalloc
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
-LIB = ROOT / "addons" / "healthcare_integration_payroll" / "lib"
+from harness import addon_lib, measured_report, write_result
 
 # minimum lines (or employees) per second, maximum MiB
 TARGETS = {
@@ -43,18 +38,6 @@ INPUT_CODES = (
     ("ONCALL", "12", "0"),
     ("ALLOW_MEAL", "0", "120.00"),
 )
-
-
-def load_lib():
-    spec = importlib.util.spec_from_file_location(
-        "hc_payroll_lib", LIB / "__init__.py", submodule_search_locations=[str(LIB)]
-    )
-    package = importlib.util.module_from_spec(spec)
-    sys.modules["hc_payroll_lib"] = package
-    spec.loader.exec_module(package)
-    from hc_payroll_lib import inputs, journal
-
-    return inputs, journal
 
 
 def batch_lines(inputs, employees):
@@ -121,7 +104,8 @@ def timed(func):
 
 
 def bench(employees):
-    inputs, journal = load_lib()
+    inputs = addon_lib("payroll", "inputs")
+    journal = addon_lib("payroll", "journal")
     header = inputs.BatchHeader(
         "bench/2025-03-01_2025-03-31/v1",
         1,
@@ -182,14 +166,8 @@ def write_report(measures):
         )
         for key, target in TARGETS.items()
     }
-    report = {
-        "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "measures": measures,
-        "targets": TARGETS,
-        "met": met,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "payroll.json").write_text(json.dumps(report, indent=2) + "\n")
+    report = measured_report(measures, TARGETS, met)
+    write_result("payroll", report)
     return report
 
 
@@ -198,7 +176,6 @@ def main(argv=None):
     parser.add_argument("--employees", type=int, default=8000)
     args = parser.parse_args(argv)
     report = write_report(bench(args.employees))
-    print(json.dumps(report, indent=2))
     return 0 if all(report["met"].values()) else 1
 
 

@@ -32,8 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from harness import odoo_env, write_result
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
 PRODUCTS = 2000
 LINES = 100_000
 NAIVE_SAMPLE = 3000
@@ -43,19 +44,6 @@ TARGETS = {
     "ratio_vs_copy_max": 5.0,
     "rss_1m_mib_max": 500,
 }
-
-
-def odoo_env(db, addons_path):
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    args = ["-c", str(ROOT / ".hc" / "odoo.conf"), "-d", db]
-    if addons_path:
-        args.append(f"--addons-path={addons_path}")
-    odoo.tools.config.parse_config(args)
-    registry = odoo.modules.registry.Registry(db)
-    cr = registry.cursor()
-    return api.Environment(cr, SUPERUSER_ID, {}), cr
 
 
 def setup(env):
@@ -295,9 +283,7 @@ def main(argv=None):
         "targets": TARGETS,
         "met": met,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "procurement.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_result("procurement", report)
     return 0 if all(met.values()) else 1
 
 

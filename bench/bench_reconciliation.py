@@ -31,20 +31,22 @@ loaded machine, where they mean little).
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from harness import (
+    ensure_database,
+    insert_rows,
+    log,
+    measured_report,
+    odoo_registry,
+    psql,
+    write_result,
+)
 
-import hcdev  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results" / "reconciliation.json"
 TARGETS = {
     "reconcile_day_s": 10.0,
     "kpis_ms": 10_000,
@@ -55,54 +57,6 @@ MISSING_AT_PARTNER = 10
 MISSING_HERE = 5
 KPI_DAYS = 365
 OBSERVATIONS = 2000
-
-
-def log(text):
-    print(f"[bench] {text}", flush=True)
-
-
-def psql(db, sql):
-    result = hcdev.psql(db, sql)
-    if result.returncode:
-        raise RuntimeError(result.stderr)
-    return result.stdout.strip()
-
-
-def ensure_database(db):
-    """The benchmark's database, with the addons as they are now: created on
-    first use, updated when their code changed since (the messages stay)."""
-    stamp = hcdev.STATE / f"{db}.addons-sha256"
-    fingerprint = hcdev.addons_fingerprint()
-    if hcdev.database_ready(db, ADDONS):
-        if stamp.exists() and stamp.read_text() == fingerprint:
-            return
-        log(f"updating {', '.join(ADDONS)} in {db} (their code changed)")
-        mode = "-u"
-    else:
-        log(f"creating {db} with {', '.join(ADDONS)} (no demo data)")
-        hcdev.drop_database(db)
-        mode = "-i"
-    subprocess.run(
-        hcdev.odoo_cmd(
-            "-d",
-            db,
-            mode,
-            ",".join(ADDONS),
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-        ),
-        check=True,
-    )
-    stamp.write_text(fingerprint)
-
-
-def odoo_registry(db):
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(["-c", str(hcdev.CONF), "-d", db])
-    return Registry(db)
 
 
 class ReportServer:
@@ -181,9 +135,9 @@ def fill(db, env, flow, count, day, until):
         psql(db, "TRUNCATE hc_message CASCADE")
     span = max(int((until - start).total_seconds()) - 60, 60)
     log(f"inserting {count} done messages on {day} (over {span} s)")
-    started = time.monotonic()
-    psql(
+    insert_rows(
         db,
+        "hc_message",
         f"""
         INSERT INTO hc_message (name, flow_id, flow_type_id, backend_id, company_id,
             direction, state, idempotency_key, correlation_id, create_date,
@@ -196,8 +150,6 @@ def fill(db, env, flow, count, day, until):
                         + (g::bigint * {span} / {count}) * interval '1 second' AS t) d
         """,
     )
-    log(f"inserted in {time.monotonic() - started:.0f}s; vacuum and analyze")
-    psql(db, "VACUUM (ANALYZE) hc_message")
 
 
 def report_body(count, day):
@@ -304,7 +256,7 @@ def main():
     # they do at the day's end; run on another day, the data is made again
     now = datetime.now(UTC).replace(tzinfo=None)
     day = now.date()
-    ensure_database(args.db)
+    ensure_database(args.db, ADDONS)
     registry = odoo_registry(args.db)
     from odoo import SUPERUSER_ID, api
 
@@ -319,18 +271,8 @@ def main():
     finally:
         server.stop()
     met = {key: measures[key] <= target for key, target in TARGETS.items()}
-    report = {
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "measures": {
-            k: round(v, 2) if isinstance(v, float) else v for k, v in measures.items()
-        },
-        "targets": TARGETS,
-        "met": met,
-    }
-    print(json.dumps(report, indent=2))
-    if not args.dry_run:
-        RESULTS.parent.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    report = measured_report(measures, TARGETS, met, digits=2)
+    write_result("reconciliation", report, save=not args.dry_run)
     sys.exit(0 if all(met.values()) else 1)
 
 

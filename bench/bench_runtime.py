@@ -23,10 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "addons" / "healthcare_integration_core"))
 sys.path.insert(0, str(ROOT / "tests" / "simulators"))
 
+from harness import measured_report, write_result  # noqa: E402
 from lib import crypto, redact, retry, schema, signing  # noqa: E402
 
 # targets: minimum operations per second, maximum peak MiB, latency ceilings
@@ -147,15 +147,7 @@ def verdict(measures, targets):
 
 def write(name, measures, targets):
     met = verdict(measures, targets)
-    RESULTS.mkdir(exist_ok=True)
-    report = {
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "measures": {k: round(v, 2) for k, v in measures.items()},
-        "targets": targets,
-        "met": met,
-    }
-    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_result(name, measured_report(measures, targets, met, digits=2))
     return all(met.values())
 
 

@@ -26,10 +26,11 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "addons" / "healthcare_integration_core"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 from addon_lib import addon_lib  # noqa: E402
+from harness import measured_report, write_result  # noqa: E402
 from lib import x12  # noqa: E402
 from lib.x12.mapping import write  # noqa: E402
 
@@ -210,15 +211,7 @@ def write_report(measures):
         else measures[key] >= target
         for key, target in TARGETS.items()
     }
-    RESULTS.mkdir(exist_ok=True)
-    report = {
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "measures": {k: round(v, 2) for k, v in measures.items()},
-        "targets": TARGETS,
-        "met": met,
-    }
-    (RESULTS / "x12.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_result("x12", measured_report(measures, TARGETS, met, digits=2))
     return all(met.values())
 
 
