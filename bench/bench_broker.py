@@ -32,25 +32,19 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests" / "integration")]
 
 import hcdev  # noqa: E402
 import pika  # noqa: E402
 from addon_lib import addon_lib  # noqa: E402
 from harness import measured_report, odoo_registry, write_result  # noqa: E402
+from suite_support import BROKER, broker_backend_values  # noqa: E402
 
 amqp = addon_lib("broker", "amqp")
 amqp_publisher = addon_lib("broker", "amqp_publisher")
 
 # targets for this project's 2-core machines: minimum per second
 TARGETS = {"publish_per_s": 300, "deliver_per_s": 20, "consume_per_s": 150}
-BROKER = amqp.BrokerConfig(
-    host=os.environ.get("HC_AMQP_HOST", "127.0.0.1"),
-    port=int(os.environ.get("HC_AMQP_PORT", "5672")),
-    virtual_host=os.environ.get("HC_AMQP_VHOST", "/"),
-    username=os.environ.get("HC_AMQP_USER", "guest"),
-    password=os.environ.get("HC_AMQP_PASSWORD", "guest"),
-)
 
 
 def event_body(n):
@@ -102,18 +96,7 @@ def setup(registry, prefix):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         backend = env["hc.backend"].create(
-            {
-                "name": f"Benchmark bus {prefix}",
-                "code": prefix.replace(".", "_"),
-                "transport": "amqp",
-                "amqp_host": BROKER.host,
-                "amqp_port": BROKER.port,
-                "amqp_virtual_host": BROKER.virtual_host,
-                "auth_type": "basic",
-                "username": BROKER.username,
-                "credential_secret": BROKER.password,
-                "breaker_threshold": 0,
-            }
+            broker_backend_values(f"Benchmark bus {prefix}", prefix.replace(".", "_"))
         )
         flows = env["hc.flow"]
         out = flows.create(
@@ -174,7 +157,7 @@ def bench_deliver(registry, flow_id, count):
 
 
 def bench_consume(registry, db, code, flow_id, spec, count):
-    from odoo.addons.healthcare_integration_core.cli.hc_consumer import (
+    from odoo.addons.healthcare_integration_broker.cli.hc_consumer import (
         ConsumerRunner,
     )
 
