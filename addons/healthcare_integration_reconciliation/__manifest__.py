@@ -4,7 +4,7 @@
     "name": "Healthcare Integration Reconciliation",
     "summary": "Reconcile flows with partners' control reports, alert on silent "
     "feeds, and keep business KPIs for the dashboard and Prometheus",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Tools",
     "website": "https://github.com/healthcare-integration/odoo-healthcare-integration",
     "author": "Healthcare Integration for Odoo contributors",

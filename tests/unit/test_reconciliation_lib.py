@@ -111,11 +111,11 @@ def test_read_report_documents_and_totals():
         ({"documents": [{"type": "o", "reference": "r", "date": "1/2/26"}]}, "date"),
         ({"totals": [{"type": "o", "count": -1}]}, "whole number"),
         ({"totals": [{"type": "o", "count": True}]}, "whole number"),
-        ({"totals": [{"type": "o", "count": 1}]}, "a date is needed"),
+        ({"totals": [{"type": "o", "count": 1}]}, "date is missing"),
     ],
 )
 def test_unreadable_reports(data, error):
-    default_day = None if error == "a date is needed" else DAY
+    default_day = None if error == "date is missing" else DAY
     with pytest.raises(rec.ReportError, match=error):
         rec.read_report(data, default_day)
 

@@ -13,6 +13,7 @@ class TestAssetOnboardingKpi(AssetCase):
         with self.jobs() as trap:
             receipt = self.receive(self.order(quantity=2).picking_ids, ["S-1", "S-2"])
             self.run_jobs(trap)
+        self.env["hc.kpi.daily"]._compact()
         [row] = self.env["hc.kpi.daily"].search([("kpi", "=", "asset_onboarding")])
         self.assertEqual(row.count, 2)
         self.assertEqual(row.partner_id, receipt.partner_id.commercial_partner_id)

@@ -146,6 +146,7 @@ class TestContractMatch(ContractCase):
             }
         )
         self.env["hc.kpi"]._observe_finished(message)
+        self.env["hc.kpi.daily"]._compact()
         [row] = self.env["hc.kpi.daily"].search(
             [("kpi", "=", "contract_price_variance")]
         )

@@ -21,8 +21,10 @@ def text(value, limit=255):
 
 def decimal(value, what, error=ValueError):
     """A finite ``Decimal``; ``error`` when missing or not a number."""
-    if value is None or value == "" or isinstance(value, bool):
+    if value is None or value == "":
         raise error(f"{what} is missing")
+    if isinstance(value, bool):  # JSON's true is no quantity (Decimal(True) is 1)
+        raise error(f"{what}: {value!r} is not a number")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
@@ -33,8 +35,10 @@ def decimal(value, what, error=ValueError):
 
 
 def date(value, what, error=ValueError, required=True):
-    """A ``date`` from ``YYYY-MM-DD`` (a time after it is ignored); a missing
-    one is ``error`` when ``required``, else None."""
+    """A ``date`` from ``YYYY-MM-DD`` (a time after it is ignored) or a
+    ``date``; a missing one is ``error`` when ``required``, else None."""
+    if isinstance(value, dt.date):
+        return value
     if value in (None, ""):
         if required:
             raise error(f"{what} is missing")

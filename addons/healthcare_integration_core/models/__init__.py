@@ -16,6 +16,7 @@ from . import hc_message_runtime
 from . import hc_message_actions
 from . import hc_message_batch
 from . import hc_message
+from . import hc_message_payload
 from . import hc_job_store
 from . import hc_job_settings
 from . import hc_payload

@@ -52,19 +52,19 @@ class HcConsumerMixin(models.AbstractModel):
     )
 
     def _compute_hc_messages(self):
-        self.env.flush_all()
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT ON (res_id) res_id, state,
-                   count(*) OVER (PARTITION BY res_id)
-              FROM hc_message
-             WHERE res_model = %s AND res_id = ANY(%s)
-             ORDER BY res_id, id DESC
-            """,
-            (self._name, [rid for rid in self.ids if isinstance(rid, int)]),
+        messages = self.env["hc.message"].sudo().with_context(active_test=False)
+        groups = messages._read_group(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", [rid for rid in self.ids if isinstance(rid, int)]),
+            ],
+            ["res_id"],
+            ["id:max", "__count"],
         )
+        last = messages.browse([last_id for _res_id, last_id, _count in groups])
+        state_of = {message.id: message.state for message in last}
         found = {
-            res_id: (state, count) for res_id, state, count in self.env.cr.fetchall()
+            res_id: (state_of[last_id], count) for res_id, last_id, count in groups
         }
         for record in self:
             state, count = found.get(record.id, (False, 0))

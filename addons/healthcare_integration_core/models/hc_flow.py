@@ -134,7 +134,7 @@ class HcFlow(models.Model):
     )
     schema_type = fields.Selection(
         [("type", "As the flow type"), *SCHEMA_TYPES],
-        string="Schema",
+        string="Schema kind",
         default="type",
         required=True,
     )

@@ -1,6 +1,5 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
 import uuid
 from datetime import timedelta
 
@@ -9,7 +8,7 @@ from odoo.exceptions import ValidationError
 
 from ..lib import retry, trace
 from ..lib import states as st
-from .hc_payload import REQUEST, RESPONSE
+from .hc_payload import REQUEST
 
 ERROR_CLASSES = [
     (retry.ERROR_TECHNICAL, "Technical"),
@@ -18,14 +17,6 @@ ERROR_CLASSES = [
     (retry.ERROR_AUTHENTICATION, "Authentication"),
 ]
 MAX_KEY_LENGTH = 255
-PAYLOAD_GROUP = "healthcare_integration_core.group_hc_payload_viewer"
-PAYLOAD_FIELDS = {
-    "request_payload",
-    "response_payload",
-    "request_preview",
-    "response_preview",
-    "request_headers",
-}
 
 
 def new_id():
@@ -129,17 +120,6 @@ class HcMessage(models.Model):
     file_name = fields.Char(readonly=True, help="The file exchanged, on file backends.")
     http_method = fields.Char(readonly=True)
     content_type = fields.Char(readonly=True)
-    request_payload = fields.Binary(
-        compute="_compute_payloads",
-        inverse="_inverse_request_payload",
-        groups=PAYLOAD_GROUP,
-    )
-    response_payload = fields.Binary(compute="_compute_payloads", groups=PAYLOAD_GROUP)
-    request_headers = fields.Text(groups=PAYLOAD_GROUP, readonly=True)
-    request_preview = fields.Text(compute="_compute_previews", groups=PAYLOAD_GROUP)
-    response_preview = fields.Text(compute="_compute_previews", groups=PAYLOAD_GROUP)
-    payload_size = fields.Integer(readonly=True, help="Request size in bytes.")
-    payload_purged = fields.Boolean(readonly=True)
     http_status = fields.Integer(readonly=True)
     error_class = fields.Selection(ERROR_CLASSES, readonly=True, index=True)
     error_text = fields.Text(readonly=True)
@@ -258,47 +238,7 @@ class HcMessage(models.Model):
     def _reference(self):
         return f"HCM/{self.id:07d}"
 
-    def read(self, fields=None, load="_classic_read"):
-        viewed = PAYLOAD_FIELDS & set(fields or ())
-        if viewed and not self.env.su:
-            self.env["hc.audit.log"].sudo()._log(
-                "payload_view", self, {"fields": sorted(viewed)}
-            )
-        return super().read(fields=fields, load=load)
-
     # ------------------------------------------------------------------ computes
-
-    def _compute_payloads(self):
-        store = self.env["hc.payload"]
-        for message in self:
-            if not message.id:
-                message.request_payload = message.response_payload = False
-                continue
-            message.request_payload = self._b64(store._get(message.id, REQUEST))
-            message.response_payload = self._b64(store._get(message.id, RESPONSE))
-
-    def _inverse_request_payload(self):
-        for message in self:
-            body = base64.b64decode(message.request_payload or b"")
-            message._store_payload(REQUEST, body)
-
-    def _compute_previews(self):
-        previews = self.env["hc.payload"]._previews(self.ids)
-        for message in self:
-            message.request_preview = self._preview(previews.get((message.id, REQUEST)))
-            message.response_preview = self._preview(
-                previews.get((message.id, RESPONSE))
-            )
-
-    @staticmethod
-    def _preview(stored):
-        if not stored:
-            return False
-        head, size, _sha = stored
-        text = head.decode("utf-8", errors="replace")
-        if size > len(head):
-            text += _("\n… (%s bytes in all)", size)
-        return text
 
     @api.depends("sla_deadline", "state")
     def _compute_is_late(self):
@@ -317,25 +257,6 @@ class HcMessage(models.Model):
         ]
         positive = (operator == "=") == bool(value)
         return late if positive else ["!", "&", *late]
-
-    # ------------------------------------------------------------------ payloads
-
-    def _body(self):
-        """The request payload's bytes, verified against its checksum."""
-        self.ensure_one()
-        return self.env["hc.payload"]._get(self.id, REQUEST)
-
-    def _response_body(self):
-        self.ensure_one()
-        return self.env["hc.payload"]._get(self.id, RESPONSE)
-
-    def _store_payload(self, kind, body):
-        self.ensure_one()
-        self.env["hc.payload"]._put(self.id, kind, body)
-
-    @staticmethod
-    def _b64(body):
-        return base64.b64encode(body) if body else False
 
     def _linked_record(self):
         self.ensure_one()

@@ -33,6 +33,8 @@ class HcX12(models.AbstractModel):
     _description = "Integration X12 Interchanges"
 
     def init(self):
+        # a PostgreSQL sequence, as ir.sequence's standard implementation, but
+        # one that cycles at X12's nine digits (ir.sequence cannot)
         self.env.cr.execute(
             "CREATE SEQUENCE IF NOT EXISTS hc_x12_control_seq "
             "MINVALUE 1 MAXVALUE 999999999 CYCLE"

@@ -3,7 +3,7 @@
 from odoo import _, models
 from odoo.exceptions import AccessError
 
-from .hc_message import PAYLOAD_FIELDS
+from .hc_message_payload import PAYLOAD_FIELDS
 
 
 class IrBinary(models.AbstractModel):

@@ -122,6 +122,14 @@ class TestAccess(GovernanceCase):
             [("action", "=", "payload_view"), ("res_id", "=", self.message.id)]
         )
         self.assertEqual(entry.user_id, self.viewer)
+        # the form's live refresh a moment later is the same viewing
+        self.message.with_user(self.viewer).read(["request_preview"])
+        self.assertEqual(
+            self.env["hc.audit.log"].search_count(
+                [("action", "=", "payload_view"), ("res_id", "=", self.message.id)]
+            ),
+            1,
+        )
 
     def test_payloads_are_not_downloadable(self):
         binary = self.env["ir.binary"].with_user(self.viewer)

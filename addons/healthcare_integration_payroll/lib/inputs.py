@@ -16,7 +16,12 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+try:  # inside Odoo
+    from odoo.addons.healthcare_integration_core.lib import document_values
+except ImportError:  # database-free use: the core's lib folder is on sys.path
+    from lib import document_values  # type: ignore[no-redef]
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -50,14 +55,7 @@ def to_decimal(value: object, field: str = "value") -> Decimal:
     """``value`` (number, numeric string, None) as a Decimal rounded to cents."""
     if value is None or value == "":
         return ZERO
-    if isinstance(value, bool):
-        raise InputError(f"{field}: {value!r} is not a number")
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise InputError(f"{field}: {value!r} is not a number") from None
-    if not number.is_finite():
-        raise InputError(f"{field}: {value!r} is not a number")
+    number = document_values.decimal(value, field, InputError)
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

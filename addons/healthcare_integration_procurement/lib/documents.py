@@ -43,7 +43,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+try:  # inside Odoo
+    from odoo.addons.healthcare_integration_core.lib import document_values
+except ImportError:  # database-free use: the core's lib folder is on sys.path
+    from lib import document_values  # type: ignore[no-redef]
 
 ACCEPTED = "accepted"
 BACKORDERED = "backordered"
@@ -58,33 +63,18 @@ class DocumentError(ValueError):
 
 
 def decimal(value, what: str) -> Decimal:
-    if value is None or value == "" or isinstance(value, bool):
-        raise DocumentError(f"{what} is missing")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise DocumentError(f"{what}: {value!r} is not a number") from None
-    if not number.is_finite():
-        raise DocumentError(f"{what}: {value!r} is not a number")
-    return number
+    """A finite number (``document_values.decimal``), else ``DocumentError``."""
+    return document_values.decimal(value, what, DocumentError)
 
 
 def date(value, what: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise DocumentError(f"{what}: {value!r} is not a date YYYY-MM-DD") from None
+    """An optional ``YYYY-MM-DD`` date (``document_values.date``)."""
+    return document_values.date(value, what, DocumentError, required=False)
 
 
 def text(value) -> str | None:
-    if value is None:
-        return None
-    value = str(value).strip()
-    return value or None
+    """A stripped string of any length; None for nothing or a non-scalar."""
+    return document_values.text(value, limit=None)
 
 
 def _object(document, what: str) -> Mapping:

@@ -92,10 +92,19 @@ class AccountMove(models.Model):
             )
 
     def action_post(self):
-        # EXTENDS account: a bill outside the three-way match is not confirmed
-        # until its variance is approved or the supplier corrects it
+        # EXTENDS account: a vendor bill of purchase order lines is matched when
+        # it is confirmed, however it was entered (a supplier's 810, UBL or
+        # JSON bill was matched when it came in); a bill outside the three-way
+        # match is not confirmed until its variance is approved or the supplier
+        # corrects it
+        unmatched = self.filtered(
+            lambda m: m.move_type == "in_invoice"
+            and not m.hc_match_state
+            and m.invoice_line_ids.purchase_line_id
+        )
+        unmatched._hc_run_three_way_match()
         blocked = self.filtered(lambda m: m.hc_match_state in MATCH_BLOCKING)
-        if blocked:
+        if blocked - unmatched:
             raise UserError(
                 _(
                     "%(bills)s failed the three-way match (%(reason)s). Approve the "
@@ -105,7 +114,28 @@ class AccountMove(models.Model):
                     reason=(blocked[0].hc_match_summary or "").replace("\n", " "),
                 )
             )
-        return super().action_post()
+        if not blocked:
+            return super().action_post()
+        # matched just now: keep the match (its lines, the payment block, the
+        # activity) instead of rolling it back with an error, and say so
+        if self - blocked:
+            super(AccountMove, self - blocked).action_post()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "title": _("Three-way match failed: not confirmed"),
+                "message": _(
+                    "%(bills)s: %(reason)s Approve the variance with a reason, or "
+                    "request a credit note from the supplier, before confirming.",
+                    bills=", ".join(blocked.mapped("display_name")),
+                    reason=(blocked[0].hc_match_summary or "").replace("\n", " "),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_hc_approve_variance(self):
         return self._hc_match_decision_wizard("approve")
@@ -268,7 +298,12 @@ class AccountMove(models.Model):
         if bill.payment_state not in ("paid", "in_payment", "blocked"):
             bill.payment_state = "blocked"
             bill.hc_blocked_by_match = True
-        owner = owner or bill.hc_invoice_flow_id._business_owner()
+        # the invoice flow's owner; for a bill entered by hand, the buyer
+        owner = (
+            owner
+            or bill.hc_invoice_flow_id._business_owner()
+            or bill.invoice_line_ids.purchase_line_id.order_id.user_id[:1]
+        )
         text = _("Three-way match failed; payment blocked:\n%s", "\n".join(reasons))
         self.env["hc.procurement.resolver"]._note(bill, text)
         if owner:

@@ -1,5 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
 from .common import ProcurementCase
@@ -124,6 +125,37 @@ class TestInvoiceIn(ProcurementCase):
         self.assertEqual((bill.state, bill.payment_state), ("posted", "not_paid"))
         bill._hc_rematch()
         self.assertEqual(bill.hc_match_state, "approved", "a decision stays")
+
+    def bill_by_hand(self, order, gloves_price):
+        """A bill entered with Odoo's own *Create Bill* on the order."""
+        bill = self.env["account.move"].browse(order.action_create_invoice()["res_id"])
+        bill.invoice_date = fields.Date.context_today(bill)
+        gloves = bill.invoice_line_ids.filtered(
+            lambda ln: ln.product_id == self.products["gloves"]
+        )
+        gloves.price_unit = gloves_price
+        return bill
+
+    def test_bill_entered_by_hand_is_matched_when_confirmed(self):
+        order = self.order(self.supplier_json, LINES)
+        self.receive(order)
+        bill = self.bill_by_hand(order, 9.63)  # +10 %, tolerance 2 %
+        self.assertFalse(bill.hc_match_state, "not matched while being entered")
+        action = bill.action_post()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("9.63", action["params"]["message"])
+        self.assertEqual(bill.state, "draft", "not confirmed")
+        self.assertEqual(bill.hc_match_state, "mismatch", "the match is kept")
+        self.assertEqual(bill.payment_state, "blocked")
+        self.assertTrue(bill.activity_ids.filtered(lambda a: a.user_id == self.owner))
+        with self.assertRaisesRegex(UserError, "Approve the variance"):
+            bill.action_post()
+        # a bill at the order's prices is matched and confirmed at once
+        second = self.order(self.supplier_json, LINES)
+        self.receive(second)
+        fair = self.bill_by_hand(second, 8.75)
+        fair.action_post()
+        self.assertEqual((fair.state, fair.hc_match_state), ("posted", "matched"))
 
     def test_payment_block_released_by_a_manager_is_audited(self):
         order = self.order(self.supplier_json, LINES)

@@ -32,6 +32,7 @@ class TestProcurementReconciliationKpi(ProcurementCase):
         )
 
     def kpi(self, kpi):
+        self.env["hc.kpi.daily"]._compact()
         return self.env["hc.kpi.daily"].search([("kpi", "=", kpi)])
 
     def test_orders_reconciled_with_the_supplier_report(self):

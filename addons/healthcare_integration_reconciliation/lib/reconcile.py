@@ -12,7 +12,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+try:  # inside Odoo
+    from odoo.addons.healthcare_integration_core.lib import document_values
+except ImportError:  # database-free use: the core's lib folder is on sys.path
+    from lib import document_values  # type: ignore[no-redef]
 
 MISSING_AT_PARTNER = "missing_at_partner"
 MISSING_HERE = "missing_here"
@@ -88,15 +93,7 @@ def to_decimal(value, where):
     """A report's amount as a Decimal (None when absent); ReportError if unreadable."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        raise ReportError(f"{where}: not an amount: {value!r}")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ReportError(f"{where}: not an amount: {value!r}") from None
-    if not amount.is_finite():
-        raise ReportError(f"{where}: not an amount: {value!r}")
-    return amount
+    return document_values.decimal(value, where, ReportError)
 
 
 def totals_of(documents):
@@ -199,14 +196,9 @@ def figures(ours, report):
 
 
 def _day(value, where, default):
-    if value in (None, ""):
-        if default is None:
-            raise ReportError(f"{where}: a date is needed")
+    if value in (None, "") and default is not None:
         return default
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise ReportError(f"{where}: not a date: {value!r}") from None
+    return document_values.date(value, f"{where}: date", ReportError)
 
 
 def _text(entry, name, where):

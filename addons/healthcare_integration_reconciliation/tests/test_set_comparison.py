@@ -126,7 +126,7 @@ class TestSetComparison(HcCase):
                         {"type": "core.send", "reference": reference, "amount": True}
                     ]
                 },
-                "documents[0].amount: not an amount",
+                "documents[0].amount: True is not a number",
             ),
             (
                 {
@@ -138,7 +138,7 @@ class TestSetComparison(HcCase):
                         }
                     ]
                 },
-                "documents[0]: not a date",
+                "documents[0]: date: '2026-02-30' is not a date",
             ),
             (
                 {"documents": [{"type": "core.send"}]},
