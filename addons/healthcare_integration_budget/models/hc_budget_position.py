@@ -114,11 +114,10 @@ class HcBudgetPosition(models.Model):
             row.available = position.available
 
     @api.model
-    def _available(self, keys):
-        """{(cost centre id, day): lib.Position} of each key a budget line
-        covers, in one search however many keys (the cost centre's lines
-        whose period holds the day; commitments are counted in each line of
-        the cost centre, so the largest is taken)."""
+    def _holding(self, keys):
+        """{(cost centre id, day): the rows of the cost centre whose period
+        holds the day} of each key a budget line covers, in one search
+        however many keys (rows in ``_order``)."""
         keys = list(dict.fromkeys(keys))
         if not keys:
             return {}
@@ -137,12 +136,30 @@ class HcBudgetPosition(models.Model):
                 if row.date_from <= day <= row.date_to
             ]
             if holding:
-                found[(centre, day)] = lib.Position(
-                    budget=round(sum(row.budget for row in holding), 2),
-                    spent=round(sum(row.spent for row in holding), 2),
-                    committed=round(max(row.committed for row in holding), 2),
-                )
+                found[(centre, day)] = holding
         return found
+
+    @api.model
+    def _available(self, keys):
+        """{(cost centre id, day): lib.Position} of each key a budget line
+        covers, in one search (commitments are counted in each line of the
+        cost centre, so the largest is taken)."""
+        return {
+            key: lib.Position(
+                budget=round(sum(row.budget for row in holding), 2),
+                spent=round(sum(row.spent for row in holding), 2),
+                committed=round(max(row.committed for row in holding), 2),
+            )
+            for key, holding in self._holding(keys).items()
+        }
+
+    @api.model
+    def _budgets(self, keys):
+        """{(cost centre id, day): budget} of each key a budget line covers
+        (its first line's, as ``_on`` orders them), in one search."""
+        return {
+            key: holding[0].budget_id for key, holding in self._holding(keys).items()
+        }
 
     @api.model
     def _on(self, cost_centre, day):

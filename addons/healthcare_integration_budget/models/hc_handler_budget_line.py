@@ -18,7 +18,9 @@ class HcHandlerBudgetLine(models.AbstractModel):
     ``amount`` is what may be spent (positive); Odoo plans it as a negative
     expense. The budget is found by name in the backend's company (created,
     confirmed, when new), the cost centre as requisitions find it (crosswalk,
-    then the analytic account's reference), the budgetary position by name.
+    then the analytic account's reference), the budgetary position by the
+    finance system's ``position_code`` (crosswalk), else by a name only one
+    position has (an ambiguous name is a mapping exception).
     A line is found by budget, cost centre, position and period. An amount
     below what is already spent and committed on the line is refused: the
     line keeps its amount and the run lists why (never a silent overwrite of
@@ -65,26 +67,18 @@ class HcHandlerBudgetLine(models.AbstractModel):
         cost_centre = self.env["hc.handler.requisition.in"]._cost_centre(
             flow.backend_id, company, code
         )
-        position = self.env["account.budget.post"].search(
-            [
-                ("name", "=", docs.text(item.get("position"))),
-                ("company_id", "=", company.id),
-            ],
-            limit=1,
-        )
-        if not cost_centre or not position:
+        if not cost_centre:
             error = HcBusinessError(
                 self.env._(
-                    "%(ref)s: unknown cost centre %(centre)s or budgetary position "
-                    "%(position)s.",
+                    "%(ref)s: unknown cost centre %(centre)s.",
                     ref=ref,
                     centre=code or "-",
-                    position=item.get("position") or "-",
                 ),
                 kind="mapping",
             )
-            error.code = code if not cost_centre else item.get("position")
+            error.code = code
             raise error
+        position = self._position(flow.backend_id, company, item, ref)
         budget = self._budget(company, docs.text(item.get("budget")) or ref, item)
         lines = self.env["crossovered.budget.lines"]
         line = lines.search(
@@ -114,6 +108,53 @@ class HcHandlerBudgetLine(models.AbstractModel):
         self._check_not_below_commitments(line, amount, ref)
         line.planned_amount = -amount
         return "updated"
+
+    def _position(self, backend, company, item, ref):
+        """The budgetary position of a line: by the finance system's stable
+        ``position_code`` (a *Budgetary position* crosswalk of the backend),
+        else by ``position``, the name, when exactly one position of the
+        company has it. Unknown or ambiguous: a mapping exception."""
+        code = docs.text(item.get("position_code"))
+        name = docs.text(item.get("position"))
+        if code:
+            entry = (
+                self.env["hc.crosswalk"]
+                ._resolve_many(backend, "budget_position", [code])
+                .get(code)
+            )
+            if entry and entry.record_ref._name == "account.budget.post":
+                return entry.record_ref
+        positions = self.env["account.budget.post"]
+        if name:
+            positions = positions.search(
+                [("name", "=", name), ("company_id", "=", company.id)], limit=2
+            )
+        if len(positions) == 1:
+            return positions
+        if len(positions) > 1:
+            text = self.env._(
+                "%(ref)s: budgetary position %(position)s is ambiguous (more than "
+                "one position of %(company)s has that name). Map the finance "
+                "system's position code%(code)s to one of them on backend "
+                "%(backend)s (Crosswalks, Budgetary position), then replay.",
+                ref=ref,
+                position=name,
+                company=company.name,
+                code=f" {code}" if code else "",
+                backend=backend.code,
+            )
+        else:
+            text = self.env._(
+                "%(ref)s: unknown budgetary position %(position)s. Map the "
+                "finance system's position code on backend %(backend)s "
+                "(Crosswalks, Budgetary position), then replay.",
+                ref=ref,
+                position=" / ".join(filter(None, (code, name))) or "-",
+                backend=backend.code,
+            )
+        error = HcBusinessError(text, kind="mapping")
+        error.code = code or name
+        raise error
 
     def _budget(self, company, name, item):
         budgets = self.env["crossovered.budget"]

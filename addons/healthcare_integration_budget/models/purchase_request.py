@@ -20,19 +20,61 @@ class PurchaseRequest(models.Model):
     def _hc_route_for_approval(self):
         # EXTENDS healthcare_integration_requisition: the budget is checked
         # first, so that the over-budget tier applies to a held requisition
-        for request in self:
-            request._hc_check_budget()
+        self._hc_check_budget()
         return super()._hc_route_for_approval()
 
     def _hc_check_budget(self):
-        """Hold the requisition when its cost exceeds the cost centre's
-        available budget on its date (no budget line: not controlled)."""
+        """Hold each requisition whose cost exceeds the cost centre's available
+        budget on its date (no budget line: not controlled).
+
+        A batch is checked in order, with one read of the positions: a
+        requisition that the routing will approve (held by no tier) commits
+        its cost for those after it, as if each came on its own."""
+        keys = [
+            (request.hc_cost_centre_id.id, request.date_start)
+            for request in self
+            if request.hc_cost_centre_id
+        ]
+        positions = self.env["hc.budget.position"].sudo()._available(keys)
+        self.fetch(["review_ids"])  # for the whole batch, not request by request
+        taken, held = {}, []
+        for request in self:
+            key = (request.hc_cost_centre_id.id, request.date_start)
+            position = positions.get(key)
+            if not request.hc_cost_centre_id or position is None:
+                if request.hc_budget_held or request.hc_budget_note:
+                    request.write({"hc_budget_held": False, "hc_budget_note": False})
+                request.invalidate_recordset(["need_validation"], flush=False)
+                continue
+            position = lib.Position(
+                budget=position.budget,
+                spent=position.spent,
+                committed=round(position.committed + taken.get(key, 0.0), 2),
+            )
+            note = request._hc_hold_for_budget(position)
+            # the tiers that apply follow the hold just written
+            request.invalidate_recordset(["need_validation"], flush=False)
+            if note:
+                held.append((request, key, note))
+                continue
+            # approved by the routing (no tier applies): its cost is committed
+            # (need_validation computed for this request alone, not its batch)
+            alone = request.with_prefetch(request._ids)
+            if not alone.need_validation and not alone.review_ids:
+                taken[key] = taken.get(key, 0.0) + request.estimated_cost
+        if held:
+            budgets = (
+                self.env["hc.budget.position"]
+                .sudo()
+                ._budgets([key for _request, key, _note in held])
+            )
+            for request, key, note in held:
+                request._hc_notify_budget_holder(budgets[key], note)
+
+    def _hc_hold_for_budget(self, position):
+        """Hold the requisition when it exceeds ``position`` (a lib.Position);
+        the note of the hold (None: not held)."""
         self.ensure_one()
-        key = (self.hc_cost_centre_id.id, self.date_start)
-        position = self.env["hc.budget.position"].sudo()._available([key]).get(key)
-        if not self.hc_cost_centre_id or position is None:
-            self.write({"hc_budget_held": False, "hc_budget_note": False})
-            return
         short = lib.shortfall(self.estimated_cost, position.available)
         note = self.env._(
             "Cost centre %(centre)s: requisition %(amount).2f, available "
@@ -46,12 +88,7 @@ class PurchaseRequest(models.Model):
             committed=position.committed,
         )
         self.write({"hc_budget_held": bool(short), "hc_budget_note": note})
-        if short:
-            positions = self.env["hc.budget.position"].sudo()
-            budget = positions._on(self.hc_cost_centre_id, self.date_start)[
-                :1
-            ].budget_id
-            self._hc_notify_budget_holder(budget, note)
+        return note if short else None
 
     def _hc_notify_budget_holder(self, budget, note):
         resolver = self.env["hc.procurement.resolver"]

@@ -1,5 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from types import SimpleNamespace
+
 from odoo.addons.healthcare_integration_requisition.tests.common import requisition
 
 from .common import BudgetCase
@@ -72,3 +74,25 @@ class TestBudgetCheck(BudgetCase):
         )._linked_record()
         self.assertFalse(request.hc_budget_held)
         self.assertFalse(request.hc_budget_note)
+
+    def test_a_page_is_checked_in_order_as_if_each_came_alone(self):
+        page = SimpleNamespace(flow_id=self.flow_pull, backend_id=self.backend)
+        result = self.env["hc.handler.requisition.in"].process_items(
+            page,
+            [gloves(60, "REQ-B-P1"), gloves(50, "REQ-B-P2"), gloves(30, "REQ-B-P3")],
+        )
+        self.assertEqual(result["created"], 3)
+        first, second, third = (
+            self.request_of(ref) for ref in ("REQ-B-P1", "REQ-B-P2", "REQ-B-P3")
+        )
+        self.assertEqual((first.state, first.hc_budget_held), ("approved", False))
+        # 500 over the 400 the first one left: held, never dropped
+        self.assertEqual((second.state, second.hc_budget_held), ("draft", True))
+        self.assertIn("available 400.00", second.hc_budget_note)
+        self.assertEqual(
+            second.review_ids.definition_id,
+            self.env.ref("healthcare_integration_budget.tier_definition_over_budget"),
+        )
+        # 300 fits in the 400 left beside the held one
+        self.assertEqual((third.state, third.hc_budget_held), ("approved", False))
+        self.assertEqual(self.position().available, 100.0)

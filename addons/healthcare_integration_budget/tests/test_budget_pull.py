@@ -1,5 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+
 from odoo.addons.healthcare_integration_requisition.tests.common import requisition
 
 from .common import BudgetCase
@@ -81,3 +83,34 @@ class TestBudgetPull(BudgetCase):
         raised = self.pull([self.line(amount=750)])
         self.assertEqual(raised.count_updated, 1)
         self.assertEqual(self.position().budget, 750.0)
+
+    def test_position_by_the_finance_code_an_ambiguous_name_is_refused(self):
+        twin = self.env["account.budget.post"].create(
+            {
+                "name": self.budget_post.name,
+                "company_id": self.company.id,
+                "account_ids": [Command.set(self.budget_post.account_ids.ids)],
+            }
+        )
+        run = self.pull([self.line(amount=1200)])
+        [issue] = run.issue_ids
+        self.assertEqual((issue.kind, issue.code), ("mapping", self.budget_post.name))
+        self.assertIn("is ambiguous", issue.text)
+        self.assertEqual(self.position().budget, 1000.0, "nothing written")
+        # the finance system's stable code, mapped once, finds it whatever the name
+        self.env["hc.crosswalk"].create(
+            {
+                "backend_id": self.backend.id,
+                "domain": "budget_position",
+                "external_code": "6100-SUP",
+                "record_ref": f"account.budget.post,{self.budget_post.id}",
+            }
+        )
+        run = self.pull([self.line(amount=1200, position_code="6100-SUP")])
+        self.assertEqual(run.count_updated, 1, run.issue_ids.mapped("text"))
+        self.assertEqual(self.position().budget, 1200.0)
+        self.assertFalse(twin.crossovered_budget_line_ids)
+        unknown = self.pull([self.line(position_code="9999", position="Nothing")])
+        [issue] = unknown.issue_ids
+        self.assertEqual((issue.kind, issue.code), ("mapping", "9999"))
+        self.assertIn("unknown budgetary position 9999 / Nothing", issue.text)

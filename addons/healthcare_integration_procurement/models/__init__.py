@@ -11,6 +11,7 @@ from . import stock_move_line
 from . import stock_lot
 from . import stock_picking
 from . import account_move
+from . import account_move_match_review
 from . import account_move_invoice_response
 from . import account_edi_common
 from . import hc_procurement_tolerance

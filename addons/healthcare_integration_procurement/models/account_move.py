@@ -4,7 +4,6 @@ import logging
 from decimal import Decimal
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 from ..lib import matching
 
@@ -90,71 +89,6 @@ class AccountMove(models.Model):
                 if bill.hc_match_state
                 else False
             )
-
-    def action_post(self):
-        # EXTENDS account: a vendor bill of purchase order lines is matched when
-        # it is confirmed, however it was entered (a supplier's 810, UBL or
-        # JSON bill was matched when it came in); a bill outside the three-way
-        # match is not confirmed until its variance is approved or the supplier
-        # corrects it
-        unmatched = self.filtered(
-            lambda m: m.move_type == "in_invoice"
-            and not m.hc_match_state
-            and m.invoice_line_ids.purchase_line_id
-        )
-        unmatched._hc_run_three_way_match()
-        blocked = self.filtered(lambda m: m.hc_match_state in MATCH_BLOCKING)
-        if blocked - unmatched:
-            raise UserError(
-                _(
-                    "%(bills)s failed the three-way match (%(reason)s). Approve the "
-                    "variance with a reason, or request a credit note from the "
-                    "supplier, before confirming.",
-                    bills=", ".join(blocked.mapped("display_name")),
-                    reason=(blocked[0].hc_match_summary or "").replace("\n", " "),
-                )
-            )
-        if not blocked:
-            return super().action_post()
-        # matched just now: keep the match (its lines, the payment block, the
-        # activity) instead of rolling it back with an error, and say so
-        if self - blocked:
-            super(AccountMove, self - blocked).action_post()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning",
-                "sticky": True,
-                "title": _("Three-way match failed: not confirmed"),
-                "message": _(
-                    "%(bills)s: %(reason)s Approve the variance with a reason, or "
-                    "request a credit note from the supplier, before confirming.",
-                    bills=", ".join(blocked.mapped("display_name")),
-                    reason=(blocked[0].hc_match_summary or "").replace("\n", " "),
-                ),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
-
-    def action_hc_approve_variance(self):
-        return self._hc_match_decision_wizard("approve")
-
-    def action_hc_request_credit_note(self):
-        return self._hc_match_decision_wizard("credit_note")
-
-    def _hc_match_decision_wizard(self, decision):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "hc.procurement.match.decision",
-            "view_mode": "form",
-            "target": "new",
-            "name": dict(self.env["hc.procurement.match.decision"]._DECISIONS)[
-                decision
-            ],
-            "context": {"default_move_id": self.id, "default_decision": decision},
-        }
 
     def _hc_match_inputs(self):
         """(move line, MatchInput) of each product line of the bill."""
@@ -324,53 +258,6 @@ class AccountMove(models.Model):
         )
         for bill in bills:
             bill._hc_run_three_way_match()
-
-    def action_hc_rematch(self):
-        self._hc_rematch()
-        return True
-
-    def action_toggle_block_payment(self):
-        # EXTENDS account: a block set by a failed three-way match is lifted by
-        # an accounting manager only (or by a match that passes)
-        for bill in self:
-            if (
-                bill.payment_state == "blocked"
-                and bill.hc_blocked_by_match
-                and bill.hc_match_state != "matched"
-                and not self.env.user.has_group("account.group_account_manager")
-            ):
-                raise UserError(
-                    _(
-                        "The payment of %s is blocked by the three-way match; an "
-                        "accounting manager may release it.",
-                        bill.display_name,
-                    )
-                )
-        res = super().action_toggle_block_payment()
-        released = self.filtered(
-            lambda b: b.hc_blocked_by_match and b.payment_state != "blocked"
-        )
-        for bill in released:
-            bill.message_post(
-                body=_(
-                    "Payment block of the three-way match released by %s.",
-                    self.env.user.name,
-                )
-            )
-            self.env["hc.audit.log"].sudo()._log(
-                "payment_block_released",
-                bill,
-                {
-                    "by": self.env.user.name,
-                    "at": fields.Datetime.to_string(fields.Datetime.now()),
-                    "match_state": bill.hc_match_state,
-                    # the match's findings the release overrides
-                    "reason": bill.hc_match_summary or None,
-                    "amount_total": bill.amount_total,
-                },
-            )
-        released.hc_blocked_by_match = False
-        return res
 
     # ------------------------------------------------------------------ payment status
 

@@ -33,6 +33,7 @@ class HcKpiDaily(models.Model):
     total = fields.Float(readonly=True, help="Sum of the observations.")
     value = fields.Float(
         compute="_compute_value",
+        string="Raw value",
         aggregator=None,
         help="Rates as a share (0 to 1), durations in seconds.",
     )

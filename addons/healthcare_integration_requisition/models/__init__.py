@@ -1,5 +1,6 @@
 from . import hc_crosswalk
 from . import hc_handler_requisition_in
+from . import hc_handler_requisition_in_codes
 from . import hc_handler_requisition_status
 from . import purchase_request
 from . import purchase_request_line

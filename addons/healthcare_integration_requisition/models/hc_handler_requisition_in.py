@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
-from odoo import Command, _, models
+from odoo import Command, _, fields, models
 
 from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
 
@@ -43,13 +43,55 @@ class HcHandlerRequisitionIn(models.AbstractModel):
         """Apply a page; a requisition that cannot be applied becomes its own
         message on the backend's ``requisition.requisition_in`` binding (a
         business exception to fix and replay, like a pushed one) and is listed
-        on the run."""
+        on the run.
+
+        The page's new requisitions are applied together: their codes resolved
+        in one query per code domain, the requests and their lines made in one
+        ``create``, budget and tiers routed as a batch
+        (``purchase.request._hc_route_for_approval``). A changed requisition,
+        or a second one with the same reference, is applied on its own.
+        """
+        flow = message.flow_id
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
         issues = []
+        read = []
         for item in items:
             try:
+                read.append((item, self._read(item)))
+            except HcBusinessError as exc:
+                issues.append(self._hold(message, item, exc))
+        existing = self._existing(flow.backend_id, [req.ref for _i, req in read])
+        found = self._resolve_page(
+            flow, [req for _i, req in read if req.ref not in existing]
+        )
+        new, one_by_one, refs = [], [], set()
+        for item, requisition in read:
+            request = existing.get(requisition.ref)
+            if request and request.hc_content_digest == requisition.digest:
+                counts[UNCHANGED] += 1
+            elif request or requisition.ref in refs:
+                one_by_one.append(item)
+            else:
+                try:
+                    values = self._request_values(flow, requisition, found)
+                except HcBusinessError as exc:
+                    issues.append(self._hold(message, item, exc))
+                    continue
+                refs.add(requisition.ref)
+                new.append((item, values))
+        try:
+            with self.env.cr.savepoint():
+                requests = self._create_requests(flow, [vals for _i, vals in new])
+            counts[CREATED] += len(requests)
+            requests._hc_send_status()
+        except HcBusinessError:
+            # one of them cannot be applied: each on its own, to know which
+            self.env.invalidate_all()
+            one_by_one = [item for item, _vals in new] + one_by_one
+        for item in one_by_one:
+            try:
                 with self.env.cr.savepoint():
-                    request, outcome = self._apply(message.flow_id, item)
+                    request, outcome = self._apply(flow, item)
                 counts[outcome] += 1
                 if outcome != UNCHANGED:
                     request._hc_send_status()
@@ -97,24 +139,35 @@ class HcHandlerRequisitionIn(models.AbstractModel):
 
     # ------------------------------------------------------------------ apply
 
-    def _apply(self, flow, document):
-        """(purchase request, created | updated | unchanged) of one requisition."""
+    @staticmethod
+    def _read(document):
         try:
-            requisition = lib.read_requisition(document)
+            return lib.read_requisition(document)
         except lib.RequisitionError as exc:
             raise HcBusinessError(str(exc), kind="invalid_requisition") from None
-        backend = flow.backend_id
-        existing = self.env["purchase.request"].search(
-            [
-                ("hc_backend_id", "=", backend.id),
-                ("hc_platform_ref", "=", requisition.ref),
-            ]
+
+    def _existing(self, backend, refs):
+        """{platform reference: purchase request} of the backend, one search."""
+        if not refs:
+            return {}
+        requests = self.env["purchase.request"].search(
+            [("hc_backend_id", "=", backend.id), ("hc_platform_ref", "in", refs)]
+        )
+        return {request.hc_platform_ref: request for request in requests}
+
+    def _apply(self, flow, document):
+        """(purchase request, created | updated | unchanged) of one requisition."""
+        requisition = self._read(document)
+        existing = self._existing(flow.backend_id, [requisition.ref]).get(
+            requisition.ref, self.env["purchase.request"]
         )
         if existing and existing.hc_content_digest == requisition.digest:
             return existing, UNCHANGED
         if existing:
             self._check_still_open(existing, requisition)
-        values = self._request_values(flow, requisition)
+        values = self._request_values(
+            flow, requisition, self._resolve_page(flow, [requisition])
+        )
         if existing:
             existing.restart_validation()
             existing.line_ids.unlink()
@@ -128,20 +181,57 @@ class HcHandlerRequisitionIn(models.AbstractModel):
                 ),
             )
             request, outcome = existing, UPDATED
+            # the status goes out once the whole document is applied
+            request.with_context(hc_status_deferred=True)._hc_route_for_approval()
         else:
-            request = self.env["purchase.request"].create(
-                {
-                    "hc_backend_id": backend.id,
-                    "hc_platform_ref": requisition.ref,
-                    "origin": requisition.ref,
-                    "company_id": flow.company_id.id,
-                    **values,
-                }
-            )
-            outcome = CREATED
-        # the status goes out once the whole document is applied
-        request.with_context(hc_status_deferred=True)._hc_route_for_approval()
+            request, outcome = self._create_requests(flow, [values]), CREATED
         return request, outcome
+
+    def _create_requests(self, flow, values_list):
+        """The purchase requests of new requisitions, made and routed together.
+
+        One ``create`` for the requests and their lines, routed as a batch,
+        without the per-record creation message and tracking
+        (``mail_create_nolog``, ``tracking_disable``): each request gets one
+        note instead, saying where it comes from and where it stands. Its
+        status goes out once the caller is done.
+        """
+        backend = flow.backend_id
+        requests = self.env["purchase.request"]
+        if not values_list:
+            return requests
+        # defaults looked up once for the page rather than per request or per
+        # line (bench/bench_governance.py: a line's defaults cost as much as
+        # the rest of its values): OCA's picking type and required date
+        # (today), Odoo's analytic precision
+        picking_type = requests._default_picking_type()
+        lines = self.env["purchase.request.line"]
+        line_defaults = {
+            "date_required": fields.Date.context_today(lines),
+            "analytic_precision": self.env["decimal.precision"].precision_get(
+                "Percentage Analytic"
+            ),
+        }
+        vals_list = [
+            {
+                "hc_backend_id": backend.id,
+                "hc_platform_ref": values["origin"],
+                "company_id": flow.company_id.id,
+                "picking_type_id": picking_type.id,
+                **values,
+                "line_ids": [
+                    Command.create({**line_defaults, **line_vals})
+                    for _command, _id, line_vals in values["line_ids"]
+                ],
+            }
+            for values in values_list
+        ]
+        requests = requests.with_context(
+            mail_create_nolog=True, tracking_disable=True
+        ).create(vals_list)
+        requests.with_context(hc_status_deferred=True)._hc_route_for_approval()
+        requests._hc_note_import(backend)
+        return requests.with_env(self.env)
 
     def _check_still_open(self, request, requisition):
         """A requisition decided in Odoo is no longer the platform's to change."""
@@ -159,8 +249,10 @@ class HcHandlerRequisitionIn(models.AbstractModel):
                 records=request,
             )
 
-    def _request_values(self, flow, requisition):
-        found = self._resolve(flow, requisition)
+    def _request_values(self, flow, requisition, found):
+        """The values of a requisition's request; ``found``: its page's codes
+        (``_resolve_page``)."""
+        found = self._resolve(flow, requisition, found)
         cost_centre = found["cost_centre"]
         distribution = {str(cost_centre.id): 100.0}
         lines = []
@@ -182,137 +274,10 @@ class HcHandlerRequisitionIn(models.AbstractModel):
                 vals["date_required"] = date_required
             lines.append(Command.create(vals))
         return {
+            "origin": requisition.ref,
             "hc_content_digest": requisition.digest,
             "hc_cost_centre_id": cost_centre.id,
             "requested_by": found["requester"].id,
             "description": requisition.description or False,
             "line_ids": lines,
         }
-
-    # ------------------------------------------------------------------ codes
-
-    def _resolve(self, flow, requisition):
-        """The records of a requisition's codes; every unknown one at once."""
-        backend, company = flow.backend_id, flow.company_id
-        requester = self._requester(backend, requisition.requester)
-        cost_centre = self._cost_centre(backend, company, requisition.cost_centre)
-        products = self._products(backend, requisition)
-        uoms = self._uoms(backend, requisition.uoms)
-        label = {
-            "requester": self.env._("requester"),
-            "cost_centre": self.env._("cost centre"),
-            "item": self.env._("item"),
-            "unit": self.env._("unit"),
-        }
-        missing = []
-        if not requester:
-            missing.append((label["requester"], requisition.requester))
-        if not cost_centre:
-            missing.append((label["cost_centre"], requisition.cost_centre))
-        missing += [
-            (label["item"], code)
-            for code in requisition.item_codes
-            if code not in products
-        ]
-        missing += [
-            (label["unit"], code) for code in requisition.uoms if code not in uoms
-        ]
-        if missing:
-            error = HcBusinessError(
-                _(
-                    "Requisition %(ref)s: unknown %(codes)s. Map each code on backend "
-                    "%(backend)s (Crosswalks), then replay the message.",
-                    ref=requisition.ref,
-                    codes="; ".join(f"{what} {code}" for what, code in missing),
-                    backend=backend.code,
-                ),
-                kind="mapping",
-            )
-            error.codes = [code for _what, code in missing]
-            raise error
-        self._check_units(requisition, products, uoms)
-        return {
-            "requester": requester,
-            "cost_centre": cost_centre,
-            "products": products,
-            "uoms": uoms,
-        }
-
-    def _mapped(self, backend, domain, codes, model):
-        entries = self.env["hc.crosswalk"]._resolve_many(backend, domain, codes)
-        return {
-            code: entry.record_ref
-            for code, entry in entries.items()
-            if entry.record_ref and entry.record_ref._name == model
-        }
-
-    def _requester(self, backend, code):
-        mapped = self._mapped(backend, "requester", [code], "res.users").get(code)
-        if mapped:
-            return mapped
-        users = (
-            self.env["res.users"]
-            .sudo()
-            .search(
-                [
-                    ("share", "=", False),
-                    "|",
-                    ("login", "=", code),
-                    ("email", "=ilike", code),
-                ],
-                limit=2,
-            )
-        )
-        return users if len(users) == 1 else users.browse()
-
-    def _cost_centre(self, backend, company, code):
-        model = "account.analytic.account"
-        mapped = self._mapped(backend, "cost_center", [code], model).get(code)
-        if mapped:
-            return mapped
-        found = (
-            self.env[model]
-            .sudo()
-            .search(
-                [("code", "=", code), ("company_id", "in", [company.id, False])],
-                limit=2,
-            )
-        )
-        return found if len(found) == 1 else self.env[model]
-
-    def _products(self, backend, requisition):
-        """{item code: product}, by crosswalk, internal reference, then GTIN."""
-        codes = requisition.item_codes
-        found = self._mapped(backend, "product", codes, "product.product")
-        products = self.env["product.product"].sudo()
-        rest = [code for code in codes if code not in found]
-        if rest:
-            for product in products.search([("default_code", "in", rest)]):
-                found.setdefault(product.default_code, product)
-        gtins = {line.gtin: line.item for line in requisition.lines if line.gtin}
-        rest = [gtin for gtin, code in gtins.items() if code not in found]
-        if rest:
-            for product in products.search([("barcode", "in", rest)]):
-                found.setdefault(gtins[product.barcode], product)
-        return found
-
-    def _uoms(self, backend, codes):
-        return self._mapped(backend, "uom", codes, "uom.uom")
-
-    @staticmethod
-    def _check_units(requisition, products, uoms):
-        for line in requisition.lines:
-            uom = uoms.get(line.uom)
-            product = products[line.item]
-            if uom and uom.category_id != product.uom_id.category_id:
-                raise HcBusinessError(
-                    _(
-                        "Requisition %(ref)s, line %(line)s: unit %(uom)s cannot "
-                        "measure %(product)s.",
-                        ref=requisition.ref,
-                        line=line.number,
-                        uom=line.uom,
-                        product=product.display_name,
-                    ),
-                    kind="incompatible_uom",
-                )

@@ -86,14 +86,45 @@ class PurchaseRequest(models.Model):
         Tiers are OCA ``tier.definition`` records on *Purchase Request*, per
         company, e.g. the domain ``[("estimated_cost", ">=", 5000)]`` for a
         department head and ``>= 50000`` for the finance director. A
-        requisition under every threshold needs no decision.
+        requisition under every threshold needs no decision. Works on a batch:
+        the reviews of every request are made in one ``create`` (OCA's
+        ``request_validation`` on the set) and the approved ones written
+        together.
         """
+        pending = self.filtered("need_validation")
+        pending.request_validation()
+        pending._hc_send_status()
+        (self - pending).filtered(lambda r: not r.review_ids).button_approved()
+
+    def _hc_note_import(self, backend):
+        """One note per request, in one ``create``: where it comes from and
+        where it stands (a bulk import leaves out the creation message and the
+        tracking of each field)."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        bodies = {}
         for request in self:
-            if request.need_validation:
-                request.request_validation()
-                request._hc_send_status()
-            elif not request.review_ids:
-                request.button_approved()
+            if request.state == "draft" and request.review_ids:
+                standing = self.env._(
+                    "waiting for %s",
+                    ", ".join(request.review_ids.sorted("sequence").mapped("name")),
+                )
+            else:
+                standing = states[request.state]
+            bodies[request.id] = self.env._(
+                "Requisition %(ref)s from %(backend)s: %(lines)s line(s), "
+                "%(amount).2f, cost centre %(centre)s, requested by %(user)s; "
+                "%(standing)s.",
+                ref=request.hc_platform_ref,
+                backend=backend.display_name,
+                lines=len(request.line_ids),
+                amount=request.estimated_cost,
+                centre=request.hc_cost_centre_id.display_name,
+                user=request.requested_by.name,
+                standing=standing,
+            )
+        return self.sudo()._message_log_batch(
+            bodies, author_id=self.env.ref("base.partner_root").id
+        )
 
     # ------------------------------------------------------------------ status out
 

@@ -1,0 +1,71 @@
+# Copyright 2026 Healthcare Integration for Odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from types import SimpleNamespace
+
+from .common import RequisitionCase, requisition
+
+ITEMS = ("T100234", "T100871", "T300001")
+
+
+class TestRequisitionPageCost(RequisitionCase):
+    """A page of new requisitions is applied in bulk: its lines cost no
+    statement of their own, each requisition a bounded few (its name, its
+    tiers, its status message), whatever the load of the machine."""
+
+    def page(self, prefix, count, lines, unit_price=2):
+        return [
+            requisition(
+                f"{prefix}-{number}",
+                lines=[
+                    {
+                        "line": line + 1,
+                        "item": ITEMS[line % len(ITEMS)],
+                        "quantity": 1 + line % 4,
+                        "unit_price": unit_price,
+                    }
+                    for line in range(lines)
+                ],
+            )
+            for number in range(count)
+        ]
+
+    def statements(self, items):
+        """(statements, result) of the page ``items`` through the pull's path."""
+        handler = self.env["hc.handler.requisition.in"]
+        page = SimpleNamespace(flow_id=self.flow_pull, backend_id=self.backend)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        result = handler.process_items(page, items)
+        self.env.flush_all()
+        return self.cr.sql_log_count - before, result
+
+    def test_lines_cost_nothing_requisitions_a_bounded_few(self):
+        self.statements(self.page("WARM", 2, 2))  # caches of the first call
+        small, result = self.statements(self.page("A", 4, 2))
+        self.assertEqual(result["created"], 4)
+        long_lines, _result = self.statements(self.page("B", 4, 30))
+        self.assertLessEqual(long_lines - small, 6, "30 lines a requisition, not 2")
+        more, _result = self.statements(self.page("C", 8, 2))
+        per_requisition = (more - small) / 4
+        self.assertLessEqual(per_requisition, 20, (small, more))
+        requests = self.env["purchase.request"].search(
+            [("hc_platform_ref", "=like", "B-%")]
+        )
+        self.assertEqual(len(requests.line_ids), 120)
+        self.assertEqual(set(requests.mapped("state")), {"approved"})
+        statuses = self.env["hc.message"].search(
+            [("flow_id", "=", self.flows["status_out"].id)]
+        )
+        self.assertEqual(len(statuses), 2 + 4 + 4 + 8, "one status each")
+
+    def test_a_page_with_tiers_and_budget_costs_the_same_per_requisition(self):
+        self.statements(self.page("WARM", 2, 2))
+        small, _result = self.statements(self.page("P", 4, 2, unit_price=600))
+        more, _result = self.statements(self.page("Q", 8, 2, unit_price=600))
+        self.assertLessEqual((more - small) / 4, 30, (small, more))
+        requests = self.env["purchase.request"].search(
+            [("hc_platform_ref", "=like", "Q-%")]
+        )
+        self.assertEqual(set(requests.mapped("state")), {"draft"})
+        self.assertEqual(requests.review_ids.definition_id, self.tier_head)
