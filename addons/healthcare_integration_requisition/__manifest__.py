@@ -21,6 +21,7 @@
         "security/ir.model.access.csv",
         "data/hc_flow_type.xml",
         "views/purchase_request_views.xml",
+        "views/stock_move_views.xml",
     ],
     "demo": ["demo/hc_requisition_demo.xml"],
     "assets": {

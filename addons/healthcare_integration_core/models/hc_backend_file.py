@@ -132,7 +132,17 @@ class HcBackendFile(models.AbstractModel):
         flow = run.flow_id
         stored = duplicates = refused = 0
         with filetransport.connect(self._file_config()) as files:
-            for remote in files.list(flow.file_glob or "*")[:limit]:
+            listed = files.list(flow.file_glob or "*")[:limit]
+            for done, remote in enumerate(listed):
+                # the run's screens show the file at work (hc.live)
+                self.env["hc.live"]._progress_now(
+                    run,
+                    file=remote.name,
+                    done=done,
+                    total=len(listed),
+                    stored=stored,
+                    skipped=duplicates,
+                )
                 try:
                     body = files.get(remote.name)
                 except FileNotFoundError:

@@ -1,12 +1,21 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
+import time
 
 from odoo import api, models
 
 RECORD_CHANGED = "hc.record/changed"
+RECORD_PROGRESS = "hc.record/progress"
+LIST_CHANGED = "hc.list/changed"
 # what a browser asks for to hear about one record: hc_record:<model>:<id>
 RECORD_CHANNEL_RE = re.compile(r"hc_record:(\w+(?:\.\w+)*):(\d+)")
+# ... and about every record of a live list: hc_list:<model>
+LIST_CHANNEL_RE = re.compile(r"hc_list:(\w+(?:\.\w+)*)")
+# the models whose lists follow their records live (each has a company_id)
+LIVE_LISTS = ("hc.sync.run",)
+# seconds between two progress notices of one record (the last always goes)
+PROGRESS_INTERVAL = 0.5
 
 
 class HcLive(models.AbstractModel):
@@ -27,6 +36,14 @@ class HcLive(models.AbstractModel):
 
     Messages tell their linked record when they change
     (``hc.message._notify_changed``).
+
+    Lists of the models in LIVE_LISTS (the sync runs) listen to one channel
+    per company, ``hc_list:<model>``, granted to who may read the model:
+    they hear which of its records changed or were created, and reload.
+
+    Work that commits only at its end (a file pull stores every file in one
+    transaction) tells how far it got with ``_progress_now``, sent at once
+    from its own transaction.
     """
 
     _name = "hc.live"
@@ -64,6 +81,51 @@ class HcLive(models.AbstractModel):
                 RECORD_CHANGED,
                 {"model": model, "id": rid},
             )
+        for model in LIVE_LISTS:
+            ids = [rid for name, rid in refs if name == model]
+            records = self.env[model].sudo().browse(ids).exists()
+            for company in records.company_id:
+                bus._sendone(
+                    (db, "hc_list", model, company.id),
+                    LIST_CHANGED,
+                    {
+                        "model": model,
+                        "ids": records.filtered(
+                            lambda r, c=company: r.company_id == c
+                        ).ids,
+                    },
+                )
+
+    @api.model
+    def _progress_now(self, record, **progress):
+        """Tell the screens showing ``record`` how far its work got (e.g.
+        ``file``, ``done``, ``total``, ``stored``, ``skipped``), at once: in a
+        transaction of its own, as the work's commit comes only at its end.
+        One notice every PROGRESS_INTERVAL seconds at most per record, and
+        the last one (``done == total``)."""
+        sent = self.env.cr.precommit.data.setdefault("hc_live_progress", {})
+        key = (record._name, record.id)
+        now = time.monotonic()
+        last = progress.get("done") == progress.get("total")
+        if key in sent and not last and now - sent[key] < PROGRESS_INTERVAL:
+            return False
+        sent[key] = now
+        payload = {"model": record._name, "id": record.id, **progress}
+        company = record.company_id.id if "company_id" in record._fields else False
+        with self.env.registry.cursor() as cr:
+            bus = self.env(cr=cr)["bus.bus"].sudo()
+            bus._sendone(
+                (cr.dbname, "hc_record", record._name, record.id),
+                RECORD_PROGRESS,
+                payload,
+            )
+            if record._name in LIVE_LISTS:
+                bus._sendone(
+                    (cr.dbname, "hc_list", record._name, company),
+                    RECORD_PROGRESS,
+                    payload,
+                )
+        return True
 
     @api.model
     def _channel_for(self, channel):
@@ -76,3 +138,14 @@ class HcLive(models.AbstractModel):
         if not record or not record.has_access("read"):
             return None
         return (self.env.cr.dbname, "hc_record", record._name, record.id)
+
+    @api.model
+    def _list_channels_for(self, channel):
+        """The bus channels of ``hc_list:<model>``, one per company of the
+        user, if the model's list is live and the user may read it."""
+        match = LIST_CHANNEL_RE.fullmatch(channel)
+        model = match and match[1]
+        if model not in LIVE_LISTS or not self.env[model].has_access("read"):
+            return []
+        db = self.env.cr.dbname
+        return [(db, "hc_list", model, cid) for cid in self.env.user.company_ids.ids]

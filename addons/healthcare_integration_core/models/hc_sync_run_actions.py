@@ -1,6 +1,6 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 from ..lib import states as st
 
@@ -32,6 +32,12 @@ class HcSyncRunActions(models.AbstractModel):
             else:
                 run.progress = 0.0
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        runs = super().create(vals_list)
+        self.env["hc.live"]._notify(runs)  # the live run list shows them
+        return runs
+
     def write(self, vals):
         res = super().write(vals)
         # an open run form follows its progress (each pull job commits some)
@@ -43,13 +49,17 @@ class HcSyncRunActions(models.AbstractModel):
         already at work (``joined``), then their form for who may read it."""
         lines = []
         for run in self - joined:
-            lines.append(_("%s started.", run.name))
+            lines.append(
+                _("%(run)s started: %(flow)s.", run=run.name, flow=run.flow_id.name)
+            )
         for run in joined:
             origin = _("by the schedule") if run.origin == "schedule" else _("by hand")
             lines.append(
                 _(
-                    "%(run)s was already at work (started %(origin)s): here it is.",
+                    "%(run)s (%(flow)s) was already at work (started %(origin)s): "
+                    "here it is.",
                     run=run.name,
+                    flow=run.flow_id.name,
                     origin=origin,
                 )
             )

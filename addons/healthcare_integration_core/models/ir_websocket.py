@@ -8,7 +8,8 @@ class IrWebsocket(models.AbstractModel):
 
     def _build_bus_channel_list(self, channels):
         # EXTENDS bus: a form listening to one record (hc.live) hears it only
-        # when its user may read that record
+        # when its user may read that record; a live list, when the user may
+        # read its model (the channels of the user's companies)
         if self.env.uid and not self.env.user._is_public():
             live = self.env["hc.live"]
             channels = list(channels)
@@ -17,4 +18,6 @@ class IrWebsocket(models.AbstractModel):
                     record_channel = live._channel_for(channel)
                     if record_channel:
                         channels.append(record_channel)
+                elif isinstance(channel, str) and channel.startswith("hc_list:"):
+                    channels.extend(live._list_channels_for(channel))
         return super()._build_bus_channel_list(channels)

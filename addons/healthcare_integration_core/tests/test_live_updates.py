@@ -87,7 +87,10 @@ class TestRunNow(HcCase):
             answer = self.flow.action_run_batch()
             self.assertEqual(answer["tag"], "display_notification")
             self.assertIn(run.name, answer["params"]["message"])
-            self.assertIn("already at work", answer["params"]["message"])
+            self.assertIn(
+                f"{run.name} ({self.flow.name}) was already at work",
+                answer["params"]["message"],
+            )
             self.assertIn("by the schedule", answer["params"]["message"])
             self.assertEqual(answer["params"]["next"]["res_id"], run.id)
             self.assertEqual(
@@ -102,7 +105,9 @@ class TestRunNow(HcCase):
         with self.jobs() as trap:
             answer = self.flow.action_run_batch()
             run = self.env["hc.sync.run"].search([("flow_id", "=", self.flow.id)])
-            self.assertEqual(answer["params"]["message"], f"{run.name} started.")
+            self.assertEqual(
+                answer["params"]["message"], f"{run.name} started: {self.flow.name}."
+            )
             self.assertEqual(answer["params"]["next"]["res_id"], run.id)
             self.run_jobs(trap)
         self.assertEqual(run.state, "done")

@@ -72,6 +72,7 @@ class PurchaseOrder(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": _("Override compliance block"),
             "res_model": "hc.compliance.override",
             "view_mode": "form",
             "target": "new",

@@ -6,7 +6,7 @@ import {registry} from "@web/core/registry";
 
 // The asset story of readme/USAGE.md (step 4 of the README's "Try it"), run
 // by tests/test_story_tour.py: three infusion pumps of order SO-88412, their
-// serials STORY-SN-1..3 entered by the test.
+// serials STORY-SN-1..3 generated on the receipt as a storekeeper does.
 
 // step 1: validate the receipt; three equipment with their draft asset
 registry.category("web_tour.tours").add("hc_asset_story_receive_tour", {
@@ -14,6 +14,45 @@ registry.category("web_tour.tours").add("hc_asset_story_receive_tour", {
         {
             content: "The capital equipment receipt of SO-88412 is ready",
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Ready)",
+        },
+        {
+            content: "Enter the pumps' serial numbers: open the line's details",
+            trigger:
+                ".o_form_view .o_field_widget[name=move_ids_without_package] .o_data_row:contains(Volumetric infusion pump) .fa-list",
+            run: "click",
+        },
+        {
+            content: "Generate them",
+            trigger: ".modal .o_widget_generate_serials > button",
+            run: "click",
+        },
+        {
+            content: "from the first pump's",
+            trigger: ".modal div[name=next_serial] input",
+            run: "edit STORY-SN-1",
+        },
+        {
+            content: "three of them",
+            trigger: ".modal div[name=next_serial_count] input",
+            run: "edit 3 && click body",
+        },
+        {
+            content: "Generate",
+            trigger: ".modal .btn-primary:contains(Generate)",
+            run: "click",
+        },
+        {
+            content: "Three serial numbers, the last STORY-SN-3",
+            trigger: ".modal .o_field_cell[name=lot_name]:contains(STORY-SN-3)",
+        },
+        {
+            content: "Save the details",
+            trigger: ".modal-footer .btn-primary:contains(Save)",
+            run: "click",
+        },
+        {
+            content: "Back on the receipt",
+            trigger: "body:not(:has(.modal))",
         },
         {
             content: "Validate it",
@@ -55,6 +94,10 @@ registry.category("web_tour.tours").add("hc_asset_story_receive_tour", {
         {
             content: "and its serial number",
             trigger: ".o_form_view .o_field_widget[name=hc_lot_id]:contains(STORY-SN-1)",
+        },
+        {
+            content: "charged to the order's cost centre",
+            trigger: ".o_form_view .o_field_widget[name=hc_cost_center_id] input:value('[CC-ICU] Intensive care')",
         },
     ],
 });

@@ -8,7 +8,8 @@ import {registry} from "@web/core/registry";
 // it"), in phases run by tests/test_story_tour.py (TestProcurementStoryTour),
 // which plays the supplier's server between them.
 
-// step 1: confirm an order for Northbay (its draft is made by the test)
+// step 1: confirm the request for quotation to Northbay (the demo's; the
+// test makes the same)
 registry.category("web_tour.tours").add("hc_procurement_story_order_tour", {
     steps: () => [
         {
@@ -99,6 +100,15 @@ registry.category("web_tour.tours").add("hc_procurement_story_receipt_tour", {
         {
             content: "with the quantities the supplier shipped",
             trigger: ".o_form_view .o_field_widget[name=move_ids_without_package] .o_data_row:contains(Test nitrile gloves)",
+        },
+        {
+            content: "Validate it",
+            trigger: ".o_form_view .o_form_statusbar button[name=button_validate]",
+            run: "click",
+        },
+        {
+            content: "Everything shipped is received, no question asked",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Done)",
         },
     ],
 });
