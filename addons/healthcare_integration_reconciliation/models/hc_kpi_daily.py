@@ -37,7 +37,7 @@ class HcKpiDaily(models.Model):
         aggregator=None,
         help="Rates as a share (0 to 1), durations in seconds.",
     )
-    reading = fields.Char(compute="_compute_value", string="Reading")
+    reading = fields.Char(compute="_compute_value", string="Value")
     last_at = fields.Datetime(readonly=True, string="Last observed")
     gauge = fields.Boolean(
         readonly=True,
