@@ -18,3 +18,4 @@ from . import test_page_cost
 from . import test_batch_processing
 from . import test_delivery_cost
 from . import test_live_updates
+from . import test_delivery_audit
