@@ -37,6 +37,39 @@ class TestPageCost(HcCase):
         ]
         return Page(items, next_cursor=f"c{number}", watermark=f"2026-11-{number:02d}")
 
+    def test_a_pull_job_costs_one_statement_a_recorded_page(self):
+        # a backend whose secrets this transaction did not write (the worker
+        # keeps no copy of those): its own, without any
+        backend = self.env["hc.backend"].create(
+            {"name": "Paged", "code": "paged", "base_url": self.sim.url}
+        )
+        flow = self.pull_flow("paged", batch_page_size=2, backend_id=backend.id)
+        self.env["hc.backend.secret"]._forget()
+
+        def pull(pages):
+            self.sim.set_feed(
+                "paged",
+                [
+                    {"id": str(n), "updated_at": f"2026-11-{n:02d}"}
+                    for n in range(1, 2 * pages + 1)
+                ],
+                page_size=2,
+            )
+            run = self.env["hc.sync.run"].create(
+                {"flow_id": flow.id, "kind": "pull", "watermark_from": ""}
+            )
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            with self.jobs():
+                run._pull()
+                self.env.flush_all()
+            self.assertEqual(run.page_count, pages)
+            run.state = "done"
+            return self.env.cr.sql_log_count - before
+
+        pull(1)  # the worker's copy of the backend's (no) secrets
+        self.assertEqual(pull(8) - pull(4), 4 * RECORDED_PAGE_STATEMENTS)
+
     def test_a_recorded_page_costs_one_statement(self):
         self.run_._create_chunk(self.page(1), self.handler, sequence=1)
         self.env.flush_all()
