@@ -349,6 +349,11 @@ def main(argv=None):
         action="store_true",
         help="only the outbound rounds, printed (the results file is left as is)",
     )
+    parser.add_argument(
+        "--batch-only",
+        action="store_true",
+        help="only the batch pulls and their statements per page, printed",
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         log("wrk is not installed: run bin/setup (or apt-get install wrk)")
@@ -383,6 +388,8 @@ def main(argv=None):
         flows = prepare(sim.url)
         if args.outbound_only:
             return outbound_only(flows, n_out, logs / "outbound.log")
+        if args.batch_only:
+            return batch_only(sim, flows, n_items, rounds, logs / "batch.log")
         # 1. ingestion, no job runner
         server = Server(with_runner=False, log_path=logs / "ingestion.log")
         try:
@@ -551,6 +558,18 @@ def outbound_only(flows, count, log_path):
     server = Server(with_runner=True, log_path=log_path)
     try:
         measure = outbound_measure(hcdev_client(server.url), flows, count, log_path)
+    finally:
+        server.stop()
+    log(json.dumps(measure, indent=2))
+    return 0
+
+
+def batch_only(sim, flows, count, rounds, log_path):
+    server = Server(with_runner=True, log_path=log_path)
+    try:
+        measure = batch_measures(
+            server, hcdev_client(server.url), sim, flows, count, rounds
+        )
     finally:
         server.stop()
     log(json.dumps(measure, indent=2))

@@ -2,11 +2,30 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
 import json
+import logging
+
+import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+_logger = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
+# the columns of an entry that its writer gives (the chain adds the hashes)
+ENTRY_COLUMNS = (
+    "user_id",
+    "logged_at",
+    "action",
+    "res_model",
+    "res_id",
+    "record_name",
+    "company_id",
+    "changes",
+)
+# how many times the entries set aside are chained again after a commit that
+# met another writer (a fresh transaction each time)
+CHAIN_TRIES = 5
 
 
 class HcAuditLog(models.Model):
@@ -58,6 +77,23 @@ class HcAuditLog(models.Model):
             """,
             (GENESIS,),
         )
+        # Entries set aside by a transaction that may not move the head (see
+        # _log's after_call), chained in order after its commit.
+        cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS hc_audit_pending (
+                id serial PRIMARY KEY,
+                user_id integer,
+                logged_at timestamp NOT NULL,
+                action varchar NOT NULL,
+                res_model varchar,
+                res_id integer,
+                record_name varchar,
+                company_id integer,
+                changes text
+            )
+            """
+        )
 
     # Append-only: the ORM never writes entries, _log() inserts them.
     @api.model_create_multi
@@ -90,27 +126,59 @@ class HcAuditLog(models.Model):
 
     @api.model
     def _log(self, action, records=None, changes=None):
-        """Append one entry per record (or one with no record)."""
-        self.env.cr.execute(
+        """Append one entry per record (or one with no record).
+
+        The entries link to the chain's head, locked until the transaction
+        ends; a transaction whose snapshot predates an entry committed by
+        another one fails to serialize (it is run again).
+
+        With ``hc_audit_after_call`` in the context (a delivery whose call
+        went out: running it again would call the partner again), meeting
+        another writer sets the entries aside instead, in this transaction,
+        and they are chained once it commits (``_chain_pending``).
+        """
+        rows = self._rows(action, records, changes)
+        if not self.env.context.get("hc_audit_after_call"):
+            self._append(rows)
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self._append(rows)
+        except psycopg2.errors.SerializationFailure:
+            self._set_aside(rows)
+
+    def _rows(self, action, records, changes):
+        """The column values (ENTRY_COLUMNS) of the entries of ``_log``."""
+        text = json.dumps(changes, sort_keys=True, default=str) if changes else None
+        rows = []
+        for record in list(records) if records else [None]:
+            company = record and "company_id" in record._fields and record.company_id
+            rows.append(
+                {
+                    "user_id": self.env.uid,
+                    "logged_at": fields.Datetime.now(),
+                    "action": action,
+                    "res_model": record._name if record else None,
+                    "res_id": record.id if record else None,
+                    "record_name": record.display_name if record else None,
+                    "company_id": company.id if company else None,
+                    "changes": text,
+                }
+            )
+        return rows
+
+    def _append(self, rows, cr=None):
+        """Link ``rows`` to the chain's head, locked, and move it past them
+        (on ``cr``, by default this transaction's)."""
+        cr = cr or self.env.cr
+        cr.execute(
             "SELECT entry_hash FROM hc_audit_chain_head WHERE id = 1 FOR UPDATE",
             log_exceptions=False,  # a serialization failure is retried, not a fault
         )
-        prev_hash = self.env.cr.fetchone()[0]
-        targets = list(records) if records else [None]
-        text = json.dumps(changes, sort_keys=True, default=str) if changes else None
-        for record in targets:
-            row = {
-                "user_id": self.env.uid,
-                "logged_at": fields.Datetime.now(),
-                "action": action,
-                "res_model": record._name if record else None,
-                "res_id": record.id if record else None,
-                "record_name": record.display_name if record else None,
-                "changes": text,
-            }
+        prev_hash = cr.fetchone()[0]
+        for row in rows:
             entry_hash = self._digest(prev_hash, self._entry(row))
-            company = record and "company_id" in record._fields and record.company_id
-            self.env.cr.execute(
+            cr.execute(
                 """
                 INSERT INTO hc_audit_log (user_id, logged_at, action, res_model,
                     res_id, record_name, company_id, changes, prev_hash, entry_hash,
@@ -119,24 +187,65 @@ class HcAuditLog(models.Model):
                     zone 'utc', %s, now() at time zone 'utc')
                 """,
                 (
-                    row["user_id"],
-                    row["logged_at"],
-                    action,
-                    row["res_model"],
-                    row["res_id"],
-                    row["record_name"],
-                    company.id if company else None,
-                    text,
+                    *(row[column] for column in ENTRY_COLUMNS),
                     prev_hash,
                     entry_hash,
-                    self.env.uid,
-                    self.env.uid,
+                    row["user_id"],
+                    row["user_id"],
                 ),
             )
             prev_hash = entry_hash
-        self.env.cr.execute(
+        cr.execute(
             "UPDATE hc_audit_chain_head SET entry_hash = %s WHERE id = 1", (prev_hash,)
         )
+
+    def _set_aside(self, rows):
+        """Keep ``rows`` in this transaction, to chain after its commit."""
+        for row in rows:
+            self.env.cr.execute(
+                """
+                INSERT INTO hc_audit_pending (user_id, logged_at, action,
+                    res_model, res_id, record_name, company_id, changes)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+                """,
+                tuple(row[column] for column in ENTRY_COLUMNS),
+            )
+        postcommit = self.env.cr.postcommit
+        if not postcommit.data.get("hc_audit_pending"):
+            postcommit.data["hc_audit_pending"] = True
+            postcommit.add(self._chain_pending_after_commit)
+
+    def _chain_pending_after_commit(self):
+        """Chain the entries set aside, in transactions of their own (plain
+        cursors: the committed environment is gone)."""
+        for _try in range(CHAIN_TRIES):
+            try:
+                with self.env.registry.cursor() as cr:
+                    self._chain_pending(cr)
+                return
+            except psycopg2.errors.SerializationFailure:
+                continue  # another writer moved the head: a new snapshot
+        _logger.warning("audit entries set aside are left to the recovery job")
+
+    @api.model
+    def _chain_pending(self, cr=None):
+        """Move the entries set aside into the chain, in the order written
+        (the recovery job calls it too, for entries whose writer stopped
+        after its commit); their number."""
+        cr = cr or self.env.cr
+        cr.execute(
+            """
+            WITH moved AS (DELETE FROM hc_audit_pending RETURNING *)
+            SELECT user_id, logged_at, action, res_model, res_id, record_name,
+                   company_id, changes
+              FROM moved ORDER BY id
+            """,
+            log_exceptions=False,  # a serialization failure is retried
+        )
+        rows = cr.dictfetchall()
+        if rows:
+            self._append(rows, cr)
+        return len(rows)
 
     @api.model
     def _first_broken_entry(self):

@@ -13,6 +13,23 @@ BREAKER_STATES = [
     (breaker.HALF_OPEN, "Half-open"),
 ]
 BREAKER_HISTORY = 50  # attempts replayed through the breaker to derive its state
+# the attempts the breaker is worked out from (the last BREAKER_HISTORY),
+# ascending, as arrays: a
+# subquery of a message's lock (hc.message._lock), joined laterally to its
+# backend ``b`` (bench_throughput's delivery: the breaker read is not a
+# statement of its own)
+BREAKER_ATTEMPTS = """
+    SELECT array_agg(r.ended_at ORDER BY r.ended_at, r.id) AS ended,
+           array_agg(r.outcome ORDER BY r.ended_at, r.id) AS outcomes,
+           array_agg(r.error_class ORDER BY r.ended_at, r.id) AS classes
+      FROM (SELECT a.id, a.ended_at, a.outcome, a.error_class
+              FROM hc_message_attempt a
+             WHERE b.breaker_threshold > 0 AND a.backend_id = b.id
+                   AND a.direction = 'outbound' AND a.ended_at IS NOT NULL
+                   AND a.outcome IN ('done', 'retry', 'failed')
+             ORDER BY a.ended_at DESC, a.id DESC
+             LIMIT 50) r
+"""
 # first key of the transaction-level advisory lock that orders call slots
 RATE_LOCK_CLASS = 0x48435254  # "HCRT"
 
@@ -45,6 +62,10 @@ class HcBackendResilience(models.AbstractModel):
     # ------------------------------------------------------------------ breaker
 
     def _recent_attempts(self, limit=BREAKER_HISTORY):
+        # read with the lock of the message being delivered (hc.message._lock)
+        locked = self.env.context.get("hc_breaker_attempts")
+        if locked and locked[0] == self.id and limit == BREAKER_HISTORY:
+            return list(locked[1])
         self.env["hc.message.attempt"].flush_model()
         self.env.cr.execute(
             """

@@ -173,6 +173,19 @@ class HcBackendSecret(models.Model):
         return (self._kept(backend).get(slot) or ("", 0.0))[1]
 
     @api.model
+    def _fingerprint(self, backend):
+        """How many secrets ``backend`` has and when they were last written:
+        what ``_kept`` compares with the worker's copy (``hc.message._lock``
+        reads it with a message's lock; a job calling a backend without one,
+        a pull, reads it here once and passes it in context as
+        ``hc_secrets_written``)."""
+        self.flush_model(["backend_id"])
+        [(count, written)] = self.sudo()._read_group(
+            [("backend_id", "=", backend.id)], [], ["__count", "write_date:max"]
+        )
+        return (backend.id, count, written or NEVER_WRITTEN)
+
+    @api.model
     def _kept(self, backend):
         """{slot: (ciphertext, expires_at)} of ``backend``."""
         key = (self.env.cr.dbname, backend.id)

@@ -78,45 +78,53 @@ class HcDelivery(models.AbstractModel):
 
     @api.model
     def _attempt(self, message):
-        """One recorded call to the backend: (HttpResult or None, Outcome)."""
+        """One recorded call to the backend: (HttpResult or None, Outcome,
+        the values the message keeps of it). The service writes them once,
+        with the outcome (``_finish``, ``_retry_or_fail``): the message is
+        given what it keeps, not called back for each value."""
         number = message.attempt_count + 1
         not_ready = self._prepare(message)
         started_at = fields.Datetime.now()
         # no "running" state written before the call: no other transaction
         # could see it before this one commits (queue_job committed the run's
         # start: a run cut off is recorded by the next one, see _lock)
-        message._runtime_write(
-            {
-                "attempt_count": number,
-                "started_at": message.started_at or started_at,
-                "waiting_reason": False,
-                "held_by_id": False,
-            }
-        )
+        values = {
+            "attempt_count": number,
+            "started_at": message.started_at or started_at,
+            "waiting_reason": False,
+            "held_by_id": False,
+        }
         if not_ready:
             result, outcome = None, not_ready
         else:
-            result, outcome = self._call_backend(message)
-        answer = self._record_exchange(message, result)
+            result, outcome = self._call_backend(message, values)
+        answer = self._record_exchange(message, result, values)
         self.env["hc.message.attempt"]._record(
             message, number, started_at, outcome, answer=answer
         )
-        return result, outcome
+        return result, outcome, values
 
     @api.model
     def _attempt_delivery(self, message):
-        result, outcome = self._attempt(message)
+        result, outcome, values = self._attempt(message)
+        # the call went out: from here on, an audit entry meeting another
+        # writer's (a crosswalk the answer adds, say) is chained after the
+        # commit rather than failing the job, which would call again
+        message = message.with_context(hc_audit_after_call=True)
         if outcome.ok:
             message._finish(
                 st.DONE,
-                http_status=outcome.status,
-                error_class=False,
-                error_text=False,
-                exception_kind=False,
+                **dict(
+                    values,
+                    http_status=outcome.status,
+                    error_class=False,
+                    error_text=False,
+                    exception_kind=False,
+                ),
             )
             self._after_delivery(message, result)
             return st.DONE
-        return message._retry_or_fail(outcome, message.attempt_count)
+        return message._retry_or_fail(outcome, values["attempt_count"], values)
 
     @api.model
     def _request(self, message):
@@ -126,8 +134,6 @@ class HcDelivery(models.AbstractModel):
         extra = handler.prepare_request(message.sudo()) or {}
         method = extra.get("method") or message.http_method or "POST"
         path = extra.get("path") or message.endpoint or "/"
-        if (method, path) != (message.http_method, message.endpoint):
-            message._runtime_write({"http_method": method, "endpoint": path})
         headers = {
             "Content-Type": message.content_type or "application/json",
             "Idempotency-Key": message.idempotency_key or "",
@@ -157,11 +163,14 @@ class HcDelivery(models.AbstractModel):
         return None
 
     @api.model
-    def _call_backend(self, message):
-        """(HttpResult or None, Outcome) of one call; never raises for I/O."""
+    def _call_backend(self, message, values):
+        """(HttpResult or None, Outcome) of one call; never raises for I/O.
+        The method and path the handler chose go to ``values``."""
         try:
             body = message._body()
             method, path, headers = self._request(message)
+            if (method, path) != (message.http_method, message.endpoint):
+                values.update(http_method=method, endpoint=path)
             result = message.backend_id._transport_send(
                 method, path, body or None, headers, message=message
             )
@@ -211,19 +220,17 @@ class HcDelivery(models.AbstractModel):
         )
 
     @api.model
-    def _record_exchange(self, message, result):
-        """Write what was sent on the message; the partner's answer to store
-        with the attempt, (payload kind, body), or None."""
+    def _record_exchange(self, message, result, values):
+        """What was sent, in ``values``; the partner's answer to store with
+        the attempt, (payload kind, body), or None."""
         if result is None:
             return None
         sensitive = [message.backend_id.api_key_header or "X-API-Key"]
-        message._runtime_write(
-            {
-                "http_status": result.status,
-                "request_headers": json.dumps(
-                    crypto.mask_headers(result.request_headers, sensitive), indent=1
-                ),
-            }
+        values.update(
+            http_status=result.status,
+            request_headers=json.dumps(
+                crypto.mask_headers(result.request_headers, sensitive), indent=1
+            ),
         )
         flow = message.flow_id
         return RESPONSE, flow._redact(result.body) if flow else result.body
@@ -266,10 +273,12 @@ class HcDelivery(models.AbstractModel):
     @api.model
     def _deliver_now(self, message):
         """Deliver in the current transaction (connection tests)."""
-        _result, outcome = self._attempt(message)
+        _result, outcome, values = self._attempt(message)
         if outcome.ok:
-            message._finish(st.DONE, http_status=outcome.status)
+            message._finish(st.DONE, **dict(values, http_status=outcome.status))
         else:
             message._fail(
-                outcome.error_class, outcome.reason, http_status=outcome.status or 0
+                outcome.error_class,
+                outcome.reason,
+                **dict(values, http_status=outcome.status or 0),
             )

@@ -56,6 +56,10 @@ class HcHandler(models.AbstractModel):
     #     _hc_payload_retention_days = 30
     _hc_default_redactions = ()
     _hc_payload_retention_days = None
+    # a batch handler whose process_items only reads (checks the items and
+    # writes nothing): a pull checks each page as it stores it, its outcome
+    # in the same statement, instead of processing it as a message
+    _hc_page_check_only = False
 
     def _hc_overrides(self, hook):
         """Whether this handler implements ``hook`` (else the runtime skips it)."""

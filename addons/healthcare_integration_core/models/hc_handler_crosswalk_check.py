@@ -11,13 +11,16 @@ class HcHandlerCrosswalkCheck(models.AbstractModel):
     A document lists ``{"codes": [{"domain": "uom", "code": "BX"}, ...]}``;
     unmapped codes fail the message as a mapping exception, which succeeds
     once the codes are mapped and the message replayed. Batch pages resolve
-    all their codes with one query per domain.
+    all their codes with one query per domain, as the pull stores them
+    (``_hc_page_check_only``); a page with unmapped codes is then processed
+    as its own message, which fails with them.
     """
 
     _name = "hc.handler.crosswalk.check"
     _inherit = "hc.handler"
     _description = "Integration Handler: check crosswalk codes"
     _hc_directions = ("inbound",)
+    _hc_page_check_only = True
 
     @staticmethod
     def _codes_by_domain(documents):

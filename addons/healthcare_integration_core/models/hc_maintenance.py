@@ -35,6 +35,8 @@ class HcMaintenance(models.AbstractModel):
         recovered |= self._recover_lost_jobs()
         recovered |= self.env["hc.ordering"]._release_stalled()
         self._recover_runs()
+        # audit entries whose writer stopped before chaining them
+        self.env["hc.audit.log"]._chain_pending()
         self.env["ir.cron"]._notify_progress(done=len(recovered), remaining=0)
         return recovered
 

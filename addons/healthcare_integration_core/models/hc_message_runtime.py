@@ -5,6 +5,7 @@ from collections import namedtuple
 from datetime import timedelta
 
 import psycopg2
+from psycopg2.extensions import AsIs
 
 from odoo import _, api, fields, models
 
@@ -12,13 +13,15 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..lib import retry
 from ..lib import states as st
+from .hc_backend_resilience import BREAKER_ATTEMPTS
 from .hc_backend_secret import NEVER_WRITTEN
 from .hc_payload import REQUEST
 
 _logger = logging.getLogger(__name__)
 
 LockedRun = namedtuple(
-    "LockedRun", "stopped_runs flow_written backend_written secrets_written"
+    "LockedRun",
+    "stopped_runs flow_written backend_written secrets_written breaker_attempts",
 )
 JOB_FIELDS = (
     "name",
@@ -140,7 +143,7 @@ class HcMessageRuntime(models.AbstractModel):
                 """
                 SELECT COALESCE(j.retry, 0), f.write_date, b.write_date,
                        m.backend_id, s.count, COALESCE(s.written, %s),
-                       p.body, p.sha256
+                       p.body, p.sha256, br.ended, br.outcomes, br.classes
                   FROM hc_message m
                   LEFT JOIN hc_message_payload p
                          ON p.message_id = m.id AND p.kind = %s
@@ -151,10 +154,17 @@ class HcMessageRuntime(models.AbstractModel):
                         SELECT count(*), max(write_date) AS written
                           FROM hc_backend_secret WHERE backend_id = m.backend_id
                   ) s ON true
+                  LEFT JOIN LATERAL (%s) br ON true
                  WHERE m.id = %s
                    FOR NO KEY UPDATE OF m SKIP LOCKED
                 """,
-                (NEVER_WRITTEN, REQUEST, self.env.context.get("job_uuid"), self.id),
+                (
+                    NEVER_WRITTEN,
+                    REQUEST,
+                    self.env.context.get("job_uuid"),
+                    AsIs(BREAKER_ATTEMPTS),
+                    self.id,
+                ),
                 log_exceptions=False,
             )
         except psycopg2.errors.SerializationFailure as exc:
@@ -165,14 +175,22 @@ class HcMessageRuntime(models.AbstractModel):
         self.invalidate_recordset()
         if row is None:
             return None
-        runs, flow_written, backend_written, backend_id, *secrets, body, sha = row
+        runs, flow_written, backend_written, backend_id, *secrets, body, sha = row[:8]
         secrets_written = (backend_id, *secrets) if backend_id else None
+        ended, outcomes, classes = row[8:]
+        breaker_attempts = (
+            (backend_id, tuple(zip(ended, outcomes, classes, strict=True)))
+            if ended
+            else (backend_id, ())
+        )
         # the payload, read with the lock (bench_throughput: a statement less
         # per job); the job's end forgets it if unused (_run_job)
         self.env["hc.payload"]._keep_ahead(
             self.id, REQUEST, None if body is None else (body, sha)
         )
-        return LockedRun(runs, flow_written, backend_written, secrets_written)
+        return LockedRun(
+            runs, flow_written, backend_written, secrets_written, breaker_attempts
+        )
 
     def _record_stopped_runs(self, runs):
         """Record the calls that earlier runs of this job may have made.
@@ -214,7 +232,9 @@ class HcMessageRuntime(models.AbstractModel):
             return f"nothing to do: message is {self.state}"
         self._record_stopped_runs(locked.stopped_runs)
         traced = self.with_context(
-            hc_trace=self.traceparent, hc_secrets_written=locked.secrets_written
+            hc_trace=self.traceparent,
+            hc_secrets_written=locked.secrets_written,
+            hc_breaker_attempts=locked.breaker_attempts,
         )
         if self.direction == "outbound":
             # the processor may read all a delivery reads, once past the check

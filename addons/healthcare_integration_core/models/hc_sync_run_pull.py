@@ -5,7 +5,7 @@ import json
 import requests
 
 from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..lib import filetransport, retry, schema
 from ..lib import states as st
@@ -23,7 +23,7 @@ STORE_PAGE = """
     )
     SELECT id FROM message
 """
-PAGES_PER_JOB = 50  # pages only recorded
+PAGES_PER_JOB = 50  # pages only recorded (or checked as they are stored)
 APPLIED_PAGES_PER_JOB = 10  # pages processed in the pull's job
 # first key of the transaction-level advisory lock a pull job holds on its run
 PULL_LOCK_CLASS = 0x48435055  # "HCPU"
@@ -85,9 +85,19 @@ class HcSyncRunPull(models.AbstractModel):
             return "paused"
         if self.backend_id._is_file_transport():
             return self._pull_files()
+        # the backend's secrets (its token) from the worker's copy on every
+        # page while they are unchanged (bench_throughput's batch pulls: three
+        # reads of them a page otherwise)
+        secrets = self.env["hc.backend.secret"]._fingerprint(self.backend_id)
+        return self.with_context(hc_secrets_written=secrets)._pull_pages()
+
+    def _pull_pages(self):
+        """The pages of a ``_pull``, as many as one job takes."""
+        flow = self.flow_id
         handler = flow._handler()
         record_only = self._records_only(handler)
         per_job = PAGES_PER_JOB if record_only else APPLIED_PAGES_PER_JOB
+        page_message = self._page_message()
         cursor, fetched, sequence = self.cursor or None, 0, self.page_count
         while fetched < per_job:
             try:
@@ -99,10 +109,14 @@ class HcSyncRunPull(models.AbstractModel):
             ) as exc:
                 return self._page_failed(exc)
             sequence += 1
-            chunk = self._create_chunk(
-                page, handler if record_only else None, sequence=sequence
+            counts = (
+                self._checked_page(handler, page, page_message) if record_only else None
             )
-            if not record_only:
+            if record_only and counts is None:
+                # a check that failed: the page is processed as its own message
+                per_job = APPLIED_PAGES_PER_JOB
+            chunk = self._create_chunk(page, sequence=sequence, counts=counts)
+            if counts is None:
                 # processed here as its own job would (in a savepoint, its
                 # outcome on its message): a queue job per page would cost
                 # more than most pages' processing
@@ -119,13 +133,35 @@ class HcSyncRunPull(models.AbstractModel):
         return f"{fetched} pages, more to come"
 
     def _records_only(self, handler):
-        """Whether the flow's pages are only recorded: a handler that neither
-        decodes nor applies items leaves nothing for a job per page to do."""
+        """Whether the flow's pages are only recorded, or checked as they are
+        stored: a handler that neither decodes nor applies items (or only
+        checks them, ``_hc_page_check_only``) leaves nothing for a job per
+        page to do."""
         return (
             self.flow_id.payload_format == "json"
             and not handler._hc_overrides("decode")
-            and not handler._hc_overrides("process_items")
+            and (
+                handler._hc_page_check_only
+                or not handler._hc_overrides("process_items")
+            )
         )
+
+    def _page_message(self):
+        """The message a page's check is given: its backend and flow, not
+        stored (the page is stored with the check's outcome)."""
+        return self.env["hc.message"].new(
+            {"backend_id": self.backend_id.id, "flow_id": self.flow_id.id}
+        )
+
+    def _checked_page(self, handler, page, page_message):
+        """The counts of a page checked as it is stored (see
+        ``_records_only``), or None: a page to process as its own message,
+        as when its check fails (the message then fails with the reason, as
+        every processed message does)."""
+        try:
+            return handler.process_items(page_message, page.items) or {}
+        except (UserError, ValidationError):
+            return None
 
     def _pull_files(self):
         """A pull from a file backend: each new file is one inbound message."""
@@ -172,10 +208,11 @@ class HcSyncRunPull(models.AbstractModel):
         self._progress()
         return text
 
-    def _create_chunk(self, page, recording_handler=None, sequence=None):
+    def _create_chunk(self, page, recording_handler=None, sequence=None, counts=None):
         """The page's chunk message, to be processed; or, given the handler of
-        a flow that only records pages, done at once. ``sequence``: the
-        page's number, when the caller counts them (default: the next one)."""
+        a flow that only records pages (or the ``counts`` of its check), done
+        at once. ``sequence``: the page's number, when the caller counts them
+        (default: the next one)."""
         sequence = sequence or self.page_count + 1
         body = json.dumps(page.items, ensure_ascii=False).encode()
         messages = self.env["hc.message"]
@@ -190,8 +227,9 @@ class HcSyncRunPull(models.AbstractModel):
             state=st.QUEUED,
             http_method="GET",
         )
-        if recording_handler is not None:
+        if recording_handler is not None and counts is None:
             counts = recording_handler.process_items(messages, page.items)
+        if counts is not None:
             values.update(
                 self._record_chunk(messages, counts),
                 state=st.DONE,

@@ -20,3 +20,4 @@ from . import test_delivery_cost
 from . import test_live_updates
 from . import test_live_progress
 from . import test_story_tour
+from . import test_delivery_audit

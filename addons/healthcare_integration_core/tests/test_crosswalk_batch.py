@@ -153,6 +153,8 @@ class TestBatch(HcCase):
         self.sim.set_feed("items", self.items("OK", "OK", "OK"), page_size=2)
         with (
             patch.object(hc_sync_run_pull, "APPLIED_PAGES_PER_JOB", 1),
+            # the check's pages are checked as they are stored
+            patch.object(hc_sync_run_pull, "PAGES_PER_JOB", 1),
             self.jobs() as trap,
         ):
             run = self.flow_batch._run_batch()

@@ -53,6 +53,27 @@ class TestDeliveryCost(CommittedRunsMixin, TransactionCase):
         self.assertEqual(self.sim.tokens_issued, 1)
         self.assertEqual(len(self.sim.requests(path="/api/orders")), 3)
 
+    def test_the_breaker_is_read_with_the_lock(self):
+        first = self.oauth2_message()
+        with self.committed() as env:
+            env["hc.message"].browse(first).backend_id.breaker_threshold = 5
+        self.sim.reset()
+        self.env["hc.job.settings"]._forget()
+        self.env["hc.backend.secret"]._forget()
+        self.assertEqual(self.statements(first)[0], "done")
+        self.assertEqual(self.statements(self.another_message(first))[0], "done")
+        result, count = self.statements(self.another_message(first))
+        self.assertEqual(result, "done")
+        self.assertEqual(count, WARM_DELIVERY_STATEMENTS)
+        # the breaker opens after five technical failures, as before
+        self.sim.script("/api/orders", [{"status": 503, "repeat": 5}])
+        with self.committed() as env:
+            env["hc.flow"].search([("code", "=", "crash_out")]).max_attempts = 1
+        for _n in range(5):
+            self.assertEqual(self.statements(self.another_message(first))[0], "dead")
+        result = self.statements(self.another_message(first))[0]
+        self.assertIn("circuit breaker open", result)
+
     def test_a_secret_written_on_another_node_is_read_again(self):
         first = self.oauth2_message()
         self.sim.reset()
