@@ -155,6 +155,8 @@ class HcInbound(models.AbstractModel):
 
     @api.model
     def _use_signature(self, flow, signature_digest, original):
+        # raw SQL: the ORM has no INSERT ... ON CONFLICT DO NOTHING, which
+        # two duplicates of one request marking its signature need
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(

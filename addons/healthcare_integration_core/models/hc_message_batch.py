@@ -80,7 +80,8 @@ class HcMessageBatch(models.AbstractModel):
         """The pending messages that joined ``job_uuid``, locked, in the
         order received (at most MESSAGES_PER_JOB with this one); a message
         locked by another transaction is left to its own job
-        (``_requeue_left``)."""
+        (``_requeue_left``). Raw SQL: the ORM takes no row lock (SKIP
+        LOCKED)."""
         self.env.cr.execute(
             """
             SELECT id FROM hc_message
