@@ -93,6 +93,8 @@ class Server:
         self.port = hcdev.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        # Odoo appends to its log file: statements are counted on this run's
+        Path(log_path).unlink(missing_ok=True)
         modules = "base,web,queue_job" if with_runner else "base,web"
         self.proc = hcdev.start_odoo(
             DB,
