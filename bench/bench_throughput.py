@@ -93,6 +93,8 @@ class Server:
         self.port = hcdev.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        # Odoo appends to its log file: statements are counted on this run's
+        Path(log_path).unlink(missing_ok=True)
         modules = "base,web,queue_job" if with_runner else "base,web"
         self.proc = hcdev.start_odoo(
             DB,
@@ -354,6 +356,12 @@ def main(argv=None):
         action="store_true",
         help="only the batch pulls and their statements per page, printed",
     )
+    parser.add_argument(
+        "--inbound-only",
+        action="store_true",
+        help="only the ingestion and end-to-end rounds, printed (the results "
+        "file is left as is)",
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         log("wrk is not installed: run bin/setup (or apt-get install wrk)")
@@ -390,6 +398,8 @@ def main(argv=None):
             return outbound_only(flows, n_out, logs / "outbound.log")
         if args.batch_only:
             return batch_only(sim, flows, n_items, rounds, logs / "batch.log")
+        if args.inbound_only:
+            return inbound_only(flows, rounds, seconds, logs)
         # 1. ingestion, no job runner
         server = Server(with_runner=False, log_path=logs / "ingestion.log")
         try:
@@ -552,6 +562,39 @@ def wait_processed(flow_id, mark, timeout=1800):
         f"FROM hc_message WHERE {where} AND state = 'done'"
     )[0]
     return count, float(seconds or 0)
+
+
+def inbound_only(flows, rounds, seconds, logs):
+    """The ingestion rows alone (runner off, then while it processes, and
+    end to end), printed."""
+    server = Server(with_runner=False, log_path=logs / "ingestion.log")
+    try:
+        sides = alternating(server.url, ("bare", "webhook"), rounds, seconds)
+    finally:
+        server.stop()
+    ingestion = ingestion_measure(sides, logs / "ingestion.log")
+    server = Server(with_runner=True, log_path=logs / "jobs.log")
+    try:
+        busy = busy_measure(
+            server, flows, rounds, seconds, ingestion, logs / "jobs.log"
+        )
+    finally:
+        server.stop()
+    log(json.dumps({"ingestion": ingestion, "ingestion_while_processing": busy}))
+    for name, value in (
+        ("ingestion", ingestion["ratio_to_bare"]),
+        ("while processing", busy["ratio_to_bare"]),
+        ("end to end", busy["end_to_end"]["ratio_to_bare"]),
+        ("end to end, bare beside", busy["end_to_end"]["ratio_to_bare_beside"]),
+    ):
+        log(f"{name}: {value}x")
+    log(f"statements per request: {ingestion['queries_per_request']}")
+    log(
+        f"statements per processed message: "
+        f"{busy['queries_per_processed_message']}, messages per job: "
+        f"{busy['messages_per_processing_job']}"
+    )
+    return 0
 
 
 def outbound_only(flows, count, log_path):

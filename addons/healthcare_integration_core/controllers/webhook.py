@@ -59,10 +59,9 @@ class HcWebhookController(http.Controller):
         readonly=False,
     )
     def receive(self, backend_code, flow_code, **_kwargs):
-        env = request.env(user=request.env["hc.message"]._processing_user().id)
-        flow = env["hc.flow"].sudo()._find_flow(backend_code, flow_code, "inbound")
+        flow = request.env["hc.receive"]._addressed_flow(backend_code, flow_code)
         inbound = inbound_request("webhook", backend_code, WEBHOOK_METHODS, flow_code)
-        receipt = env["hc.receive"]._receive(inbound, flow)
+        receipt = flow.env["hc.receive"]._receive(inbound, flow)
         return json_response(
             receipt.status, receipt.as_answer(), receipt.correlation_id
         )

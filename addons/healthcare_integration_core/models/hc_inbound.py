@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import psycopg2
 from psycopg2 import errors as pg_errors
+from psycopg2.extras import execute_values
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -16,6 +17,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from ..exceptions import HcBusinessError, HcRetryableError, PayloadIntegrityError
 from ..lib import retry, schema
 from ..lib import states as st
+from .hc_message_attempt import INSERT_ATTEMPTS
 from .hc_payload import REQUEST
 
 _logger = logging.getLogger(__name__)
@@ -267,9 +269,46 @@ class HcInbound(models.AbstractModel):
 
     @api.model
     def _record(self, message, attempt, outcome):
+        later = self.env.context.get("hc_attempts_later")
+        if later is not None and outcome.ok:
+            # a joined message's attempt, inserted with the other joined
+            # messages' in one statement (hc.message.batch)
+            later.append((message, attempt, fields.Datetime.now()))
+            return
         self.env["hc.message.attempt"]._record(
             message, attempt.number, attempt.started_at, outcome
         )
+
+    @api.model
+    def _record_processed(self, attempts):
+        """Insert the attempts of joined messages that were processed
+        (``_record``: (message, attempt, ended at)) in one
+        statement, as ``hc.message.attempt._record`` would one by one
+        (bench_throughput's end to end: a statement less per message)."""
+        if not attempts:
+            return
+        store = self.env["hc.message.attempt"]
+        execute_values(
+            self.env.cr,
+            f"{INSERT_ATTEMPTS} VALUES %s",
+            [
+                store._row_values(
+                    message,
+                    (
+                        attempt.number,
+                        attempt.started_at,
+                        ended,
+                        st.ATTEMPT_DONE,
+                        0,
+                        None,
+                        None,
+                    ),
+                )
+                for message, attempt, ended in attempts
+            ],
+        )
+        for message, _attempt, _ended in attempts:
+            message.invalidate_recordset(["attempt_ids"])
 
     @api.model
     def _failed(self, message, attempt, error_class, error, kind=None):

@@ -60,13 +60,17 @@ class HcMessageBatch(models.AbstractModel):
         joined_run = locked._replace(stopped_runs=0)
         outcomes = Counter()
         joined.fetch(self._hc_job_fields())
+        # the flow's and backend's settings are this message's, in cache
         payloads = self.env["hc.payload"]
         payloads._read_ahead(joined.ids, REQUEST)
-        # one notification for them all (a savepoint runs the pending one)
-        quiet = joined.with_context(hc_notify_later=True)
+        # one notification for them all (a savepoint runs the pending one),
+        # and their processed attempts in one statement
+        attempts = []
+        quiet = joined.with_context(hc_notify_later=True, hc_attempts_later=attempts)
         for message in quiet:
-            outcome = message._run_locked(joined_run)
+            outcome = message._run_locked(joined_run, fetched=True)
             outcomes[outcome.split(":")[0].split(" ")[0]] += 1
+        self.env["hc.inbound"]._record_processed(attempts)
         joined._notify_changed()
         self._requeue_left(job_uuid, joined)
         counted = ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items()))
@@ -76,7 +80,8 @@ class HcMessageBatch(models.AbstractModel):
         """The pending messages that joined ``job_uuid``, locked, in the
         order received (at most MESSAGES_PER_JOB with this one); a message
         locked by another transaction is left to its own job
-        (``_requeue_left``)."""
+        (``_requeue_left``). Raw SQL: the ORM takes no row lock (SKIP
+        LOCKED)."""
         self.env.cr.execute(
             """
             SELECT id FROM hc_message

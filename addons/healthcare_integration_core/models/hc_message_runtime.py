@@ -222,9 +222,11 @@ class HcMessageRuntime(models.AbstractModel):
             self.env["hc.payload"]._forget_ahead()
         return result
 
-    def _run_locked(self, locked):
-        """One step of this message, its row locked (``_lock``)."""
-        self._fetch_for_job(locked)
+    def _run_locked(self, locked, fetched=False):
+        """One step of this message, its row locked (``_lock``); ``fetched``:
+        its job's fields were read with others' (``hc.message.batch``)."""
+        if not fetched:
+            self._fetch_for_job(locked)
         current = self.env.context.get("job_uuid")
         if current and self.job_uuid and current != self.job_uuid:
             return "superseded by a newer job"

@@ -100,6 +100,7 @@ class HcOrdering(models.AbstractModel):
         """
         try:
             with self.env.cr.savepoint():
+                # raw SQL: the ORM takes no row lock (NOWAIT)
                 self.env.cr.execute(
                     "SELECT id FROM hc_message WHERE id = %s FOR NO KEY UPDATE NOWAIT",
                     (message.id,),

@@ -33,7 +33,9 @@ COUNTERS = defaultdict(RefusalCounter)
 WRITE_ATTEMPTS = 20
 
 # One statement per bucket: the count added, the examples appended up to
-# MAX_EXAMPLES; RETURNING whether the row is new (it is logged then).
+# MAX_EXAMPLES; RETURNING whether the row is new (it is logged then). Raw
+# SQL: the ORM has no upsert, which concurrent workers counting into one
+# bucket need.
 UPSERT = """
     INSERT INTO hc_webhook_refusal (backend_code, flow_code, backend_id,
         company_id, reason_code, status, reason, minute, count, examples,

@@ -68,8 +68,7 @@ class ReceiveCase:
         headers.update(
             signing.signed_headers(SECRET, body, idempotency_key=key or f"k-{number}")
         )
-        env = self.env(user=self.env["hc.message"]._processing_user().id)
-        flow = env["hc.flow"].sudo()._find_flow("ehr_rcv", "demand", "inbound")
+        flow = self.env["hc.receive"]._addressed_flow("ehr_rcv", "demand")
         request = InboundRequest(
             door="webhook",
             backend_code="ehr_rcv",
@@ -78,7 +77,7 @@ class ReceiveCase:
             content_length=len(body),
             label="demand",
         )
-        return env["hc.receive"]._receive(request, flow)
+        return flow.env["hc.receive"]._receive(request, flow)
 
     def messages(self, flow=None):
         return self.env["hc.message"].search([("flow_id", "=", (flow or self.flow).id)])
