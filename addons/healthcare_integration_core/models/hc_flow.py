@@ -276,29 +276,6 @@ class HcFlow(models.Model):
             if not (flow.channel or "").startswith("root"):
                 raise ValidationError(_("queue_job channels start with 'root'."))
 
-    # ------------------------------------------------------------------ lookups
-
-    @api.model
-    def _find_flow(self, backend_code, flow_code, direction):
-        """The active flow of an active backend, by codes (or an empty set),
-        with its settings read in the same query (every inbound door reads
-        them next)."""
-        settings = [
-            name
-            for name, field in self._fields.items()
-            if field.store and field.prefetch is True
-        ]
-        return self.search_fetch(
-            [
-                ("backend_id.code", "=", backend_code),
-                ("backend_id.active", "=", True),
-                ("code", "=", flow_code),
-                ("direction", "=", direction),
-            ],
-            settings,
-            limit=1,
-        )
-
     @api.model
     def _hc_job_fields(self):
         """Fields of a flow that a message's job reads up front, in one query
