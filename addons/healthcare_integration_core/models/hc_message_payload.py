@@ -25,7 +25,7 @@ class HcMessage(models.Model):
     """A message's payloads: stored apart (``hc.payload``), shown to payload
     viewers only, every viewing in the audit log."""
 
-    _inherit = "hc.message"
+    _inherit = "hc.message"  # pylint: disable=consider-merging-classes-inherited
 
     request_payload = fields.Binary(
         compute="_compute_payloads",

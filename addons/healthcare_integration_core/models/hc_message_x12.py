@@ -24,7 +24,7 @@ class HcMessage(models.Model):
     shows what the partner's 997/999 said of it; an X12 message rejected for
     business reasons answers with an 824 when its flow asks for it."""
 
-    _inherit = "hc.message"
+    _inherit = "hc.message"  # pylint: disable=consider-merging-classes-inherited
 
     x12_group_control = fields.Char(
         string="X12 group control number",
