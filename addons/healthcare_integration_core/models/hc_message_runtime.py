@@ -208,6 +208,10 @@ class HcMessageRuntime(models.AbstractModel):
         self.ensure_one()
         locked = self._lock()
         if locked is None:
+            if not self.exists():
+                # deleted since it was queued: nothing left to do, and a retry
+                # every second would never end
+                return "nothing to do: message deleted"
             # the holder may be a transaction that is not this message's job
             # (a waker, a send): returning would leave the message without one
             raise RetryableJobError(

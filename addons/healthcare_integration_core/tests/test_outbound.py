@@ -42,6 +42,16 @@ class TestOutbound(HcCase):
         )
         self.assertEqual(len(self.received()), 3)
 
+    def test_job_of_a_deleted_message_ends(self):
+        with self.jobs():
+            message = self.send()
+        gone = message.id
+        message.unlink()
+        # not "locked by another transaction", retried every second forever
+        result = self.env["hc.message"].browse(gone)._run_job()
+        self.assertEqual(result, "nothing to do: message deleted")
+        self.assertFalse(self.received(), "nothing sent")
+
     def test_dead_after_last_attempt(self):
         self.sim.fail_next("/api/orders", count=5, status=500)
         with self.jobs() as trap:
