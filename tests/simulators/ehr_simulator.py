@@ -42,6 +42,8 @@ from jwt.algorithms import RSAAlgorithm
 
 # bin/start runs this simulator for the demo EHR backend on this port
 DEMO_PORT = 8082
+# the story buttons (bin/start prints this page)
+DEMO_PAGE = "/_sim/ehr"
 FHIR_TYPE = "application/fhir+json"
 FHIR_PATH = re.compile(
     r"^/fhir/(?P<type>[A-Z][A-Za-z]+)(?:/(?P<id>[A-Za-z0-9\-.]{1,64}))?$"

@@ -29,6 +29,8 @@ import partner_simulator as base  # noqa: E402
 
 # bin/start runs this simulator for the requisition demo backend on this port
 DEMO_PORT = 8088
+# the story buttons (bin/start prints this page)
+DEMO_PAGE = "/_sim/eprocurement"
 BACKEND = "demo_eprocurement"
 ODOO_URL = os.environ.get("HC_ODOO_URL") or "http://127.0.0.1:8069"
 FEED = "requisitions"

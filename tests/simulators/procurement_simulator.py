@@ -35,6 +35,8 @@ import procurement_peppol as peppol  # noqa: E402
 
 # bin/start runs this simulator for the procurement demo backends on this port
 DEMO_PORT = 8081
+# the story buttons (bin/start prints this page)
+DEMO_PAGE = "/_sim/procurement"
 X12_BACKEND = "demo_northbay_x12"
 JSON_BACKEND = "demo_meddistrib_json"
 ODOO_URL = os.environ.get("HC_ODOO_URL") or "http://127.0.0.1:8069"

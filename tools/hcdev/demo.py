@@ -25,6 +25,8 @@ from hcdev import (
 )
 
 DEMO_PORT_RE = re.compile(r"^DEMO_PORT = (\d+)", re.M)
+# the page of a simulator's story buttons, when not its generic /_sim/ page
+DEMO_PAGE_RE = re.compile(r'^DEMO_PAGE = "(/_sim/[\w/-]*)"', re.M)
 
 
 def demo_simulators():
@@ -42,6 +44,12 @@ def demo_simulators():
             name = script.stem.removesuffix("_simulator").replace("_", "-")
             found.append((f"demo-{name}", script, int(match.group(1))))
     return found
+
+
+def demo_page(script, port):
+    """The address of the simulator's page for the README's story."""
+    match = DEMO_PAGE_RE.search(script.read_text())
+    return f"http://127.0.0.1:{port}{match.group(1) if match else '/_sim/'}"
 
 
 def start_simulator(name, script, port, logfile=None, odoo_url=None):
@@ -146,7 +154,7 @@ def cmd_start(args):
         odoo_url = f"http://127.0.0.1:{args.port}"
         for name, script, port in simulators:
             procs.append(start_simulator(name, script, port, odoo_url=odoo_url))
-            log(f"simulator '{name}': http://127.0.0.1:{port}/_sim/")
+            log(f"simulator '{name}': {demo_page(script, port)}")
         procs.append(start_odoo(db, args.port))
         # inbound flows on broker backends: stores events, commits, then acks;
         # ODOO_RC lets odoo find the command in the suite's addons
@@ -162,7 +170,7 @@ def cmd_start(args):
             f"  URL:    http://localhost:{args.port}/web?db={db}\n"
             f"  Login:  admin / admin\n"
             f"  Simulators: "
-            + ", ".join(f"http://127.0.0.1:{port}/_sim/" for _n, _s, port in simulators)
+            + ", ".join(demo_page(script, port) for _n, script, port in simulators)
             + "\nPress Ctrl-C to stop.\n",
             flush=True,
         )
