@@ -37,7 +37,7 @@ FEED = "requisitions"
 CONTRACT_FEED = "contracts"
 CONTRACT_FEED_PATH = f"/feeds/{CONTRACT_FEED}"
 STATUS_PATH = "/requisitions/status"
-PAGE = "/_sim/eprocurement"
+PAGE = DEMO_PAGE
 
 
 def demo_requisitions():

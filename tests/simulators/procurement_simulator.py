@@ -43,7 +43,7 @@ ODOO_URL = os.environ.get("HC_ODOO_URL") or "http://127.0.0.1:8069"
 CATALOG_FEED = "meddistrib-catalog"
 SERIAL_ITEMS = {"NBP-3000"}
 UNTRACKED_ITEMS = {"NBG-4402M", "NBS-1010LL", "NBM-5003", "NBM-5003X"}
-PAGE = "/_sim/procurement"
+PAGE = DEMO_PAGE
 
 
 def _load_lib():
