@@ -4,6 +4,10 @@ from odoo import api, models
 
 MASK = "***"
 
+# A context value no request can carry (JSON has no such object): the mark of
+# the runtime's own writes (``_write_runtime``), which no client can forge.
+_RUNTIME_WRITE = object()
+
 
 class HcAuditMixin(models.AbstractModel):
     """Writes every create, change and deletion to the audit log."""
@@ -13,6 +17,27 @@ class HcAuditMixin(models.AbstractModel):
 
     # Fields whose values never reach the audit log.
     _hc_secret_fields = ()
+    # Fields the runtime itself moves on (a batch flow's watermark, after
+    # every page): state, not configuration. Written by ``_write_runtime``
+    # they make no audit entry and no tracking message; written by a user
+    # they are audited like any field.
+    _hc_runtime_fields = ()
+
+    def _write_runtime(self, vals):
+        """Write runtime state without an audit entry or a tracking message.
+
+        Only ``_hc_runtime_fields`` may be written so: a page of a pull must
+        not wait on the audit chain's head behind every other pull, nor post
+        a chatter message per page::
+
+            flow._write_runtime({"watermark": "2026-11-03T00:00:00Z"})
+        """
+        unexpected = set(vals) - set(self._hc_runtime_fields)
+        if unexpected:
+            raise ValueError(f"not runtime state of {self._name}: {sorted(unexpected)}")
+        return self.with_context(
+            hc_runtime_write=_RUNTIME_WRITE, tracking_disable=True
+        ).write(vals)
 
     def _audit_values(self, field_names):
         values = {}
@@ -41,6 +66,10 @@ class HcAuditMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
+        if self.env.context.get("hc_runtime_write") is _RUNTIME_WRITE and set(
+            vals
+        ) <= set(self._hc_runtime_fields):
+            return super().write(vals)
         before = {record.id: record._audit_values(vals) for record in self}
         res = super().write(vals)
         for record in self:

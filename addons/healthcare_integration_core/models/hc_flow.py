@@ -82,6 +82,8 @@ class HcFlow(models.Model):
         "hc.flow.schedule",
     ]
     _hc_message_link = "flow_id"
+    # moved on by every committed page of a pull (hc.flow.schedule)
+    _hc_runtime_fields = ("watermark",)
     _order = "backend_id, name"
 
     name = fields.Char(required=True, tracking=True)

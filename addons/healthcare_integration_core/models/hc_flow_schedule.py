@@ -89,8 +89,9 @@ class HcFlowSchedule(models.AbstractModel):
         )
 
     def _advance_watermark(self, value):
+        """Runtime state: no audit entry, no tracking (``_write_runtime``)."""
         self.ensure_one()
-        self.sudo().write({"watermark": value})
+        self.sudo()._write_runtime({"watermark": value})
 
     def action_run_batch(self):
         """Run now: start a run of each flow and show it. A pull already at

@@ -149,6 +149,32 @@ class TestBatch(HcCase):
         self.assertEqual(self.flow_batch.watermark, "2026-11-03T00:00:00Z")
         self.assertEqual(run.watermark_to, "2026-11-03T00:00:00Z")
 
+    def test_watermark_advance_is_runtime_state_a_users_edit_is_audited(self):
+        """A pull moving the watermark waits on no audit head and posts no
+        chatter; an administrator resetting it (to pull again) is audited."""
+        flow = self.flow_batch
+        audited = [("res_model", "=", "hc.flow"), ("res_id", "=", flow.id)]
+        Audit = self.env["hc.audit.log"]
+        entries, notes = Audit.search_count(audited), len(flow.message_ids)
+        self.sim.set_feed("items", self.items("OK", "OK", "OK"), page_size=2)
+        with self.jobs() as trap:
+            self.flow_batch._run_batch()
+            self.run_jobs(trap)
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking messages are posted there
+        self.assertEqual(flow.watermark, "2026-11-03T00:00:00Z")
+        self.assertEqual(Audit.search_count(audited), entries)
+        self.assertEqual(len(flow.message_ids), notes)
+        flow.watermark = "2026-11-01T00:00:00Z"
+        entry = Audit.search(audited, limit=1, order="id desc")
+        self.assertEqual(entry.action, "write")
+        self.assertIn("2026-11-03T00:00:00Z", entry.changes)
+        with self.assertRaises(ValueError):
+            flow._write_runtime({"endpoint": "/elsewhere"})
+        # the runtime's mark is an object no request can carry in its context
+        flow.with_context(hc_runtime_write=True).watermark = "2026-11-02"
+        self.assertEqual(Audit.search_count(audited), entries + 2)
+
     def test_run_closes_when_its_progress_ran_between_pages(self):
         self.sim.set_feed("items", self.items("OK", "OK", "OK"), page_size=2)
         with (
