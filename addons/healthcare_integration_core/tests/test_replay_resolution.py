@@ -138,6 +138,16 @@ class TestReplayResolution(HcCase):
         self.assertEqual(message.state, "dead")
         self.assertEqual(message.status, "exception")
         self.assertEqual(message.unmapped_codes, "CC-9, BX")
+        Message = self.env["hc.message"]
+        for domain, found in (
+            ([("status", "=", "exception")], True),
+            ([("status", "in", ("dead", "done"))], False),
+            ([("status", "!=", "exception")], False),
+            ([("status", "not in", ("dead",))], True),
+        ):
+            self.assertEqual(
+                bool(Message.search([("id", "=", message.id), *domain])), found, domain
+            )
         wizard = (
             self.env["hc.mapping.wizard"]
             .with_context(**message.action_add_mapping()["context"])
@@ -155,6 +165,16 @@ class TestReplayResolution(HcCase):
         )
         self.assertEqual(
             sorted(entries.mapped("domain")), ["cost_center", "uom"], "each its kind"
+        )
+
+    def test_a_technical_give_up_stays_dead(self):
+        with self.jobs() as trap:
+            message = self.dead_message(trap)
+        self.assertEqual(message.status, "dead")
+        self.assertTrue(
+            self.env["hc.message"].search(
+                [("id", "=", message.id), ("status", "=", "dead")]
+            )
         )
 
     def test_open_screens_are_told_when_messages_change(self):
