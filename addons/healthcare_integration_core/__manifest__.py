@@ -4,7 +4,7 @@
     "name": "Healthcare Integration Core",
     "summary": "Connector backends, flows, message log, queued delivery, "
     "signed webhooks, batch syncs and crosswalks for hospital integrations",
-    "version": "18.0.3.0.0",
+    "version": "18.0.3.1.0",
     "category": "Tools",
     "website": "https://github.com/healthcare-integration/odoo-healthcare-integration",
     "author": "Healthcare Integration for Odoo contributors",
@@ -13,7 +13,9 @@
     "development_status": "Alpha",
     "application": True,
     "installable": True,
-    "depends": ["base", "mail", "queue_job"],
+    # analytic: the suite's one plan of cost centres (data/hc_cost_centres.xml),
+    # which the domain addons' cost centres share (crosswalk domain cost_center)
+    "depends": ["base", "mail", "queue_job", "analytic"],
     "external_dependencies": {
         "python": [
             "requests",
@@ -32,6 +34,7 @@
         "data/hc_flow_type.xml",
         "data/hc_users.xml",
         "data/ir_cron.xml",
+        "data/hc_cost_centres.xml",
         "views/hc_backend_views.xml",
         "views/hc_flow_type_views.xml",
         "views/hc_flow_views.xml",

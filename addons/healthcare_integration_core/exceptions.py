@@ -32,12 +32,22 @@ class HcBusinessError(UserError):
 
 
 class HcMappingError(HcBusinessError):
-    """Codes of a message have no crosswalk entry."""
+    """Codes of a message have no crosswalk entry.
 
-    def __init__(self, message, domain, codes):
+    ``codes`` are of crosswalk ``domain``; a document whose unknown codes are
+    of several domains names each pair in ``missing``, so that the message's
+    *Add mapping* offers every code in its own domain::
+
+        raise HcMappingError(
+            text, missing=[("cost_center", "CC-9999"), ("product", "NEW-7")]
+        )
+    """
+
+    def __init__(self, message, domain=None, codes=None, missing=None):
         super().__init__(message, kind="mapping")
-        self.domain = domain
-        self.codes = codes
+        self.missing = list(missing or [(domain, code) for code in codes or []])
+        self.domain = domain or (self.missing[0][0] if self.missing else None)
+        self.codes = list(codes or [code for _domain, code in self.missing])
 
 
 class HcRetryableError(Exception):

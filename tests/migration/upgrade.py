@@ -103,3 +103,21 @@ def upgrade_to_current(db):
     ]
     assert not problems, "\n".join(problems)
     return log
+
+
+def install_previous(db, addons_dir, modules, *args):
+    """Install ``modules`` of a previous release (``previous_addons``) in ``db``."""
+    installed = run_odoo(db, addons_dir, "-i", modules, "--stop-after-init", *args)
+    assert installed.returncode == 0, installed.stderr[-3000:]
+
+
+def check_with_current(db, before, code):
+    """Run ``code`` on ``db`` with this checkout's addons, ``IDS`` holding
+    ``before`` (what the previous release's fill printed) as JSON and
+    ``MARK`` the result's prefix; the JSON it prints."""
+    return shell(
+        db,
+        ROOT / "addons",
+        f"MARK = {MARK!r}\nIDS = {json.dumps(json.dumps(before))}\n"
+        + textwrap.dedent(code),
+    )

@@ -1,6 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models, tools
+from odoo.tools.misc import format_amount
 
 from ..lib import budget as lib
 
@@ -83,6 +84,7 @@ class HcBudgetPosition(models.Model):
         "account.analytic.account", string="Cost centre", readonly=True
     )
     company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
     date_from = fields.Date(readonly=True)
     date_to = fields.Date(readonly=True)
     budget = fields.Float(string="Budget amount", readonly=True)
@@ -112,6 +114,17 @@ class HcBudgetPosition(models.Model):
             row.committed = position.committed
             row.spent = position.spent
             row.available = position.available
+
+    @api.model
+    def _money(self, amounts, company):
+        """``amounts`` ({name: amount}) in the currency of ``company``, as
+        its users read them (e.g. {"budget": "$ 6,000.00"}): the values of
+        the budget's messages."""
+        currency = company.currency_id
+        return {
+            name: format_amount(self.env, amount, currency)
+            for name, amount in amounts.items()
+        }
 
     @api.model
     def _holding(self, keys):

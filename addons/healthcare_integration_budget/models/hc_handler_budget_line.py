@@ -179,14 +179,16 @@ class HcHandlerBudgetLine(models.AbstractModel):
         row = self.env["hc.budget.position"].sudo().browse(line.id)
         used = row.spent + row.committed if row.exists() else 0.0
         if lib.shortfall(used, amount):
+            money = self.env["hc.budget.position"]._money(
+                {"amount": amount, "used": used, "kept": -line.planned_amount},
+                line.company_id,
+            )
             error = HcBusinessError(
                 self.env._(
-                    "%(ref)s: %(amount).2f is below what is already spent and "
-                    "committed (%(used).2f); the line keeps %(kept).2f.",
+                    "%(ref)s: %(amount)s is below what is already spent and "
+                    "committed (%(used)s); the line keeps %(kept)s.",
                     ref=ref,
-                    amount=amount,
-                    used=used,
-                    kept=-line.planned_amount,
+                    **money,
                 ),
                 kind="below_commitments",
             )

@@ -92,6 +92,7 @@ class PurchaseOrder(models.Model):
             list({centre for need in needs.values() for centre in need})
         )
         names = {centre.id: centre.display_name for centre in centres}
+        companies = {order.id: order.company_id for order in self}
         problems = {}
         for order_id, need in needs.items():
             problems[order_id] = []
@@ -101,19 +102,25 @@ class PurchaseOrder(models.Model):
                     continue
                 available = position.available + released
                 if lib.shortfall(amount, available):
+                    money = self.env["hc.budget.position"]._money(
+                        {
+                            "amount": amount,
+                            "available": available,
+                            "budget": position.budget,
+                            "spent": position.spent,
+                            "committed": position.committed,
+                            "released": released,
+                        },
+                        companies[order_id],
+                    )
                     problems[order_id].append(
                         _(
-                            "Cost centre %(centre)s: order %(amount).2f, available "
-                            "%(available).2f (budget %(budget).2f, spent "
-                            "%(spent).2f, committed %(committed).2f, of which "
-                            "%(released).2f by this order's requisitions)",
+                            "Cost centre %(centre)s: order %(amount)s, available "
+                            "%(available)s (budget %(budget)s, spent %(spent)s, "
+                            "committed %(committed)s, of which %(released)s by "
+                            "this order's requisitions)",
                             centre=names[centre],
-                            amount=amount,
-                            available=available,
-                            budget=position.budget,
-                            spent=position.spent,
-                            committed=position.committed,
-                            released=released,
+                            **money,
                         )
                     )
         return problems

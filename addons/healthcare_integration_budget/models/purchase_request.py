@@ -76,16 +76,22 @@ class PurchaseRequest(models.Model):
         the note of the hold (None: not held)."""
         self.ensure_one()
         short = lib.shortfall(self.estimated_cost, position.available)
+        money = self.env["hc.budget.position"]._money(
+            {
+                "amount": self.estimated_cost,
+                "available": position.available,
+                "budget": position.budget,
+                "spent": position.spent,
+                "committed": position.committed,
+            },
+            self.company_id,
+        )
         note = self.env._(
-            "Cost centre %(centre)s: requisition %(amount).2f, available "
-            "%(available).2f (budget %(budget).2f, spent %(spent).2f, committed "
-            "%(committed).2f)",
+            "Cost centre %(centre)s: requisition %(amount)s, available "
+            "%(available)s (budget %(budget)s, spent %(spent)s, committed "
+            "%(committed)s)",
             centre=self.hc_cost_centre_id.display_name,
-            amount=self.estimated_cost,
-            available=position.available,
-            budget=position.budget,
-            spent=position.spent,
-            committed=position.committed,
+            **money,
         )
         self.write({"hc_budget_held": bool(short), "hc_budget_note": note})
         return note if short else None

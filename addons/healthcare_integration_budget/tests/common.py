@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, fields
 from odoo.tests.common import TransactionCase
+from odoo.tools.misc import format_amount
 
 from odoo.addons.healthcare_integration_requisition.tests.common import (
     RequisitionHttpCase,
@@ -68,6 +69,11 @@ class BudgetMixin(RequisitionMixin):
             }
         )
         cls.budget.action_budget_confirm()
+
+    def money(self, amount):
+        """``amount`` as the budget's messages show it: in the company's
+        currency (e.g. "$ 1,000.00")."""
+        return format_amount(self.env, amount, self.company.currency_id)
 
     def position(self):
         self.env.invalidate_all()

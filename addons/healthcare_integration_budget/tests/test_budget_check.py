@@ -32,7 +32,7 @@ class TestBudgetCheck(BudgetCase):
             self.flow_in, gloves(50, "REQ-B-2")
         )._linked_record()
         self.assertEqual((second.state, second.hc_budget_held), ("draft", True))
-        self.assertIn("available 400.00", second.hc_budget_note)
+        self.assertIn(f"available {self.money(400)}", second.hc_budget_note)
         self.assertEqual(
             second.review_ids.definition_id,
             self.env.ref("healthcare_integration_budget.tier_definition_over_budget"),
@@ -88,7 +88,7 @@ class TestBudgetCheck(BudgetCase):
         self.assertEqual((first.state, first.hc_budget_held), ("approved", False))
         # 500 over the 400 the first one left: held, never dropped
         self.assertEqual((second.state, second.hc_budget_held), ("draft", True))
-        self.assertIn("available 400.00", second.hc_budget_note)
+        self.assertIn(f"available {self.money(400)}", second.hc_budget_note)
         self.assertEqual(
             second.review_ids.definition_id,
             self.env.ref("healthcare_integration_budget.tier_definition_over_budget"),

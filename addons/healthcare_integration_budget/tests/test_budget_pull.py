@@ -77,8 +77,10 @@ class TestBudgetPull(BudgetCase):
         self.assertEqual(run.count_updated, 0)
         issues = {issue.kind: issue for issue in run.issue_ids}
         self.assertEqual(set(issues), {"below_commitments", "mapping"})
-        self.assertIn("committed (700.00)", issues["below_commitments"].text)
-        self.assertIn("keeps 1000.00", issues["below_commitments"].text)
+        self.assertIn(
+            f"committed ({self.money(700)})", issues["below_commitments"].text
+        )
+        self.assertIn(f"keeps {self.money(1000)}", issues["below_commitments"].text)
         self.assertEqual(self.position().budget, 1000.0, "the line keeps its amount")
         raised = self.pull([self.line(amount=750)])
         self.assertEqual(raised.count_updated, 1)

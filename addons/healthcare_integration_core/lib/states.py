@@ -19,6 +19,15 @@ STATES = [
     (CANCELLED, "Cancelled"),
     (DUPLICATE, "Duplicate"),
 ]
+# what a message's screens show: a dead message whose error is a business
+# one (a mapping exception, a price variance) waits for a decision, which
+# a technical give-up does not; its state stays dead (counts, replays)
+EXCEPTION = "exception"
+STATUSES = [
+    *STATES[:5],
+    (EXCEPTION, "Business exception"),
+    *STATES[5:],
+]
 # waiting for a job (or running one)
 PENDING = (NEW, QUEUED, RETRYING, RUNNING)
 # waiting for a job, not running

@@ -38,7 +38,10 @@ class HcAuditLog(models.Model):
 
     user_id = fields.Many2one("res.users", readonly=True, index=True)
     logged_at = fields.Datetime(readonly=True, required=True, index=True)
-    action = fields.Char(readonly=True, required=True, index=True)
+    action = fields.Char(
+        readonly=True, required=True, index=True, help="The action's code, as logged."
+    )
+    action_label = fields.Char(string="Action", compute="_compute_action_label")
     res_model = fields.Char(readonly=True, index=True)
     res_id = fields.Integer(readonly=True, index=True)
     record_name = fields.Char(readonly=True)
@@ -94,6 +97,41 @@ class HcAuditLog(models.Model):
             )
             """
         )
+
+    def _action_labels(self):
+        """{action code: label} of the actions logged. An addon that logs
+        actions of its own names them here, e.g.::
+
+            def _action_labels(self):
+                return {**super()._action_labels(), "budget_override": _("...")}
+
+        A code without a label shows as words ("price_change" -> "Price change").
+        """
+        return {
+            "create": _("Created"),
+            "write": _("Changed"),
+            "unlink": _("Deleted"),
+            "acknowledge": _("Failure acknowledged"),
+            "retry": _("Message retried"),
+            "replay": _("Message replayed"),
+            "resolve": _("Message marked resolved"),
+            "cancel": _("Message cancelled"),
+            "payload_view": _("Payload viewed"),
+            "retention": _("Payloads purged (retention)"),
+            "rotate_keys": _("Secret keys rotated"),
+        }
+
+    @api.depends("action")
+    def _compute_action_label(self):
+        labels = self._action_labels()
+        for entry in self:
+            code = entry.action or ""
+            entry.action_label = labels.get(code) or code.replace("_", " ").capitalize()
+
+    @api.depends("action")
+    def _compute_display_name(self):
+        for entry in self:
+            entry.display_name = entry.action_label
 
     # Append-only: the ORM never writes entries, _log() inserts them.
     @api.model_create_multi

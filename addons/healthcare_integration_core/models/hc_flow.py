@@ -322,6 +322,15 @@ class HcFlow(models.Model):
         self.env["hc.message"]._wake_waiting([("flow_id", "in", self.ids)])
         return True
 
+    def _purpose(self):
+        """What the flow does, in words: the first sentence of its type's
+        description (e.g. "Pulls pages from a partner's feed and stores
+        them; applies nothing."), or ""."""
+        self.ensure_one()
+        text = (self.flow_type_id.description or "").strip()
+        first = text.split(". ", 1)[0].rstrip(".")
+        return f"{first}." if first else ""
+
     def action_open_flow_type(self):
         self.ensure_one()
         return {

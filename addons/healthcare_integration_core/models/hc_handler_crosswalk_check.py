@@ -32,21 +32,22 @@ class HcHandlerCrosswalkCheck(models.AbstractModel):
         return by_domain
 
     def process(self, message, document):
-        crosswalk = self.env["hc.crosswalk"]
-        for domain, codes in self._codes_by_domain([document]).items():
-            crosswalk._resolve(message.backend_id, domain, codes)
+        self._check(message.backend_id, [document])
         return None
 
     def process_items(self, message, items):
+        self._check(message.backend_id, items)
+        return {"created": 0, "updated": 0, "skipped": len(items), "failed": 0}
+
+    def _check(self, backend, documents):
+        """Raise one HcMappingError naming every unmapped code of the
+        documents, whatever its domain (one query per domain)."""
         crosswalk = self.env["hc.crosswalk"]
         missing = set()
-        for domain, codes in self._codes_by_domain(items).items():
-            found = crosswalk._resolve_many(message.backend_id, domain, codes)
+        for domain, codes in self._codes_by_domain(documents).items():
+            found = crosswalk._resolve_many(backend, domain, codes)
             missing |= {(domain, code) for code in codes if code not in found}
         if missing:
             raise HcMappingError(
-                crosswalk._missing_text(message.backend_id, missing),
-                sorted({domain for domain, _code in missing})[0],
-                sorted(code for _domain, code in missing),
+                crosswalk._missing_text(backend, missing), missing=sorted(missing)
             )
-        return {"created": 0, "updated": 0, "skipped": len(items), "failed": 0}

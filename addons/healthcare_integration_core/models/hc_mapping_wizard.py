@@ -22,6 +22,7 @@ class HcInboundMappingFailure(models.AbstractModel):
                 {
                     "unmapped_domain": error.domain,
                     "unmapped_codes": ", ".join(str(c) for c in error.codes),
+                    "unmapped_entries": [[d, str(c)] for d, c in error.missing],
                 }
             )
         return super()._failed(message, attempt, error_class, error, kind=kind)
@@ -36,7 +37,11 @@ class HcMappingWizard(models.TransientModel):
 
     message_id = fields.Many2one("hc.message", required=True, readonly=True)
     backend_id = fields.Many2one(related="message_id.backend_id")
-    domain = fields.Selection("_selection_domain", required=True, readonly=True)
+    domain = fields.Selection(
+        "_selection_domain",
+        readonly=True,
+        help="Of every code, when the message lacks codes of one kind only.",
+    )
     line_ids = fields.One2many("hc.mapping.wizard.line", "wizard_id")
     replay = fields.Boolean(
         string="Replay the message", default=True, help="Once the codes are mapped."
@@ -55,11 +60,19 @@ class HcMappingWizard(models.TransientModel):
             values.get("message_id") or self.env.context.get("default_message_id")
         )
         if message and "line_ids" in fields_list:
-            codes = [c.strip() for c in (message.unmapped_codes or "").split(",")]
             values["line_ids"] = [
-                fields.Command.create({"external_code": code}) for code in codes if code
+                fields.Command.create({"domain": domain, "external_code": code})
+                for domain, code in self._unmapped(message)
             ]
         return values
+
+    @staticmethod
+    def _unmapped(message):
+        """[(domain, code)] of the codes the message lacks."""
+        if message.unmapped_entries:
+            return [(domain, code) for domain, code in message.unmapped_entries]
+        codes = [c.strip() for c in (message.unmapped_codes or "").split(",")]
+        return [(message.unmapped_domain, code) for code in codes if code]
 
     def action_confirm(self):
         self.ensure_one()
@@ -71,7 +84,7 @@ class HcMappingWizard(models.TransientModel):
             [
                 {
                     "backend_id": message.backend_id.id,
-                    "domain": self.domain,
+                    "domain": line.domain,
                     "external_code": line.external_code,
                     "record_ref": line.record_ref
                     and f"{line.record_ref._name},{line.record_ref.id}",
@@ -80,11 +93,14 @@ class HcMappingWizard(models.TransientModel):
                 for line in lines
             ]
         )
+        labels = dict(self._selection_domain())
         message.message_post(
             body=_(
-                "Mapped %(codes)s (%(domain)s) for %(backend)s.",
-                codes=", ".join(lines.mapped("external_code")),
-                domain=dict(self._selection_domain())[self.domain],
+                "Mapped %(codes)s for %(backend)s.",
+                codes=", ".join(
+                    f"{line.external_code} ({labels.get(line.domain, line.domain)})"
+                    for line in lines
+                ),
                 backend=message.backend_id.display_name,
             )
         )
@@ -98,6 +114,11 @@ class HcMappingWizardLine(models.TransientModel):
     _description = "A code to map"
 
     wizard_id = fields.Many2one("hc.mapping.wizard", required=True, ondelete="cascade")
+    domain = fields.Selection(
+        lambda self: self.env["hc.mapping.wizard"]._selection_domain(),
+        string="Kind of code",
+        required=True,
+    )
     external_code = fields.Char(required=True)
     record_ref = fields.Reference(
         selection=lambda self: self.env["hc.crosswalk"]._selection_record_ref(),

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 from ..lib import retry, trace
 from ..lib import states as st
@@ -78,6 +79,13 @@ class HcMessage(models.Model):
     )
     state = fields.Selection(
         st.STATES, required=True, default=st.NEW, index=True, readonly=True
+    )
+    status = fields.Selection(
+        st.STATUSES,
+        compute="_compute_status",
+        search="_search_status",
+        help="The state, with a failure that waits for a business decision "
+        "(a business error) told apart from a delivery that gave up.",
     )
     idempotency_key = fields.Char(readonly=True, copy=False)
     signature_digest = fields.Char(
@@ -249,6 +257,32 @@ class HcMessage(models.Model):
                 and message.state not in st.FINAL
                 and message.sla_deadline < now
             )
+
+    @api.depends("state", "error_class")
+    def _compute_status(self):
+        for message in self:
+            message.status = (
+                st.EXCEPTION
+                if message.state == st.DEAD
+                and message.error_class == retry.ERROR_BUSINESS
+                else message.state
+            )
+
+    def _search_status(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise ValidationError(_("Unsupported search on the status."))
+        values = [value] if operator in ("=", "!=") else list(value)
+        business = ("error_class", "=", retry.ERROR_BUSINESS)
+        terms = []
+        plain = [v for v in values if v not in (st.DEAD, st.EXCEPTION)]
+        if plain:
+            terms.append([("state", "in", plain)])
+        if st.EXCEPTION in values:
+            terms.append([("state", "=", st.DEAD), business])
+        if st.DEAD in values:
+            terms.append([("state", "=", st.DEAD), "!", business])
+        domain = expression.OR(terms) if terms else expression.FALSE_DOMAIN
+        return domain if operator in ("=", "in") else ["!", *domain]
 
     def _search_is_late(self, operator, value):
         late = [

@@ -29,6 +29,9 @@ class HcMessageActions(models.AbstractModel):
         help="Failed for codes without a crosswalk entry: add them, then replay.",
     )
     unmapped_codes = fields.Char(readonly=True, string="Unmapped codes")
+    unmapped_entries = fields.Json(
+        readonly=True, help="[domain, code] of each unmapped code, in order."
+    )
 
     def web_read(self, specification):
         # EXTENDS base: the form of a payload viewer reads payloads, and each

@@ -404,6 +404,8 @@ class HcMessageRuntime(models.AbstractModel):
                 }
             )
             self._enqueue(delay=wait.seconds)
+            # an open form shows the retry and its error, not *Queued*
+            self._notify_changed()
             return f"retry in {wait.seconds:.0f}s"
         if outcome.retryable:
             reason = _(

@@ -49,15 +49,21 @@ class HcSyncRunActions(models.AbstractModel):
         already at work (``joined``), then their form for who may read it."""
         lines = []
         for run in self - joined:
+            purpose = run.flow_id._purpose()
             lines.append(
-                _("%(run)s started: %(flow)s.", run=run.name, flow=run.flow_id.name)
+                _(
+                    "%(flow)s started.%(purpose)s Its run: %(run)s.",
+                    flow=run.flow_id.name,
+                    purpose=f" {purpose}" if purpose else "",
+                    run=run.name,
+                )
             )
         for run in joined:
             origin = _("by the schedule") if run.origin == "schedule" else _("by hand")
             lines.append(
                 _(
-                    "%(run)s (%(flow)s) was already at work (started %(origin)s): "
-                    "here it is.",
+                    "%(flow)s was already at work (started %(origin)s): here is "
+                    "its run %(run)s.",
                     run=run.name,
                     flow=run.flow_id.name,
                     origin=origin,

@@ -107,11 +107,13 @@ class TestAccess(GovernanceCase):
     def test_user_acknowledges_failures(self):
         self.message.with_user(self.user).action_acknowledge()
         self.assertEqual(self.message.acknowledged_by_id, self.user)
-        self.assertTrue(
-            self.env["hc.audit.log"].search(
-                [("action", "=", "acknowledge"), ("res_id", "=", self.message.id)]
-            )
+        entry = self.env["hc.audit.log"].search(
+            [("action", "=", "acknowledge"), ("res_id", "=", self.message.id)]
         )
+        self.assertTrue(entry)
+        # the code is kept, the screens read words
+        self.assertEqual(entry.action_label, "Failure acknowledged")
+        self.assertEqual(entry.display_name, "Failure acknowledged")
         with self.assertRaises(AccessError):
             self.message.with_user(self.user).write({"state": "done"})
 

@@ -88,7 +88,7 @@ class TestRunNow(HcCase):
             self.assertEqual(answer["tag"], "display_notification")
             self.assertIn(run.name, answer["params"]["message"])
             self.assertIn(
-                f"{run.name} ({self.flow.name}) was already at work",
+                f"{self.flow.name} was already at work",
                 answer["params"]["message"],
             )
             self.assertIn("by the schedule", answer["params"]["message"])
@@ -106,7 +106,9 @@ class TestRunNow(HcCase):
             answer = self.flow.action_run_batch()
             run = self.env["hc.sync.run"].search([("flow_id", "=", self.flow.id)])
             self.assertEqual(
-                answer["params"]["message"], f"{run.name} started: {self.flow.name}."
+                answer["params"]["message"],
+                f"{self.flow.name} started. Pulls pages from a partner's feed and "
+                f"stores them; applies nothing. Its run: {run.name}.",
             )
             self.assertEqual(answer["params"]["next"]["res_id"], run.id)
             self.run_jobs(trap)

@@ -123,6 +123,60 @@ class TestReplayResolution(HcCase):
         self.assertEqual(replay.state, "done")
         self.assertEqual(message.state, "done")
 
+    def test_add_mapping_offers_each_code_in_its_own_kind(self):
+        """A document lacking codes of two kinds: one *Add mapping* for all,
+        and the message shown as a business exception, not as dead."""
+        payload = {
+            "codes": [
+                {"domain": "uom", "code": "BX"},
+                {"domain": "cost_center", "code": "CC-9"},
+            ]
+        }
+        with self.jobs() as trap:
+            message = self.ingest(self.flow_in, payload, "evt-map-2")
+            self.run_jobs(trap)
+        self.assertEqual(message.state, "dead")
+        self.assertEqual(message.status, "exception")
+        self.assertEqual(message.unmapped_codes, "CC-9, BX")
+        Message = self.env["hc.message"]
+        for domain, found in (
+            ([("status", "=", "exception")], True),
+            ([("status", "in", ("dead", "done"))], False),
+            ([("status", "!=", "exception")], False),
+            ([("status", "not in", ("dead",))], True),
+        ):
+            self.assertEqual(
+                bool(Message.search([("id", "=", message.id), *domain])), found, domain
+            )
+        wizard = (
+            self.env["hc.mapping.wizard"]
+            .with_context(**message.action_add_mapping()["context"])
+            .create({})
+        )
+        self.assertEqual(
+            [(line.domain, line.external_code) for line in wizard.line_ids],
+            [("cost_center", "CC-9"), ("uom", "BX")],
+        )
+        wizard.line_ids.odoo_value = "mapped"
+        wizard.replay = False
+        wizard.action_confirm()
+        entries = self.env["hc.crosswalk"].search(
+            [("backend_id", "=", self.backend.id), ("odoo_value", "=", "mapped")]
+        )
+        self.assertEqual(
+            sorted(entries.mapped("domain")), ["cost_center", "uom"], "each its kind"
+        )
+
+    def test_a_technical_give_up_stays_dead(self):
+        with self.jobs() as trap:
+            message = self.dead_message(trap)
+        self.assertEqual(message.status, "dead")
+        self.assertTrue(
+            self.env["hc.message"].search(
+                [("id", "=", message.id), ("status", "=", "dead")]
+            )
+        )
+
     def test_open_screens_are_told_when_messages_change(self):
         Bus = self.env["bus.bus"]
         before = Bus.search([]).ids
@@ -142,6 +196,26 @@ class TestReplayResolution(HcCase):
         self.assertEqual(message["payload"]["ids"], sorted((first | second).ids))
         group = self.env.ref("healthcare_integration_core.group_hc_user")
         self.assertEqual(channel[1:], ["res.groups", group.id], "integration users")
+
+    def test_an_open_form_is_told_of_each_retry(self):
+        """A message retrying is no longer shown *Queued* until it ends."""
+        Bus = self.env["bus.bus"]
+        self.sim.fail_next("/api/orders", count=1, status=503)
+        with self.jobs() as trap:
+            message = self.send({"order": "L-R"})
+            self.env.flush_all()
+            before = Bus.search([]).ids
+            self.env.invalidate_all()
+            trap.perform_enqueued_jobs()
+        self.env.invalidate_all()
+        self.assertEqual(message.state, "retrying")
+        self.env.cr.flush()  # what a commit does first: precommit hooks run
+        told = [
+            json.loads(n.message)["payload"]["ids"]
+            for n in Bus.search([("id", "not in", before)])
+            if json.loads(n.message)["type"] == "hc.message/changed"
+        ]
+        self.assertEqual(told, [[message.id]])
 
     def test_duration_is_never_negative(self):
         message = self.env["hc.message"].create(

@@ -61,6 +61,49 @@ class TestMessageReplayTour(HttpCase):
         self.assertEqual(replay._body(), b'{"order": "TOUR-1"}')
         self.assertEqual(self.dead.state, "dead")
 
+    def test_business_exception_mapped_and_replayed_from_its_form(self):
+        flow = self.env["hc.flow"].create(
+            {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_core.flow_type_crosswalk_check"
+                ).id,
+                "name": "Tour codes in",
+                "code": "tour_codes_in",
+                "backend_id": self.backend.id,
+            }
+        )
+        message = self.env["hc.message"].create(
+            {
+                "name": "TOUR-MAP-1",
+                "flow_id": flow.id,
+                "backend_id": self.backend.id,
+                "direction": "inbound",
+                "state": "dead",
+                "error_class": "business",
+                "exception_kind": "mapping",
+                "error_text": "No crosswalk for CC-9 and BX.",
+                "unmapped_domain": "cost_center",
+                "unmapped_codes": "CC-9, BX",
+                "unmapped_entries": [["cost_center", "CC-9"], ["uom", "BX"]],
+                "request_payload": base64.b64encode(b'{"codes": []}'),
+            }
+        )
+        self.env.flush_all()
+        self.start_tour(
+            "/odoo/action-healthcare_integration_core.hc_message_action_failed",
+            "hc_business_exception_mapping_tour",
+            login="admin",
+        )
+        entries = self.env["hc.crosswalk"].search(
+            [("backend_id", "=", self.backend.id)]
+        )
+        self.assertEqual(
+            sorted((e.domain, e.external_code, e.odoo_value) for e in entries),
+            [("cost_center", "CC-9", "Ward 9"), ("uom", "BX", "Box of 10")],
+        )
+        replay = self.env["hc.message"].search([("parent_id", "=", message.id)])
+        self.assertEqual((replay.parent_relation, replay.state), ("replay", "queued"))
+
     def test_send_test_message_from_flow(self):
         Message = self.env["hc.message"]
         before = Message.search([("flow_id", "=", self.flow.id)])

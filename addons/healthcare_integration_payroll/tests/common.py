@@ -37,7 +37,7 @@ class PayrollSetupMixin:
         env = cls.env
         cls.company = env.company
         cls.currency = cls.company.currency_id
-        plan = env.ref("healthcare_integration_payroll.analytic_plan_cost_centres")
+        plan = env.ref("healthcare_integration_core.analytic_plan_cost_centres")
         centres = env["account.analytic.account"].create(
             [
                 {"name": "Intensive care", "code": "T-ICU", "plan_id": plan.id},

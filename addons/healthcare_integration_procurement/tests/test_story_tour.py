@@ -113,7 +113,8 @@ class TestProcurementStoryTour(SftpServerMixin, ProcurementHttpCase):
         scheduled = self.env["hc.sync.run"]._cron_run(flow.id)
         answer = self.supplier_x12.action_hc_fetch_answers()
         text = answer["params"]["message"]
-        self.assertIn(f"{scheduled.name} ({flow.name}) was already at work", text)
+        self.assertIn(f"{flow.name} was already at work", text)
+        self.assertIn(f"its run {scheduled.name}", text)
         self.assertIn("by the schedule", text)
         runs = self.env["hc.sync.run"].search([("flow_id", "=", flow.id)])
         self.assertEqual(runs, scheduled, "no second pull of the flow")

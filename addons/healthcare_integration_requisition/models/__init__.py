@@ -9,3 +9,4 @@ from . import tier_review
 from . import stock_picking
 from . import account_move
 from . import hc_handler_requisition_po
+from . import hc_audit_log

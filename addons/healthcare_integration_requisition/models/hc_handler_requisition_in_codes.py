@@ -3,7 +3,10 @@
 from odoo import _, models
 from odoo.osv import expression
 
-from odoo.addons.healthcare_integration_core.exceptions import HcBusinessError
+from odoo.addons.healthcare_integration_core.exceptions import (
+    HcBusinessError,
+    HcMappingError,
+)
 
 
 class HcHandlerRequisitionInCodes(models.AbstractModel):
@@ -49,38 +52,40 @@ class HcHandlerRequisitionInCodes(models.AbstractModel):
         products = self._line_products(requisition, found)
         uoms = {code: found["uom"].get(code) for code in requisition.uoms}
         uoms = {code: uom for code, uom in uoms.items() if uom}
-        label = {
-            "requester": self.env._("requester"),
-            "cost_centre": self.env._("cost centre"),
-            "item": self.env._("item"),
-            "unit": self.env._("unit"),
-        }
+        # (what the platform calls it, crosswalk domain, code)
         missing = []
         if not requester:
-            missing.append((label["requester"], requisition.requester))
+            missing.append(("requester", "requester", requisition.requester))
         if not cost_centre:
-            missing.append((label["cost_centre"], requisition.cost_centre))
+            missing.append(("cost centre", "cost_center", requisition.cost_centre))
         missing += [
-            (label["item"], code)
+            ("item", "product", code)
             for code in requisition.item_codes
             if code not in products
         ]
         missing += [
-            (label["unit"], code) for code in requisition.uoms if code not in uoms
+            ("unit", "uom", code) for code in requisition.uoms if code not in uoms
         ]
         if missing:
-            error = HcBusinessError(
+            label = {
+                "requester": self.env._("requester"),
+                "cost centre": self.env._("cost centre"),
+                "item": self.env._("item"),
+                "unit": self.env._("unit"),
+            }
+            raise HcMappingError(
                 _(
-                    "Requisition %(ref)s: unknown %(codes)s. Map each code on backend "
-                    "%(backend)s (Crosswalks), then replay the message.",
+                    "Requisition %(ref)s: unknown %(codes)s. Press Add mapping to "
+                    "map each code on backend %(backend)s; the message is then "
+                    "replayed.",
                     ref=requisition.ref,
-                    codes="; ".join(f"{what} {code}" for what, code in missing),
+                    codes="; ".join(
+                        f"{label[what]} {code}" for what, _d, code in missing
+                    ),
                     backend=backend.code,
                 ),
-                kind="mapping",
+                missing=[(domain, code) for _what, domain, code in missing],
             )
-            error.codes = [code for _what, code in missing]
-            raise error
         self._check_units(requisition, products, uoms)
         return {
             "requester": requester,

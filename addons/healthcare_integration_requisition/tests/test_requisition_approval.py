@@ -94,6 +94,8 @@ class TestRequisitionApproval(RequisitionCase):
         self.assertEqual(
             (entry.action, entry.user_id), ("approval_rejected", self.head)
         )
+        self.assertEqual(entry.action_label, "Approval tier rejected", "readable")
+        self.assertEqual(entry.display_name, "Approval tier rejected")
 
     def test_thresholds_are_per_company(self):
         other = self.env["res.company"].create({"name": "Test Northside Clinic"})

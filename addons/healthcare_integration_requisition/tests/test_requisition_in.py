@@ -88,24 +88,31 @@ class TestRequisitionIn(RequisitionCase):
             self.assertIn(code, message.error_text)
         self.assertFalse(self.request_of("REQ-T-1"), "nothing is written")
         self.assertFalse(self.sim.statuses())
-        crosswalks = self.env["hc.crosswalk"]
-        for domain, code, record in (
-            ("requester", "locum.17@agency.example", self.requester),
-            ("cost_center", "CC-9999", self.other_cost_centre),
-            ("product", "NEW-ITEM-7", self.products["pump"]),
-            ("uom", "PK", self.env.ref("uom.product_uom_unit")),
-        ):
-            crosswalks.create(
-                {
-                    "backend_id": self.backend.id,
-                    "domain": domain,
-                    "external_code": code,
-                    "record_ref": f"{record._name},{record.id}",
-                }
-            )
+        self.assertEqual(message.status, "exception", "a business decision")
+        self.assertEqual(
+            message.unmapped_codes, "locum.17@agency.example, CC-9999, NEW-ITEM-7, PK"
+        )
+        # the message's Add mapping: each code in its own kind, then the replay
+        action = message.action_add_mapping()
+        wizard = self.env["hc.mapping.wizard"].with_context(**action["context"])
+        wizard = wizard.create({})
+        records = {
+            ("requester", "locum.17@agency.example"): self.requester,
+            ("cost_center", "CC-9999"): self.other_cost_centre,
+            ("product", "NEW-ITEM-7"): self.products["pump"],
+            ("uom", "PK"): self.env.ref("uom.product_uom_unit"),
+        }
+        self.assertEqual(
+            {(line.domain, line.external_code) for line in wizard.line_ids},
+            set(records),
+        )
+        for line in wizard.line_ids:
+            record = records[(line.domain, line.external_code)]
+            line.record_ref = f"{record._name},{record.id}"
         with self.jobs() as trap:
-            replay = message._replay()
+            opened = wizard.action_confirm()
             self.run_jobs(trap)
+        replay = self.env["hc.message"].browse(opened["res_id"])
         self.assertEqual(replay.state, "done", replay.error_text)
         request = self.request_of("REQ-T-1")
         self.assertEqual(request.hc_cost_centre_id, self.other_cost_centre)

@@ -8,8 +8,8 @@ import {registry} from "@web/core/registry";
 registry.category("web_tour.tours").add("hc_budget_order_tour", {
     steps: () => [
         {
-            content: "The order is held for budget, with the figures",
-            trigger: ".o_form_view .alert-danger:contains(available 1000.00)",
+            content: "The order is held for budget, with the figures in its currency",
+            trigger: ".o_form_view .alert-danger:contains(available):contains(1,000.00)",
         },
         {
             content: "The budget holder approves it over budget",
