@@ -169,14 +169,17 @@ class PurchaseEdiXmlUblBis3(models.AbstractModel):
         if not self._hc_peppol():
             return vals
         # valid until the supplier's acknowledgement is due: an order still
-        # unanswered then is late, and its buyer may order elsewhere
+        # unanswered then is late, and its buyer may order elsewhere. Both
+        # dates are UTC dates: the issue date's, whoever builds the document
+        # (a buyer's time zone would make the end date a day later than the
+        # issue date's day in some hours, and differ with the builder)
         due = order._hc_ack_due_from(fields.Datetime.now())
         vals["vals"].update(
             {
                 "profile_id": peppol_ordering.PROFILE,
                 "issue_date": (order.date_approve or order.create_date).date(),
                 "tax_amount": order.currency_id.round(order.amount_tax),
-                "validity_end_date": fields.Date.context_today(order, due),
+                "validity_end_date": due.date(),
             }
         )
         return vals

@@ -30,7 +30,7 @@ class HcOpsDashboard(models.AbstractModel):
         return data
 
     def _kpi_rows(self):
-        today = fields.Date.context_today(self)
+        today = fields.Date.today()  # KPI days are UTC days (hc.kpi.daily)
         since = today - timedelta(days=TREND_DAYS - 1)
         before = since - timedelta(days=TREND_DAYS)
         domain = [

@@ -50,7 +50,7 @@ class HcOpsMetrics(models.AbstractModel):
         """The state KPIs (``lib.GAUGES``) of their latest day, per subject."""
         kpis = self.env["hc.kpi.daily"].sudo()
         latest = {}
-        recent = fields.Date.context_today(self) - timedelta(days=GAUGE_DAYS)
+        recent = fields.Date.today() - timedelta(days=GAUGE_DAYS)  # UTC days
         domain = [("kpi", "in", list(lib.GAUGES)), ("day", ">=", recent)]
         for row in kpis.search(domain, order="day"):
             latest[(row.kpi, row.company_id, row.flow_id, row.partner_id)] = row

@@ -95,7 +95,7 @@ class HcReconciliation(models.Model):
         "report is complete).",
     )
     first_day = fields.Date(
-        default=lambda self: fields.Date.context_today(self) - timedelta(days=1),
+        default=lambda self: fields.Date.today() - timedelta(days=1),
         required=True,
         help="The first day to reconcile.",
     )
@@ -166,7 +166,9 @@ class HcReconciliation(models.Model):
     def _due_days(self, today=None):
         """The days not checked yet that are old enough to be checked."""
         self.ensure_one()
-        today = today or fields.Date.context_today(self)
+        # a period is a UTC day (hc.reconciliation.period._bounds), whatever
+        # the time zone of the user or the scheduled action
+        today = today or fields.Date.today()
         last = today - timedelta(days=self.lag_days)
         checked = set(
             self.period_ids.filtered(lambda p: p.state != "failed").mapped("day")
@@ -210,9 +212,9 @@ class HcReconciliation(models.Model):
         return True
 
     def action_check_today(self):
-        """Check today so far (the scheduled check waits for ``lag_days``)."""
+        """Check today (UTC) so far (the scheduled check waits for ``lag_days``)."""
         for reconciliation in self:
-            reconciliation._reconcile_day(fields.Date.context_today(reconciliation))
+            reconciliation._reconcile_day(fields.Date.today())
         return self.action_view_periods() if len(self) == 1 else True
 
     def action_view_periods(self):

@@ -37,7 +37,11 @@ class HcReconciliationPeriod(models.Model):
     company_id = fields.Many2one(
         related="reconciliation_id.company_id", store=True, index=True
     )
-    day = fields.Date(required=True, readonly=True)
+    day = fields.Date(
+        required=True,
+        readonly=True,
+        help="The day checked: from 00:00 to 24:00 UTC.",
+    )
     state = fields.Selection(
         [
             ("new", "Not checked yet"),

@@ -24,7 +24,7 @@ class TestControlFile(SftpServerMixin, HcCase):
         cls.sftp = cls.env["hc.backend"].create(
             cls.sftp_backend_values(cls.sshd, "sftp_control")
         )
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = fields.Date.today()
         cls.reconciliation = cls.env["hc.reconciliation"].create(
             {
                 "name": "Orders with the partner's control file",

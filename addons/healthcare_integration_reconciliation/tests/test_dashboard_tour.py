@@ -28,7 +28,7 @@ class TestBusinessPanelTour(HttpCase):
         )
         kpis, company = cls.env["hc.kpi.daily"], cls.env.company
         kpis.search([]).unlink()  # only the known data below
-        today = fields.Date.context_today(cls.env.user)
+        today = fields.Date.today()
         now = datetime.combine(today, time(10, 0))
         for value in (1, 0, 0, 0):
             kpis._observe("exception_rate", value, company, now, flow=flow)

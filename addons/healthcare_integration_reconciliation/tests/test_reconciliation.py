@@ -1,5 +1,9 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -28,7 +32,7 @@ class TestReconciliation(HcCase):
             groups="healthcare_integration_core.group_hc_user",
         )
         cls.flow_out.business_owner_id = cls.owner
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = fields.Date.today()
         cls.reconciliation = cls.env["hc.reconciliation"].create(
             {
                 "name": "Orders with the partner's report",
@@ -75,6 +79,22 @@ class TestReconciliation(HcCase):
         self.assertEqual(call["query"].get("date"), str(self.today))
         # a day checked is not due any more
         self.assertNotIn(self.today, self.reconciliation._due_days(self.today))
+
+    def test_days_are_utc_days_whatever_the_users_time_zone(self):
+        """At 23:30 UTC a user in Auckland is already on the next day; the
+        day checked is still the UTC day whose messages the period holds."""
+        self.reconciliation.first_day = date(2026, 12, 6)
+        user = self.env.user
+        user.tz = "Pacific/Auckland"
+        with freeze_time("2026-12-07 23:30:00"):
+            self.assertEqual(fields.Date.context_today(user), date(2026, 12, 8))
+            due = self.reconciliation.with_user(user)._due_days()
+            self.assertEqual(due, [date(2026, 12, 6), date(2026, 12, 7)])
+            self.report()
+            self.reconciliation.with_user(user).action_check_today()
+        self.assertEqual(self.reconciliation.last_period_id.day, date(2026, 12, 7))
+        [call] = self.sim.requests(path=REPORT)
+        self.assertEqual(call["query"].get("date"), "2026-12-07")
 
     def test_unmatched_period_differences_are_business_exceptions(self):
         first, second = self.deliver("PO-1", "PO-2")

@@ -22,7 +22,7 @@ class TestSetComparison(HcCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = fields.Date.today()
         cls.reconciliation = cls.env["hc.reconciliation"].create(
             {
                 "name": "Orders in the database",

@@ -35,7 +35,7 @@ class TestTrailerReconciliation(HcCase):
                 "code": "x12_in",
             }
         )
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = fields.Date.today()
         cls.reconciliation = cls.env["hc.reconciliation"].create(
             {
                 "name": "X12 orders against their trailers",
