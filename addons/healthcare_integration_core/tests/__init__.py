@@ -21,3 +21,4 @@ from . import test_live_updates
 from . import test_live_progress
 from . import test_story_tour
 from . import test_delivery_audit
+from . import test_access_levels
