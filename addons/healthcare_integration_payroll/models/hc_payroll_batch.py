@@ -89,6 +89,15 @@ class HcPayrollBatch(models.Model):
         ),
     ]
 
+    # what the batch form shows of the exchange (its statusbar follows live)
+    _hc_live_fields = ("state", "delivered_at", "acknowledged_at")
+
+    def write(self, vals):
+        res = super().write(vals)
+        if set(vals) & set(self._hc_live_fields):
+            self.env["hc.live"]._notify(self)  # an open batch form reloads
+        return res
+
     @api.depends("line_ids.quantity", "line_ids.amount", "line_ids.employee_id")
     def _compute_totals(self):
         for batch in self:
