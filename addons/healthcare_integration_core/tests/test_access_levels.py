@@ -26,7 +26,7 @@ class TestAccessLevels(TransactionCase):
         kinds = {
             app: kind
             for app, kind, _groups, _name in self.env[
-                "res.users"
+                "res.groups"
             ].get_groups_by_application()
         }
         for category in categories:
