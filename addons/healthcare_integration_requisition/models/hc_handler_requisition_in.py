@@ -202,33 +202,44 @@ class HcHandlerRequisitionIn(models.AbstractModel):
             return requests
         # defaults looked up once for the page rather than per request or per
         # line (bench/bench_governance.py: a line's defaults cost as much as
-        # the rest of its values): OCA's picking type and required date
-        # (today), Odoo's analytic precision
+        # the rest of its values): OCA's picking type, creation and required
+        # dates (today), Odoo's analytic precision
         picking_type = requests._default_picking_type()
         lines = self.env["purchase.request.line"]
+        today = fields.Date.context_today(lines)
         line_defaults = {
-            "date_required": fields.Date.context_today(lines),
+            "date_required": today,
             "analytic_precision": self.env["decimal.precision"].precision_get(
                 "Percentage Analytic"
             ),
         }
-        vals_list = [
-            {
+        vals_list = []
+        for values in values_list:
+            request_vals = {
                 "hc_backend_id": backend.id,
                 "hc_platform_ref": values["origin"],
                 "company_id": flow.company_id.id,
                 "picking_type_id": picking_type.id,
+                "date_start": today,
                 **values,
-                "line_ids": [
-                    Command.create({**line_defaults, **line_vals})
-                    for _command, _id, line_vals in values["line_ids"]
-                ],
             }
-            for values in values_list
-        ]
+            # OCA's computed fields of the new lines come with their values
+            # (purchase.request.line._hc_new_line_values)
+            request_vals["line_ids"] = [
+                Command.create(
+                    {
+                        **line_defaults,
+                        **line_vals,
+                        **lines._hc_new_line_values(line_vals, request_vals),
+                    }
+                )
+                for _command, _id, line_vals in values["line_ids"]
+            ]
+            vals_list.append(request_vals)
         requests = requests.with_context(
             mail_create_nolog=True, tracking_disable=True
         ).create(vals_list)
+        requests.line_ids._hc_mark_computed()
         requests.with_context(hc_status_deferred=True)._hc_route_for_approval()
         requests._hc_note_import(backend)
         return requests.with_env(self.env)
