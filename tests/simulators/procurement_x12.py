@@ -107,6 +107,18 @@ class X12Supplier:
             for line in order["lines"]
         ]
 
+    @staticmethod
+    def _priced_line(number, code, qty, uom, price):
+        """A line of an 855 or 810: the order's line, item, quantity, price."""
+        return {
+            "line_number": number,
+            "quantity": qty,
+            "uom": uom,
+            "unit_price": price,
+            "basis": "PE",
+            "ids": {"VP": code},
+        }
+
     # ---------------------------------------------------------------- 855
 
     def build_855(self, po_number):
@@ -137,15 +149,7 @@ class X12Supplier:
                     },
                 ]
             lines.append(
-                {
-                    "line_number": number,
-                    "quantity": qty,
-                    "uom": uom,
-                    "unit_price": price,
-                    "basis": "PE",
-                    "ids": {"VP": code},
-                    "acks": acks,
-                }
+                {**self._priced_line(number, code, qty, uom, price), "acks": acks}
             )
         record = {
             "purpose": "00",
@@ -209,16 +213,7 @@ class X12Supplier:
             if index == 0:
                 price = (price * Decimal(price_factor)).quantize(Decimal("0.01"))
             total += (qty * price).quantize(Decimal("0.01"))
-            lines.append(
-                {
-                    "line_number": number,
-                    "quantity": qty,
-                    "uom": uom,
-                    "unit_price": price,
-                    "basis": "PE",
-                    "ids": {"VP": code},
-                }
-            )
+            lines.append(self._priced_line(number, code, qty, uom, price))
         record = {
             "date": dt.date.today(),
             "invoice_number": f"INV-{po_number}",
