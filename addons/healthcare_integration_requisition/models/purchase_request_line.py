@@ -135,7 +135,9 @@ class PurchaseRequestLine(models.Model):
             )
             ids.extend(row[0] for row in self.env.cr.fetchall())
         lines = self.browse(ids)
-        lines.request_id.invalidate_recordset(["line_ids"])
+        self.env["purchase.request"].browse(
+            {vals["request_id"] for vals in vals_list}
+        ).invalidate_recordset(["line_ids"])
         lines.modified(list(self._fields), create=True)
         for name in NEW_LINE_FIELDS:
             self.env.remove_to_compute(self._fields[name], lines)
