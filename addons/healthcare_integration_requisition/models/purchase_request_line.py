@@ -38,13 +38,13 @@ class PurchaseRequestLine(models.Model):
         """The values of OCA's computed and related fields (``NEW_LINE_FIELDS``)
         on a new line of a new draft request, from the values both are made
         with: nothing allocated, bought or cancelled yet, all of its quantity
-        to buy. A bulk create passes them with the line's values, then calls
-        ``_hc_mark_computed`` on the lines made, e.g.::
+        to buy. ``_hc_insert_new`` takes them with the line's values, e.g.::
 
-            lines_vals = [{**vals, **Line._hc_new_line_values(vals, request_vals)}
-                          for vals in lines_vals]
-            requests = Request.create([{**request_vals, "line_ids": ...}])
-            requests.line_ids._hc_mark_computed()
+            Line._hc_insert_new([
+                {**vals, "request_id": request.id,
+                 **Line._hc_new_line_values(vals, request_vals)}
+                for vals in lines_vals
+            ])
 
         ``request_vals`` names ``company_id``, ``requested_by``, ``date_start``
         and ``origin`` (``assigned_to`` and ``description`` optional)."""
