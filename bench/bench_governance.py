@@ -11,8 +11,10 @@ rolls back (nothing is kept).
 
 - ``import``: 10,000 requisition lines (requisitions of 50 lines) applied by
   the requisition handler's page path (``process_items``: codes resolved
-  once per page and code domain, one create for the page's requests and
-  their lines, budget checked and tiers routed as a batch);
+  once per page and code domain, one create for the page's requests, one
+  insert for their lines (``purchase.request.line._hc_insert_new``, OCA's
+  computed line fields written with them), budget checked and tiers routed
+  as a batch);
   beside it, ``naive_import``: one ORM search per code and one create per
   line, timed on a sample and scaled;
 - ``check``: 10,000 order lines (requests for quotation of 50 lines) checked

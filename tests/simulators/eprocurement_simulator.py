@@ -226,16 +226,26 @@ class Handler(base.Handler):
         return self.reply(200, platform_page(sim, note), content_type="text/html")
 
 
+def _held(text, document):
+    """``text``, and why Odoo holds the document if it does: "P00043 (budget
+    hold)"."""
+    hold = document.get("hold") or {}
+    return f"{text} ({hold['reason']} hold)" if hold.get("reason") else text
+
+
 def platform_page(sim, note=""):
     rows = []
     for ref, item in sorted(sim.requisitions.items()):
         statuses = sim.statuses(ref)
         last = statuses[-1] if statuses else {}
-        orders = ", ".join(o["po_number"] for o in last.get("purchase_orders", []))
+        orders = ", ".join(
+            _held(order["po_number"], order)
+            for order in last.get("purchase_orders", [])
+        )
         rows.append(
             f"<tr><td>{html.escape(ref)}</td><td>{html.escape(item['cost_centre'])}"
             f"</td><td>{len(item['lines'])}</td>"
-            f"<td>{html.escape(last.get('status', '-'))}</td>"
+            f"<td>{html.escape(_held(last.get('status', '-'), last))}</td>"
             f"<td>{html.escape(orders or '-')}</td><td><form method='post'>"
             f"<input type='hidden' name='ref' value='{html.escape(ref)}'>"
             f"<button>Send to Odoo</button></form></td></tr>"
@@ -257,7 +267,8 @@ def platform_page(sim, note=""):
 <h1>eProcurement platform: {html.escape(sim.name)}</h1>
 <p>{html.escape(note)}</p>
 <p>Requisitions of the platform, sent to {html.escape(sim.odoo_url)}; the
-status is the last one Odoo sent back.</p>
+status is the last one Odoo sent back (with the reason of a hold: an order
+held for budget is not placed until a budget holder releases it).</p>
 <table><tr><th>Requisition</th><th>Cost centre</th><th>Lines</th><th>Status</th>
 <th>Orders</th><th></th></tr>{table}</table>
 <h2>Contract repository</h2>

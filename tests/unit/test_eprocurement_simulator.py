@@ -84,6 +84,23 @@ def test_statuses_recorded_and_shown(sim):
     assert "<td>approved</td><td>P00042</td>" in page
 
 
+def test_an_order_held_for_budget_shown_with_its_reason(sim):
+    requests.post(
+        f"{sim.url}/requisitions/status",
+        json={
+            "requisition_id": "REQ-2026-0101",
+            "status": "held",
+            "hold": {"reason": "budget", "detail": "Cost centre CC-4100: ..."},
+            "purchase_orders": [
+                {"po_number": "P00043", "hold": {"reason": "budget", "detail": "-"}}
+            ],
+        },
+        timeout=5,
+    )
+    page = requests.get(f"{sim.url}/_sim/eprocurement", timeout=5).text
+    assert "<td>held (budget hold)</td><td>P00043 (budget hold)</td>" in page
+
+
 def test_send_requisition_signs_the_webhook(sim, odoo):
     status, _answer = sim.send_requisition("REQ-2026-0101", key="k1")
     assert status == 200

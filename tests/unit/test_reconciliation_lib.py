@@ -139,6 +139,19 @@ def test_kpi_readings_and_trend():
     assert kpi.trend(kpi.ACK_LATENCY, None, 3) == ("flat", None)
 
 
+def test_kpi_of_a_domain_addon_reads_as_declared():
+    # a KPI the lib does not know reads from the definitions it is given
+    # (hc.kpi._hc_kpi_definitions), not as the default rate where higher is better
+    kpis = {**kpi.KPIS, "return_time": ("Return time", kpi.SECONDS, False)}
+    assert kpi.reading("return_time", 2, 7200, kpis) == "1.0 h"
+    assert kpi.in_unit("return_time", 5400, kpis) == 1.5
+    assert kpi.unit_label("return_time", kpis) == "h"
+    assert kpi.worse_than("return_time", 5, 4, kpis)
+    assert kpi.trend("return_time", 3, 4, kpis) == ("down", True)
+    assert not kpi.higher_is_better("return_time", kpis)
+    assert kpi.higher_is_better("return_time")  # unknown to the lib alone
+
+
 def test_kpi_exposition():
     text = kpi.exposition(
         [

@@ -125,15 +125,24 @@ class PurchaseOrder(models.Model):
                     )
         return problems
 
+    def _hc_budget_hold(self):
+        """Why the order is held for budget (a list; empty when it is not): a
+        request for quotation over budget that no budget holder approved up
+        to its amount."""
+        self.ensure_one()
+        if self.state not in ("draft", "sent"):
+            return []
+        if (
+            self.hc_budget_approved_by_id
+            and self.amount_untaxed <= self.hc_budget_approved_amount
+        ):
+            return []
+        return self._hc_budget_check()
+
     def button_confirm(self):
         # EXTENDS purchase: an order over budget waits for a budget holder
-        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
-            if (
-                order.hc_budget_approved_by_id
-                and order.amount_untaxed <= order.hc_budget_approved_amount
-            ):
-                continue
-            problems = order._hc_budget_check()
+        for order in self:
+            problems = order._hc_budget_hold()
             if problems:
                 raise UserError(
                     _(

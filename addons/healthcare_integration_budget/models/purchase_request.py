@@ -2,6 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from odoo.addons.healthcare_integration_requisition.lib import (
+    requisitions as requisition_lib,
+)
+
 from ..lib import budget as lib
 
 
@@ -109,8 +113,25 @@ class PurchaseRequest(models.Model):
             )
 
     def _hc_status_document(self):
-        # EXTENDS healthcare_integration_requisition: the platform hears why
+        # EXTENDS healthcare_integration_requisition: the platform hears why a
+        # requisition, or an order made from it, waits for a budget holder
         document = super()._hc_status_document()
         if self.hc_budget_held and self.state == "draft":
             document["hold"] = {"reason": "budget", "detail": self.hc_budget_note}
+        orders = self.line_ids.purchase_lines.order_id
+        by_name = {order.name: order for order in orders}
+        held = []
+        for entry in document["purchase_orders"]:
+            problems = by_name[entry["po_number"]]._hc_budget_hold()
+            if problems:
+                entry["hold"] = {"reason": "budget", "detail": "\n".join(problems)}
+                held.append(entry)
+        placed = orders.filtered(lambda order: order.state in ("purchase", "done"))
+        if held and not placed and document["status"] == requisition_lib.ORDERED:
+            # not ordered until a budget holder releases an order
+            document["status"] = requisition_lib.HELD
+            document["hold"] = {
+                "reason": "budget",
+                "detail": "\n".join(entry["hold"]["detail"] for entry in held),
+            }
         return document

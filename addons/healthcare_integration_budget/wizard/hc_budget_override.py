@@ -63,4 +63,6 @@ class HcBudgetOverride(models.TransientModel):
             ),
             subtype_xmlid="mail.mt_note",
         )
+        # released: the platform's requisitions are ordered again
+        order._hc_platform_requests()._hc_send_status()
         return {"type": "ir.actions.act_window_close"}

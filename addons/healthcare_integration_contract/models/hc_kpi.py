@@ -7,7 +7,7 @@ from odoo.addons.healthcare_integration_procurement.models.hc_kpi_procurement im
     INVOICE_TYPES,
 )
 
-from .hc_kpi_daily import CONTRACT_PRICE_VARIANCE
+from .hc_kpi_daily import CONTRACT_KPIS, CONTRACT_PRICE_VARIANCE
 
 
 class HcKpi(models.AbstractModel):
@@ -15,6 +15,11 @@ class HcKpi(models.AbstractModel):
     once per bill line a contract covers as its invoice is processed."""
 
     _inherit = "hc.kpi"
+
+    # EXTENDS healthcare_integration_reconciliation
+    @api.model
+    def _hc_kpi_definitions(self):
+        return {**super()._hc_kpi_definitions(), **CONTRACT_KPIS}
 
     # EXTENDS healthcare_integration_procurement
     @api.model

@@ -153,3 +153,38 @@ class TestContractMatch(ContractCase):
         self.assertEqual((row.count, row.partner_id), (1, self.supplier))
         self.assertAlmostEqual(row.total, 0.05, places=4)
         self.assertEqual(row.reading, "5.0 %")
+
+    def test_price_variance_kpi_declared_alerted_on_like_the_suites_own(self):
+        # declared through hc.kpi._hc_kpi_definitions: a rate, lower is better
+        label, _unit, higher_is_better = self.env["hc.kpi"]._hc_kpi_definitions()[
+            "contract_price_variance"
+        ]
+        self.assertEqual(label, "Price variance against contract")
+        self.assertFalse(higher_is_better)
+        flow = self.env["hc.flow"].create(
+            {
+                "flow_type_id": self.env.ref(
+                    "healthcare_integration_procurement.flow_type_invoice_in"
+                ).id,
+                "backend_id": self.backend.id,
+            }
+        )
+        now = fields.Datetime.now()
+        for value in (0.05, 0.01):
+            self.env["hc.kpi.daily"]._observe(
+                "contract_price_variance", value, self.company, now, flow=flow
+            )
+        rule = self.env["hc.alert.rule"].create(
+            {
+                "name": "Contract variance over 2 %",
+                "condition": "kpi",
+                "kpi": "contract_price_variance",
+                "kpi_threshold": 2,
+                "flow_id": flow.id,
+            }
+        )
+        self.assertEqual(rule.kpi_unit, "%")
+        opened, _closed = rule._evaluate(now)
+        self.assertEqual(opened.value, 3)
+        self.assertIn("Price variance against contract", opened.name)
+        self.assertIn("above 2 %", opened.description)

@@ -30,15 +30,7 @@ class AccountMove(models.Model):
         unmatched._hc_run_three_way_match()
         blocked = self.filtered(lambda m: m.hc_match_state in MATCH_BLOCKING)
         if blocked - unmatched:
-            raise UserError(
-                _(
-                    "%(bills)s failed the three-way match (%(reason)s). Approve the "
-                    "variance with a reason, or request a credit note from the "
-                    "supplier, before confirming.",
-                    bills=", ".join(blocked.mapped("display_name")),
-                    reason=(blocked[0].hc_match_summary or "").replace("\n", " "),
-                )
-            )
+            raise UserError(blocked._hc_match_failure_text())
         if not blocked:
             return super().action_post()
         # matched just now: keep the match (its lines, the payment block, the
@@ -52,15 +44,21 @@ class AccountMove(models.Model):
                 "type": "warning",
                 "sticky": True,
                 "title": _("Three-way match failed: not confirmed"),
-                "message": _(
-                    "%(bills)s: %(reason)s Approve the variance with a reason, or "
-                    "request a credit note from the supplier, before confirming.",
-                    bills=", ".join(blocked.mapped("display_name")),
-                    reason=(blocked[0].hc_match_summary or "").replace("\n", " "),
-                ),
+                "message": blocked._hc_match_failure_text(),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _hc_match_failure_text(self):
+        """Why these bills are not confirmed and the ways out, as the error of
+        a confirmation refused and the notice of one just matched say it."""
+        return _(
+            "%(bills)s failed the three-way match (%(reason)s). Approve the "
+            "variance with a reason, or request a credit note from the "
+            "supplier, before confirming.",
+            bills=", ".join(self.mapped("display_name")),
+            reason=(self[:1].hc_match_summary or "").replace("\n", " ").strip(),
+        )
 
     def action_hc_approve_variance(self):
         return self._hc_match_decision_wizard("approve")

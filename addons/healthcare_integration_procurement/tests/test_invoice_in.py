@@ -148,8 +148,11 @@ class TestInvoiceIn(ProcurementCase):
         self.assertEqual(bill.hc_match_state, "mismatch", "the match is kept")
         self.assertEqual(bill.payment_state, "blocked")
         self.assertTrue(bill.activity_ids.filtered(lambda a: a.user_id == self.owner))
-        with self.assertRaisesRegex(UserError, "Approve the variance"):
+        with self.assertRaisesRegex(UserError, "Approve the variance") as refused:
             bill.action_post()
+        self.assertEqual(
+            refused.exception.args[0], action["params"]["message"], "one reason text"
+        )
         # a bill at the order's prices is matched and confirmed at once
         second = self.order(self.supplier_json, LINES)
         self.receive(second)

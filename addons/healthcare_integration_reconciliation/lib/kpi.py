@@ -26,7 +26,10 @@ ON_TIME_DELIVERY = "on_time_delivery"
 FILL_RATE = "fill_rate"
 STOCKOUT_RISK = "stockout_risk"
 
-# code: (label, unit, whether higher is better)
+# code: (label, unit, whether higher is better); the suite's own KPIs. A
+# domain addon declares its KPIs through hc.kpi._hc_kpi_definitions(), and
+# the functions below read a KPI's unit and direction from the ``kpis`` they
+# are given (these by default).
 KPIS = {
     EXCEPTION_RATE: ("Business exception rate", RATE, False),
     ACK_LATENCY: ("Order acknowledgement latency", SECONDS, False),
@@ -47,17 +50,32 @@ KPI_LABELS = ("kpi", "company", "backend", "flow", "partner")
 RECONCILIATION_LABELS = ("company", "backend", "flow", "reconciliation")
 
 
+def _definition(code, kpis=None):
+    """(label, unit, higher_is_better) of ``code`` in ``kpis`` (default
+    ``KPIS``); an unknown KPI reads as a rate where higher is better."""
+    return (KPIS if kpis is None else kpis).get(code, ("", RATE, True))
+
+
+def _unit(code, kpis):
+    return _definition(code, kpis)[1]
+
+
+def higher_is_better(code, kpis=None):
+    """Whether a higher value of the KPI is better."""
+    return _definition(code, kpis)[2]
+
+
 def value_of(count, total):
     """The KPI's value from its sums (None with no observation)."""
     return total / count if count else None
 
 
-def reading(code, count, total):
+def reading(code, count, total, kpis=None):
     """How a KPI's value reads on the dashboard: 97.5 %, 3.2 h, or "-"."""
     value = value_of(count, total)
     if value is None:
         return "-"
-    if KPIS.get(code, ("", RATE, True))[1] == RATE:
+    if _unit(code, kpis) == RATE:
         return f"{100 * value:.1f} %"
     return human_seconds(value)
 
@@ -72,36 +90,36 @@ def human_seconds(seconds):
     return f"{seconds / 86400:.1f} d"
 
 
-def in_unit(code, value):
+def in_unit(code, value, kpis=None):
     """A KPI's value as its alert thresholds say it: rates in percent,
     durations in hours (None stays None)."""
     if value is None:
         return None
-    if KPIS.get(code, ("", RATE, True))[1] == RATE:
+    if _unit(code, kpis) == RATE:
         return 100 * value
     return value / 3600
 
 
-def unit_label(code):
-    return "%" if KPIS.get(code, ("", RATE, True))[1] == RATE else "h"
+def unit_label(code, kpis=None):
+    return "%" if _unit(code, kpis) == RATE else "h"
 
 
-def worse_than(code, value, threshold):
+def worse_than(code, value, threshold, kpis=None):
     """Whether ``value`` (in the KPI's unit) is worse than ``threshold``:
     below it for a KPI where higher is better, above it otherwise."""
     if value is None:
         return False
-    higher_is_better = KPIS.get(code, ("", RATE, True))[2]
-    return value < threshold if higher_is_better else value > threshold
+    if higher_is_better(code, kpis):
+        return value < threshold
+    return value > threshold
 
 
-def trend(code, current, previous):
+def trend(code, current, previous, kpis=None):
     """ "up", "down" or "flat", and whether that is good: (direction, good)."""
     if current is None or previous is None or current == previous:
         return "flat", None
     direction = "up" if current > previous else "down"
-    higher_is_better = KPIS.get(code, ("", RATE, True))[2]
-    return direction, (direction == "up") == higher_is_better
+    return direction, (direction == "up") == higher_is_better(code, kpis)
 
 
 class KpiCollector:

@@ -57,16 +57,17 @@ class HcAlert(models.Model):
                 threshold=rule.threshold,
             )
         if rule.condition == KPI:
-            kpis = dict(rule._fields["kpi"]._description_selection(self.env))
+            labels = dict(rule._fields["kpi"]._description_selection(self.env))
+            kpis = self.env["hc.kpi"]._hc_kpi_definitions()
             return _(
                 "%(kpi)s of %(subject)s is %(value)s %(unit)s over the last "
                 "%(days)s day(s) (alert when %(side)s %(threshold)s %(unit)s).",
-                kpi=kpis[rule.kpi],
+                kpi=labels[rule.kpi],
                 subject=flow.display_name,
                 value=f"{value:g}",
-                unit=lib.unit_label(rule.kpi),
+                unit=lib.unit_label(rule.kpi, kpis),
                 days=rule.kpi_days,
-                side=_("below") if lib.KPIS[rule.kpi][2] else _("above"),
+                side=_("below") if lib.higher_is_better(rule.kpi, kpis) else _("above"),
                 threshold=f"{rule.kpi_threshold:g}",
             )
         return super()._describe(rule, flow, backend, value)

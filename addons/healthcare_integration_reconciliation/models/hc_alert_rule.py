@@ -57,8 +57,9 @@ class HcAlertRule(models.Model):
 
     @api.depends("kpi")
     def _compute_kpi_unit(self):
+        kpis = self.env["hc.kpi"]._hc_kpi_definitions()
         for rule in self:
-            rule.kpi_unit = lib.unit_label(rule.kpi) if rule.kpi else False
+            rule.kpi_unit = lib.unit_label(rule.kpi, kpis) if rule.kpi else False
 
     @api.constrains("condition", "kpi", "kpi_days", "kpi_min_count")
     def _check_kpi(self):
@@ -102,10 +103,11 @@ class HcAlertRule(models.Model):
                 previous = sums.get(flow, (0, 0.0))
                 sums[flow] = (previous[0] + count, previous[1] + total)
         breaches = {}
+        kpis = self.env["hc.kpi"]._hc_kpi_definitions()
         for flow, (count, total) in sums.items():
-            value = lib.in_unit(self.kpi, lib.value_of(count, total))
+            value = lib.in_unit(self.kpi, lib.value_of(count, total), kpis)
             if count >= self.kpi_min_count and lib.worse_than(
-                self.kpi, value, self.kpi_threshold
+                self.kpi, value, self.kpi_threshold, kpis
             ):
                 breaches[(flow.id, flow.backend_id.id)] = round(value, 2)
         return breaches

@@ -30,6 +30,27 @@ class HcKpi(models.AbstractModel):
     _description = "Integration Business KPIs"
 
     @api.model
+    def _hc_kpi_definitions(self):
+        """The KPIs the suite knows: ``{code: (label, unit, higher_is_better)}``
+        with the unit ``lib.RATE`` (observed as 1 or 0) or ``lib.SECONDS``.
+
+        How a KPI reads (dashboard, list of daily rows), its trend and its
+        alert thresholds follow its entry. A domain addon adds its own KPIs
+        here, and their codes to the ``kpi`` selection of ``hc.kpi.daily``
+        and ``hc.alert.rule`` (``selection_add``), e.g.::
+
+            RETURN_RATE = "return_rate"
+
+            @api.model
+            def _hc_kpi_definitions(self):
+                return {
+                    **super()._hc_kpi_definitions(),
+                    RETURN_RATE: ("Goods returned to the supplier", lib.RATE, False),
+                }
+        """
+        return dict(lib.KPIS)
+
+    @api.model
     def _observe_finished(self, message):
         if not message.flow_id or message.state not in (st.DONE, st.DEAD):
             return

@@ -68,10 +68,11 @@ class HcKpiDaily(models.Model):
 
     @api.depends("count", "total", "kpi")
     def _compute_value(self):
+        kpis = self.env["hc.kpi"]._hc_kpi_definitions()
         for row in self:
             value = lib.value_of(row.count, row.total)
             row.value = value or 0.0
-            row.reading = lib.reading(row.kpi, row.count, row.total)
+            row.reading = lib.reading(row.kpi, row.count, row.total, kpis)
 
     @api.model
     def _observe(self, kpi, value, company, when, flow=None, partner=None):

@@ -53,14 +53,19 @@ class HcOpsDashboard(models.AbstractModel):
             entry[offset] += count
             entry[offset + 1] += total
         rows = []
-        labels = dict(lib.SELECTION)
+        daily = self.env["hc.kpi.daily"]
+        labels = dict(daily._fields["kpi"]._description_selection(self.env))
+        kpis = self.env["hc.kpi"]._hc_kpi_definitions()
         for (kpi, company), (count, total, old_count, old_total) in sorted(
             sums.items(), key=lambda item: (item[0][1].name, item[0][0])
         ):
             if not count:
                 continue
             direction, good = lib.trend(
-                kpi, lib.value_of(count, total), lib.value_of(old_count, old_total)
+                kpi,
+                lib.value_of(count, total),
+                lib.value_of(old_count, old_total),
+                kpis,
             )
             rows.append(
                 {
@@ -69,7 +74,7 @@ class HcOpsDashboard(models.AbstractModel):
                     "company": company.name,
                     "trend": direction,
                     "trend_tone": TONES[good],
-                    "previous": lib.reading(kpi, old_count, old_total),
+                    "previous": lib.reading(kpi, old_count, old_total, kpis),
                     "value": figure(
                         f"kpi/{kpi}/{company.id}",
                         count,
@@ -84,7 +89,7 @@ class HcOpsDashboard(models.AbstractModel):
                             ("day", ">=", fields.Date.to_string(since)),
                         ],
                         model="hc.kpi.daily",
-                        display=lib.reading(kpi, count, total),
+                        display=lib.reading(kpi, count, total, kpis),
                     ),
                 }
             )

@@ -55,6 +55,10 @@ PENDING = "pending_approval"
 APPROVED = "approved"
 REJECTED = "rejected"
 ORDERED = "ordered"
+# ordered on the platform, but no order made from it may be placed yet in
+# Odoo: the document's "hold" says why (budget control: over budget until a
+# budget holder approves it); "ordered" once one is released
+HELD = "held"
 DONE = "done"
 CANCELLED = "cancelled"
 

@@ -190,7 +190,8 @@ class HcHandlerRequisitionIn(models.AbstractModel):
     def _create_requests(self, flow, values_list):
         """The purchase requests of new requisitions, made and routed together.
 
-        One ``create`` for the requests and their lines, routed as a batch,
+        One ``create`` for the requests, one insert for their lines
+        (``purchase.request.line._hc_insert_new``), routed as a batch,
         without the per-record creation message and tracking
         (``mail_create_nolog``, ``tracking_disable``): each request gets one
         note instead, saying where it comes from and where it stands. Its
@@ -200,35 +201,43 @@ class HcHandlerRequisitionIn(models.AbstractModel):
         requests = self.env["purchase.request"]
         if not values_list:
             return requests
-        # defaults looked up once for the page rather than per request or per
-        # line (bench/bench_governance.py: a line's defaults cost as much as
-        # the rest of its values): OCA's picking type and required date
-        # (today), Odoo's analytic precision
+        # defaults looked up once for the page rather than per request
+        # (bench/bench_governance.py): OCA's picking type, creation and
+        # required dates (today)
         picking_type = requests._default_picking_type()
         lines = self.env["purchase.request.line"]
-        line_defaults = {
-            "date_required": fields.Date.context_today(lines),
-            "analytic_precision": self.env["decimal.precision"].precision_get(
-                "Percentage Analytic"
-            ),
-        }
+        today = fields.Date.context_today(lines)
         vals_list = [
             {
                 "hc_backend_id": backend.id,
                 "hc_platform_ref": values["origin"],
                 "company_id": flow.company_id.id,
                 "picking_type_id": picking_type.id,
+                "date_start": today,
                 **values,
-                "line_ids": [
-                    Command.create({**line_defaults, **line_vals})
-                    for _command, _id, line_vals in values["line_ids"]
-                ],
             }
             for values in values_list
         ]
+        lines_values = [vals.pop("line_ids") for vals in vals_list]
         requests = requests.with_context(
             mail_create_nolog=True, tracking_disable=True
         ).create(vals_list)
+        # the lines in bulk, OCA's computed fields with their values
+        # (purchase.request.line._hc_insert_new)
+        lines._hc_insert_new(
+            [
+                {
+                    "date_required": today,
+                    **line_vals,
+                    "request_id": request.id,
+                    **lines._hc_new_line_values(line_vals, request_vals),
+                }
+                for request, request_vals, commands in zip(
+                    requests, vals_list, lines_values, strict=True
+                )
+                for _command, _id, line_vals in commands
+            ]
+        )
         requests.with_context(hc_status_deferred=True)._hc_route_for_approval()
         requests._hc_note_import(backend)
         return requests.with_env(self.env)

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from types import SimpleNamespace
 
+from ..models.purchase_request_line import NEW_LINE_FIELDS
 from .common import RequisitionCase, requisition
 
 ITEMS = ("T100234", "T100871", "T300001")
@@ -69,3 +70,51 @@ class TestRequisitionPageCost(RequisitionCase):
         )
         self.assertEqual(set(requests.mapped("state")), {"draft"})
         self.assertEqual(requests.review_ids.definition_id, self.tier_head)
+
+    def test_lines_inserted_in_bulk_are_the_rows_create_makes(self):
+        self.statements(self.page("R", 2, 3))
+        request = self.env["purchase.request"].search([("hc_platform_ref", "=", "R-0")])
+        # the request's total follows its inserted lines
+        self.assertEqual(request.estimated_cost, 12.0)  # (1 + 2 + 3) units at 2
+        line = request.line_ids.sorted("hc_line_number")[0]
+        made = (
+            self.env["purchase.request.line"]
+            .with_context(tracking_disable=True)
+            .create(
+                {
+                    "request_id": request.id,
+                    "hc_line_number": line.hc_line_number,
+                    "product_id": line.product_id.id,
+                    "name": line.name,
+                    "product_qty": line.product_qty,
+                    "product_uom_id": line.product_uom_id.id,
+                    "estimated_cost": line.estimated_cost,
+                    "analytic_distribution": line.analytic_distribution,
+                    "date_required": line.date_required,
+                }
+            )
+        )
+        self.env.flush_all()
+        self.cr.execute(
+            "SELECT * FROM purchase_request_line WHERE id IN %s ORDER BY id",
+            [(line.id, made.id)],
+        )
+        columns = [column.name for column in self.cr.description]
+        inserted, created = self.cr.fetchall()
+        self.assertEqual(
+            {
+                c: v
+                for c, v, w in zip(columns, inserted, created, strict=True)
+                if v != w
+            },
+            {"id": line.id},
+            "every column as create writes it",
+        )
+        # the values written for OCA's computed fields are what they compute
+        lines = request.line_ids - made
+        written = lines.read(list(NEW_LINE_FIELDS))
+        for name in NEW_LINE_FIELDS:
+            self.env.add_to_compute(lines._fields[name], lines)
+        self.env.flush_all()
+        lines.invalidate_recordset()
+        self.assertEqual(lines.read(list(NEW_LINE_FIELDS)), written)
