@@ -56,6 +56,7 @@ class HcMessage(models.Model):
     _inherit = [
         "mail.thread",
         "hc.message.runtime",
+        "hc.message.states",
         "hc.message.actions",
         "hc.message.batch",
     ]
