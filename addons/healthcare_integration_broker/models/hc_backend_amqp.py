@@ -148,30 +148,32 @@ class HcBackend(models.Model):
 
     def _is_broker_transport(self):
         self.ensure_one()
-        return self.transport == AMQP
+        return self._job_settings().transport == AMQP
 
     def _amqp_config(self):
         """The lib's BrokerConfig of this backend, secrets decrypted."""
         self.ensure_one()
+        settings = self._job_settings()
+        basic = settings.auth_type == "basic"
         return amqp.BrokerConfig(
-            host=self.amqp_host,
-            port=self.amqp_port or 5672,
-            virtual_host=self.amqp_virtual_host or "/",
-            username=self.username if self.auth_type == "basic" else None,
-            password=self._secret("credential") if self.auth_type == "basic" else None,
-            use_tls=self.amqp_use_tls,
-            verify_tls=self.verify_tls,
-            ca_pem=self.amqp_ca_pem or None,
-            client_cert_pem=self.client_cert_pem or None,
+            host=settings.amqp_host,
+            port=settings.amqp_port or 5672,
+            virtual_host=settings.amqp_virtual_host or "/",
+            username=settings.username if basic else None,
+            password=self._secret("credential") if basic else None,
+            use_tls=settings.amqp_use_tls,
+            verify_tls=settings.verify_tls,
+            ca_pem=settings.amqp_ca_pem or None,
+            client_cert_pem=settings.client_cert_pem or None,
             client_key_pem=self._secret("tls_key"),
-            connect_timeout=self.connect_timeout or 5.0,
-            blocked_timeout=self.read_timeout or 30.0,
-            heartbeat=self.amqp_heartbeat or 30,
+            connect_timeout=settings.connect_timeout or 5.0,
+            blocked_timeout=settings.read_timeout or 30.0,
+            heartbeat=settings.amqp_heartbeat or 30,
         )
 
     # EXTENDS hc.backend
     def _transport_send(self, method, path, body, headers, message=None):
-        if self.transport != AMQP:
+        if self._job_settings().transport != AMQP:
             return super()._transport_send(method, path, body, headers, message)
         self._check_environment()
         if message is None:

@@ -145,7 +145,7 @@ class HcFlow(models.Model):
 
     def _amqp_routing_key(self):
         self.ensure_one()
-        return self.amqp_routing_key or self.flow_type_id.code
+        return self._job_settings().amqp_routing_key or self.flow_type_id.code
 
     def _amqp_queue_name(self):
         self.ensure_one()
@@ -179,7 +179,7 @@ class HcFlow(models.Model):
             if name.lower() not in PROPERTY_HEADERS and value
         }
         return amqp.Event(
-            exchange=self.amqp_exchange or "",
+            exchange=self._job_settings().amqp_exchange or "",
             routing_key=self._amqp_routing_key(),
             body=body or b"",
             message_id=message.idempotency_key or message.name,
@@ -199,11 +199,10 @@ class HcFlow(models.Model):
         self.ensure_one()
         cfg = self.backend_id._amqp_config()
         event = self._amqp_event(message, body, headers)
+        settings = self._job_settings()
+        declared = settings.amqp_exchange_type if settings.amqp_declare else None
         elapsed = amqp_publisher.publish(
-            cfg,
-            event,
-            mandatory=self.amqp_mandatory,
-            exchange_type=self.amqp_exchange_type if self.amqp_declare else None,
+            cfg, event, mandatory=settings.amqp_mandatory, exchange_type=declared
         )
         return transport.HttpResult(
             status=200,

@@ -13,6 +13,7 @@ from . import hc_flow_schedule
 from . import hc_flow
 from . import hc_flow_payload
 from . import hc_message_runtime
+from . import hc_message_states
 from . import hc_message_actions
 from . import hc_message_batch
 from . import hc_message

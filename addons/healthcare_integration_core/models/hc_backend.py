@@ -290,6 +290,11 @@ class HcBackend(models.Model):
         """
         return list(JOB_FIELDS)
 
+    def _job_settings(self):
+        """This backend's job settings: what a job reads of it, the worker's
+        copy (``hc.job.settings``); read from the record outside a job."""
+        return self.env["hc.job.settings"]._of(self)
+
     @api.model
     def _hc_config_fields(self):
         """Settings of a backend that configuration files carry (export and

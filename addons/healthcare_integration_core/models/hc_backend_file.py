@@ -67,7 +67,7 @@ class HcBackendFile(models.AbstractModel):
 
     def _is_file_transport(self):
         """Whether the backend exchanges files (False for no backend yet)."""
-        return len(self) == 1 and self.transport in FILE_TRANSPORTS
+        return len(self) == 1 and self._job_settings().transport in FILE_TRANSPORTS
 
     def _file_config(self):
         self.ensure_one()

@@ -89,9 +89,12 @@ class HcBackendResilience(models.AbstractModel):
         """
         self.ensure_one()
         now = now or time.time()
-        if self.breaker_threshold <= 0:
+        settings = self._job_settings()
+        if settings.breaker_threshold <= 0:
             return True, breaker.BreakerState(), 0.0
-        machine = breaker.CircuitBreaker(self.breaker_threshold, self.breaker_cooldown)
+        machine = breaker.CircuitBreaker(
+            settings.breaker_threshold, settings.breaker_cooldown
+        )
         state = breaker.BreakerState()
         for ended_at, outcome, error_class in self._recent_attempts():
             at = ended_at.replace(tzinfo=UTC).timestamp()
@@ -136,7 +139,8 @@ class HcBackendResilience(models.AbstractModel):
         still counts: the limit errs on the safe side.
         """
         self.ensure_one()
-        if self.rate_limit_per_minute <= 0:
+        limit = self._job_settings().rate_limit_per_minute
+        if limit <= 0:
             return 0.0
         with self.env.registry.cursor() as cr:
             cr.execute(
@@ -154,7 +158,7 @@ class HcBackendResilience(models.AbstractModel):
                 (self.id,),
             )
             calls = [row[0] for row in cr.fetchall()]
-            wait = ratelimit.sliding_window_wait(calls, self.rate_limit_per_minute, now)
+            wait = ratelimit.sliding_window_wait(calls, limit, now)
             if not wait:
                 cr.execute(
                     "INSERT INTO hc_backend_call_slot (backend_id, taken_at) "

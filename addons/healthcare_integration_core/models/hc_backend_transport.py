@@ -26,23 +26,24 @@ class HcBackendTransport(models.AbstractModel):
 
     def _transport_config(self):
         self.ensure_one()
-        if not self.base_url:
+        settings = self._job_settings()
+        if not settings.base_url:
             raise UserError(_("Backend %s has no base URL.", self.display_name))
         secrets = self._secrets("credential", "tls_key")
         return transport.TransportConfig(
-            base_url=self.base_url,
-            auth_type=self.auth_type,
-            api_key_header=self.api_key_header or "X-API-Key",
-            username=self.username,
-            client_id=self.username,
+            base_url=settings.base_url,
+            auth_type=settings.auth_type,
+            api_key_header=settings.api_key_header or "X-API-Key",
+            username=settings.username,
+            client_id=settings.username,
             secret=secrets["credential"],
-            token_url=self.token_url,
-            scope=self.oauth_scope,
-            verify_tls=self.verify_tls,
-            client_cert_pem=self.client_cert_pem or None,
+            token_url=settings.token_url,
+            scope=settings.oauth_scope,
+            verify_tls=settings.verify_tls,
+            client_cert_pem=settings.client_cert_pem or None,
             client_key_pem=secrets["tls_key"],
-            connect_timeout=self.connect_timeout or 5.0,
-            read_timeout=self.read_timeout or 30.0,
+            connect_timeout=settings.connect_timeout or 5.0,
+            read_timeout=settings.read_timeout or 30.0,
         )
 
     def _oauth_token(self, cfg, now=None):
@@ -80,7 +81,8 @@ class HcBackendTransport(models.AbstractModel):
         transaction already.
         """
         self.ensure_one()
-        if self.transport == "http" and self.auth_type == "oauth2":
+        settings = self._job_settings()
+        if settings.transport == "http" and settings.auth_type == "oauth2":
             try:
                 self._oauth_token(self._transport_config())
             except psycopg2.errors.SerializationFailure as exc:
@@ -106,7 +108,7 @@ class HcBackendTransport(models.AbstractModel):
         self.ensure_one()
         self._check_environment()
         cfg = self._transport_config()
-        token = self._oauth_token(cfg) if self.auth_type == "oauth2" else None
+        token = self._oauth_token(cfg) if cfg.auth_type == "oauth2" else None
         return transport.send(
             cfg,
             method,
@@ -120,7 +122,8 @@ class HcBackendTransport(models.AbstractModel):
     def _check_environment(self):
         """Refuse to call a production backend from a non-production database."""
         self.ensure_one()
-        if self.environment == "production" and not self._is_production_database():
+        production = self._job_settings().environment == "production"
+        if production and not self._is_production_database():
             raise UserError(
                 _(
                     "Blocked by environment: database %(db)s is not a production "

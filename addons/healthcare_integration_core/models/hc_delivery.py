@@ -12,6 +12,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..exceptions import PayloadIntegrityError
 from ..lib import crypto, retry, schema, transport
 from ..lib import states as st
+from .hc_message_attempt import Call
 from .hc_payload import RESPONSE
 
 _logger = logging.getLogger(__name__)
@@ -78,10 +79,11 @@ class HcDelivery(models.AbstractModel):
 
     @api.model
     def _attempt(self, message):
-        """One recorded call to the backend: (HttpResult or None, Outcome,
-        the values the message keeps of it). The service writes them once,
-        with the outcome (``_finish``, ``_retry_or_fail``): the message is
-        given what it keeps, not called back for each value."""
+        """One call to the backend: (HttpResult or None, Outcome, the values
+        the message keeps of it, the ``Call`` to record). The service records
+        the call and writes the values once, with the outcome (``_finish``,
+        ``_retry_or_fail``): the message is given what it keeps, not called
+        back for each value."""
         number = message.attempt_count + 1
         not_ready = self._prepare(message)
         started_at = fields.Datetime.now()
@@ -99,21 +101,20 @@ class HcDelivery(models.AbstractModel):
         else:
             result, outcome = self._call_backend(message, values)
         answer = self._record_exchange(message, result, values)
-        self.env["hc.message.attempt"]._record(
-            message, number, started_at, outcome, answer=answer
-        )
-        return result, outcome, values
+        return result, outcome, values, Call(number, started_at, outcome, answer)
 
     @api.model
     def _attempt_delivery(self, message):
-        result, outcome, values = self._attempt(message)
+        result, outcome, values, call = self._attempt(message)
         # the call went out: from here on, an audit entry meeting another
         # writer's (a crosswalk the answer adds, say) is chained after the
         # commit rather than failing the job, which would call again
         message = message.with_context(hc_audit_after_call=True)
         if outcome.ok:
+            # the attempt and the message's outcome in one statement
             message._finish(
                 st.DONE,
+                call=call,
                 **dict(
                     values,
                     http_status=outcome.status,
@@ -124,6 +125,7 @@ class HcDelivery(models.AbstractModel):
             )
             self._after_delivery(message, result)
             return st.DONE
+        self.env["hc.message.attempt"]._record_call(message, call)
         return message._retry_or_fail(outcome, values["attempt_count"], values)
 
     @api.model
@@ -225,7 +227,8 @@ class HcDelivery(models.AbstractModel):
         the attempt, (payload kind, body), or None."""
         if result is None:
             return None
-        sensitive = [message.backend_id.api_key_header or "X-API-Key"]
+        header = message.backend_id._job_settings().api_key_header
+        sensitive = [header or "X-API-Key"]
         values.update(
             http_status=result.status,
             request_headers=json.dumps(
@@ -248,7 +251,7 @@ class HcDelivery(models.AbstractModel):
             status=result.status,
             headers=result.headers,
             body=result.body,
-            payload_format=message.flow_id.payload_format,
+            payload_format=message.flow_id._job_settings().payload_format,
         )
         try:
             with self.env.cr.savepoint():
@@ -273,7 +276,8 @@ class HcDelivery(models.AbstractModel):
     @api.model
     def _deliver_now(self, message):
         """Deliver in the current transaction (connection tests)."""
-        _result, outcome, values = self._attempt(message)
+        _result, outcome, values, call = self._attempt(message)
+        self.env["hc.message.attempt"]._record_call(message, call)
         if outcome.ok:
             message._finish(st.DONE, **dict(values, http_status=outcome.status))
         else:

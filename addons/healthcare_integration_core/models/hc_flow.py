@@ -284,6 +284,11 @@ class HcFlow(models.Model):
         (see ``hc.message._fetch_for_job``); extend it like the message's."""
         return list(JOB_FIELDS)
 
+    def _job_settings(self):
+        """This flow's job settings: what a job reads of it, the worker's copy
+        (``hc.job.settings``); read from the record outside a job."""
+        return self.env["hc.job.settings"]._of(self)
+
     @api.model
     def _hc_config_fields(self):
         """Settings of a flow that configuration files carry; extend it like
@@ -293,7 +298,7 @@ class HcFlow(models.Model):
     def _handler(self):
         """The handler model of the flow's type (checked when configured)."""
         self.ensure_one()
-        model = self.handler_model
+        model = self._job_settings().handler_model
         if model not in self.env:
             return self.flow_type_id._handler()  # raises, naming the problem
         return self.env[model]
@@ -303,7 +308,13 @@ class HcFlow(models.Model):
 
     def _is_paused(self):
         self.ensure_one()
-        return self.paused or self.backend_id.paused or not self.active
+        settings = self._job_settings()
+        backend = self.env["hc.backend"].browse(settings.backend_id)
+        return (
+            settings.paused
+            or (backend and backend._job_settings().paused)
+            or not settings.active
+        )
 
     def _business_owner(self):
         return self.business_owner_id or self.backend_id.business_owner_id

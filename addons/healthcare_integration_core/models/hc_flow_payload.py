@@ -42,12 +42,15 @@ class HcFlow(models.Model):
 
     def _redact(self, body):
         """The payload minimized by the flow's redaction rules."""
-        if not body or not self.has_redaction:
+        if not body or not self:
+            return body
+        settings = self._job_settings()
+        if not settings.has_redaction:
             return body
         rules = [(rule.path, rule.mode) for rule in self.redaction_ids]
         if not rules:
             return body
-        return redact.redact_payload(self.payload_format, body, rules)
+        return redact.redact_payload(settings.payload_format, body, rules)
 
     # ------------------------------------------------------------------ outbound API
 

@@ -182,7 +182,8 @@ class HcHandler(models.AbstractModel):
 
     def decode(self, message, body):
         """The document ``process`` receives; default: decoded by payload format."""
-        return schema.decode_payload(message.flow_id.payload_format, body)
+        payload_format = message.flow_id._job_settings().payload_format
+        return schema.decode_payload(payload_format, body)
 
     def process(self, message, document):
         """Apply one received document; return the record(s) created or updated.

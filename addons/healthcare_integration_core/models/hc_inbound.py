@@ -236,7 +236,8 @@ class HcInbound(models.AbstractModel):
     def _apply(self, message):
         """Run the handler; the values the message keeps about the result."""
         flow = message.flow_id
-        if flow.payload_format == "x12" and message.parent_relation != "split":
+        x12 = flow._job_settings().payload_format == "x12"
+        if x12 and message.parent_relation != "split":
             split = self.env["hc.x12"]._receive(message)
             if split is not None:
                 return split

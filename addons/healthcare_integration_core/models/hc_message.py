@@ -57,6 +57,7 @@ class HcMessage(models.Model):
     _inherit = [
         "mail.thread",
         "hc.message.runtime",
+        "hc.message.states",
         "hc.message.actions",
         "hc.message.batch",
     ]

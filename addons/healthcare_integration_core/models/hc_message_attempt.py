@@ -1,6 +1,7 @@
 # Copyright 2026 Healthcare Integration for Odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+from collections import namedtuple
 
 from psycopg2.extras import execute_values
 
@@ -19,6 +20,10 @@ INSERT_ATTEMPTS = """
 """
 
 _logger = logging.getLogger(__name__)
+
+# one call to a partner, recorded once its outcome is known: its number,
+# start, retry.Outcome and the partner's answer ((payload kind, body) or None)
+Call = namedtuple("Call", "number started_at outcome answer")
 
 
 class HcMessageAttempt(models.Model):
@@ -53,12 +58,16 @@ class HcMessageAttempt(models.Model):
     error_text = fields.Text()
 
     @api.model
-    def _record(self, message, number, started_at, outcome, answer=None):
+    def _record(
+        self, message, number, started_at, outcome, answer=None, outcome_vals=None
+    ):
         """The attempt as it ended (a retry.Outcome), in the job's transaction.
 
         ``answer``: the partner's answer, (payload kind, body) to store with
-        the attempt, in the same statement (bench_throughput's delivery:
-        every statement of a delivery weighs against a no-op job)."""
+        the attempt; ``outcome_vals``: the message's values after it
+        (``hc.message._finish``); each in the same statement
+        (bench_throughput's delivery: every statement of a delivery weighs
+        against a no-op job)."""
         if outcome.ok:
             result = st.ATTEMPT_DONE
         elif outcome.retryable and message._attempts_left(number) > 0:
@@ -76,22 +85,43 @@ class HcMessageAttempt(models.Model):
             outcome.error_class or None,
             None if outcome.ok else outcome.reason,
         )
-        if answer is None:
+        with_it = []
+        if answer is not None:
+            kind, body = answer
+            with_it.append(self.env["hc.payload"]._put_sql(message.id, kind, body))
+        if outcome_vals is not None:
+            with_it.append(message._runtime_update_sql(outcome_vals))
+        if not with_it:
             return self._insert(message, [row])
-        kind, body = answer
-        stored = self.env["hc.payload"]._put_sql(message.id, kind, body)
         self.env.cr.execute(
             SQL(
-                "WITH attempt AS (%s), answer AS (%s) SELECT id FROM attempt",
+                "WITH attempt AS (%s), %s SELECT id FROM attempt",
                 SQL(
                     f"{INSERT_ATTEMPTS} VALUES %s RETURNING id",
                     self._row_values(message, row),
                 ),
-                stored,
+                SQL(", ").join(
+                    SQL("%s AS (%s)", SQL.identifier(f"with_{n}"), statement)
+                    for n, statement in enumerate(with_it)
+                ),
             )
         )
+        if outcome_vals is not None:
+            message._runtime_updated(outcome_vals)
         message.invalidate_recordset(["attempt_ids"])
         return self.browse(self.env.cr.fetchone()[0])
+
+    @api.model
+    def _record_call(self, message, call, outcome_vals=None):
+        """``_record`` of a ``Call`` (``hc.delivery._attempt``)."""
+        return self._record(
+            message,
+            call.number,
+            call.started_at,
+            call.outcome,
+            answer=call.answer,
+            outcome_vals=outcome_vals,
+        )
 
     @api.model
     def _record_interrupted(self, message, runs):

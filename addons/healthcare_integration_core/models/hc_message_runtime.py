@@ -11,7 +11,6 @@ from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib import retry
 from ..lib import states as st
 from .hc_backend_resilience import BREAKER_ATTEMPTS
 from .hc_backend_secret import NEVER_WRITTEN
@@ -21,7 +20,8 @@ _logger = logging.getLogger(__name__)
 
 LockedRun = namedtuple(
     "LockedRun",
-    "stopped_runs flow_written backend_written secrets_written breaker_attempts",
+    "stopped_runs flow_written backend_written secrets_written breaker_attempts "
+    "began",
 )
 JOB_FIELDS = (
     "name",
@@ -53,12 +53,9 @@ JOB_FIELDS = (
 
 
 class HcMessageRuntime(models.AbstractModel):
-    """A message's life in the runtime: its queue job and its state changes.
-
-    Every state change of a message goes through these methods, so that what
-    follows a change (releasing the next message of an ordering key, the
-    progress of a sync run, the redaction of a delivered payload) happens in
-    one place. Inherited by ``hc.message``.
+    """A message's life in the runtime: its queue job, from queueing it to
+    running one step of the message (its state changes:
+    ``hc.message.states``). Inherited by ``hc.message``.
     """
 
     _name = "hc.message.runtime"
@@ -99,23 +96,23 @@ class HcMessageRuntime(models.AbstractModel):
         them (a message just inserted is not read back for them).
         """
         self.ensure_one()
-        flow = flow or self.flow_id
-        company = flow.company_id
-        runner = self.with_company(company).with_user(self._processing_user())
+        settings = (flow or self.flow_id)._job_settings()
+        company_id = settings.company_id
+        runner = self.with_company(company_id).with_user(self._processing_user())
         return {
             "record": runner,
             "method": "_run_job",
-            "channel": flow.channel or "root.hc",
-            "priority": flow.priority or 10,
-            "company_id": company.id,
+            "channel": settings.channel or "root.hc",
+            "priority": settings.priority or 10,
+            "company_id": company_id,
             "delay": delay,
-            "description": self._job_description(flow, name, trace_id),
+            "description": self._job_description(settings, name, trace_id),
         }
 
-    def _job_description(self, flow, name=None, trace_id=None):
+    def _job_description(self, settings, name=None, trace_id=None):
         return _("Integration %(name)s (%(flow)s) trace %(trace)s") % {
             "name": name or self.name,
-            "flow": flow.display_name,
+            "flow": settings.name,
             "trace": trace_id or self.trace_id or "-",
         }
 
@@ -125,8 +122,10 @@ class HcMessageRuntime(models.AbstractModel):
         None when another transaction holds it; else a ``LockedRun``: how many
         earlier runs of the job stopped unfinished, when the message's flow
         and backend were last written (see ``hc.job.settings``), and the
-        fingerprint of the backend's secrets (``hc.backend.secret._kept``).
-        The request payload is read in the same statement
+        fingerprint of the backend's secrets (``hc.backend.secret._kept``),
+        the breaker's last attempts and the transaction's time (whether a
+        setting read may be kept). The request payload is read in the same
+        statement
         (``hc.payload._keep_ahead``).
         queue_job commits a job's start before running it and requeues a
         started job whose worker died with its retry count raised, so that
@@ -143,7 +142,8 @@ class HcMessageRuntime(models.AbstractModel):
                 """
                 SELECT COALESCE(j.retry, 0), f.write_date, b.write_date,
                        m.backend_id, s.count, COALESCE(s.written, %s),
-                       p.body, p.sha256, br.ended, br.outcomes, br.classes
+                       p.body, p.sha256, br.ended, br.outcomes, br.classes,
+                       now() AT TIME ZONE 'UTC'
                   FROM hc_message m
                   LEFT JOIN hc_message_payload p
                          ON p.message_id = m.id AND p.kind = %s
@@ -177,7 +177,7 @@ class HcMessageRuntime(models.AbstractModel):
             return None
         runs, flow_written, backend_written, backend_id, *secrets, body, sha = row[:8]
         secrets_written = (backend_id, *secrets) if backend_id else None
-        ended, outcomes, classes = row[8:]
+        ended, outcomes, classes, began = row[8:]
         breaker_attempts = (
             (backend_id, tuple(zip(ended, outcomes, classes, strict=True)))
             if ended
@@ -189,7 +189,12 @@ class HcMessageRuntime(models.AbstractModel):
             self.id, REQUEST, None if body is None else (body, sha)
         )
         return LockedRun(
-            runs, flow_written, backend_written, secrets_written, breaker_attempts
+            runs,
+            flow_written,
+            backend_written,
+            secrets_written,
+            breaker_attempts,
+            began,
         )
 
     def _record_stopped_runs(self, runs):
@@ -218,19 +223,20 @@ class HcMessageRuntime(models.AbstractModel):
                 "message locked by another transaction", seconds=1, ignore_retry=True
             )
         try:
-            result = self._run_locked(locked)
-            if self._joinable():
-                # the messages received after this one that joined its job
-                result = self._run_joined(locked, result)
+            job = self.with_context(hc_job_settings=self._fetch_for_job(locked))
+            if job._joinable():
+                # with the messages received after it that joined its job
+                result = job._run_batch(locked)
+            else:
+                result = job._run_locked(locked)
         finally:
             self.env["hc.payload"]._forget_ahead()
         return result
 
-    def _run_locked(self, locked, fetched=False):
-        """One step of this message, its row locked (``_lock``); ``fetched``:
-        its job's fields were read with others' (``hc.message.batch``)."""
-        if not fetched:
-            self._fetch_for_job(locked)
+    def _run_locked(self, locked):
+        """One step of this message, its row locked (``_lock``), its job's
+        fields read and its settings in context (``_fetch_for_job``, or with
+        others' in ``hc.message.batch``)."""
         current = self.env.context.get("job_uuid")
         if current and self.job_uuid and current != self.job_uuid:
             return "superseded by a newer job"
@@ -252,19 +258,26 @@ class HcMessageRuntime(models.AbstractModel):
         return result
 
     def _fetch_for_job(self, locked):
-        """Read what a job reads of the message, its flow and its backend.
+        """Read what a job reads of the message; the settings of its flow
+        and its backend, for the job's context (``hc_job_settings``).
 
         Reading a field reads every stored field of its record, seventy of a
-        message, fifty of a flow or a backend; a job uses a few. Fields left
-        out of the lists are still read when used, so the lists only decide
-        how much a job reads up front. The flow's and backend's come from the
-        worker's copy while their rows are unchanged (``hc.job.settings``).
+        message; a job uses a few. Fields left out of the list are still read
+        when used, so the list only decides how much a job reads up front.
+        The flow's and backend's settings are the worker's copy while their
+        rows are unchanged (``hc.job.settings``).
         """
         self.fetch(self._hc_job_fields())
-        settings = self.sudo()
+        message = self.sudo()
         kept = self.env["hc.job.settings"]
-        kept._fetch(settings.flow_id, locked.flow_written)
-        kept._fetch(settings.backend_id, locked.backend_written)
+        return tuple(
+            kept._kept(record, written, locked.began)
+            for record, written in (
+                (message.flow_id, locked.flow_written),
+                (message.backend_id, locked.backend_written),
+            )
+            if record
+        )
 
     @api.model
     def _hc_job_fields(self):
@@ -277,144 +290,3 @@ class HcMessageRuntime(models.AbstractModel):
                 return super()._hc_job_fields() + ["x_ward_code"]
         """
         return list(JOB_FIELDS)
-
-    def _runtime_write(self, vals):
-        """Write runtime columns of messages: in sudo, and without chatter
-        tracking (no message field is tracked; looking costs every write)."""
-        return self.sudo().with_context(tracking_disable=True).write(vals)
-
-    # ------------------------------------------------------------------ states
-
-    def _wait(self, reason, held_by=None):
-        """Leave the message pending without a job; a wake-up requeues it."""
-        self._runtime_write(
-            {
-                "waiting_reason": reason,
-                "job_uuid": False,
-                "held_by_id": held_by.id if held_by else False,
-            }
-        )
-        return f"waiting: {reason}"
-
-    def _defer(self, seconds, reason, held_by=None):
-        """Try again later without spending an attempt."""
-        self._runtime_write(
-            {"waiting_reason": reason, "held_by_id": held_by.id if held_by else False}
-        )
-        self._enqueue(delay=max(1, seconds))
-        return f"deferred {seconds:.0f}s: {reason}"
-
-    @api.model
-    def _wake_waiting(self, domain):
-        waiting = self.search(
-            [*domain, ("state", "in", st.WAITING), ("job_uuid", "=", False)]
-        )
-        waiting._enqueue()
-        return waiting
-
-    def _finish(self, state, **vals):
-        now = fields.Datetime.now()
-        started = vals.get("started_at") or self.started_at or self.create_date
-        # create_date keeps microseconds, now() does not: never below zero
-        vals.update(
-            state=state,
-            done_at=now,
-            waiting_reason=False,
-            next_attempt_at=False,
-            held_by_id=False,
-            duration_ms=max(0, int((now - started).total_seconds() * 1000))
-            if started
-            else 0,
-        )
-        self._runtime_write(vals)
-        # a dead or cancelled message may be replayed: it keeps its payload whole
-        if state in (st.DONE, st.DUPLICATE) and self._redacts_when_settled():
-            self._store_payload(REQUEST, self.flow_id._redact(self._body()))
-        if state == st.DONE and self.parent_relation == "replay":
-            self._resolve_replayed()
-        self._notify_changed()
-        self.env["hc.ordering"]._release_after(self)
-        if self.run_id:
-            self.run_id._chunk_finished(self)
-        self._hc_on_finished()
-
-    def _hc_on_finished(self):
-        """Called once a message reached a final state (done, dead, cancelled,
-        duplicate), in the transaction that finished it; its state, error and
-        linked record are written. Does nothing here: an addon that keeps
-        figures as events happen extends it, e.g.::
-
-            def _hc_on_finished(self):
-                super()._hc_on_finished()
-                if self.state == "dead" and self.error_class == "business":
-                    self.env["x.tally"]._add(self.flow_id, self.done_at)
-
-        It runs on the delivery path: keep it to a statement or two.
-        """
-        return None
-
-    def _redacts_when_settled(self):
-        """Whether the payload is redacted once delivered (outbound flows
-        with redaction rules; a failed one keeps it whole for its replay)."""
-        return self.direction == "outbound" and self.flow_id.has_redaction
-
-    def _attempts_left(self, attempt_number=None):
-        """Attempts the flow still allows after ``attempt_number`` (default:
-        the attempts on record)."""
-        done = self.attempt_count if attempt_number is None else attempt_number
-        return (self.flow_id.max_attempts or 1) - (done - self.attempt_base)
-
-    def _retry_or_fail(self, outcome, attempt_number, values=None):
-        """The one decision after a failed attempt: retry later, or dead.
-
-        ``outcome`` is a ``lib.retry.Outcome``: a retryable one is queued
-        again after the flow's backoff (at least what the partner's
-        Retry-After or the handler's ``HcRetryableError.seconds`` asked,
-        capped by the flow's longest backoff) while the flow allows more
-        attempts; otherwise the message is dead. ``values`` are written with
-        the outcome (the attempt's own). Returns the job's result::
-
-            message._retry_or_fail(outcome, message.attempt_count)
-        """
-        self.ensure_one()
-        flow = self.flow_id
-        reason = outcome.reason
-        values = dict(values or {}, http_status=outcome.status or 0)
-        if outcome.retryable and self._attempts_left(attempt_number) > 0:
-            wait = retry.retry_wait(
-                attempt_number - self.attempt_base,
-                outcome,
-                base=flow.backoff_base or 30,
-                max_delay=flow.backoff_max or 3600,
-            )
-            if wait.capped:
-                reason = _(
-                    "%(reason)s; the partner asked to wait %(asked)s s, capped to "
-                    "the flow's longest backoff of %(max)s s",
-                    reason=reason,
-                    asked=f"{wait.asked:.0f}",
-                    max=flow.backoff_max or 3600,
-                )
-            self._runtime_write(
-                {
-                    "state": st.RETRYING,
-                    "error_class": outcome.error_class,
-                    "error_text": reason,
-                    **values,
-                }
-            )
-            self._enqueue(delay=wait.seconds)
-            # an open form shows the retry and its error, not *Queued*
-            self._notify_changed()
-            return f"retry in {wait.seconds:.0f}s"
-        if outcome.retryable:
-            reason = _(
-                "%(reason)s (gave up after %(n)s attempts)",
-                reason=reason,
-                n=attempt_number,
-            )
-        self._fail(outcome.error_class, reason, **values)
-        return st.DEAD
-
-    def _fail(self, error_class, error_text, **vals):
-        self._finish(st.DEAD, error_class=error_class, error_text=error_text, **vals)

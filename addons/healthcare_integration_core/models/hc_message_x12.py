@@ -70,7 +70,7 @@ class HcMessage(models.Model):
                     self.x12_ack_status = "awaiting"
         return result
 
-    # EXTENDS hc.message (hc_message_runtime)
+    # EXTENDS hc.message (hc_message_states)
     def _fail(self, error_class, error_text, **vals):
         result = super()._fail(error_class, error_text, **vals)
         for message in self:

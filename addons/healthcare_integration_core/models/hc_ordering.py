@@ -30,7 +30,10 @@ class HcOrdering(models.AbstractModel):
 
     @api.model
     def _applies(self, message):
-        return bool(message.ordering_key and message.flow_id.ordered_per_key)
+        flow = message.flow_id
+        return bool(
+            message.ordering_key and flow and flow._job_settings().ordered_per_key
+        )
 
     @api.model
     def _blocker(self, message):

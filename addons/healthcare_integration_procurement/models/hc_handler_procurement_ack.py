@@ -38,7 +38,7 @@ class HcHandlerProcurementAck(models.AbstractModel):
     _hc_directions = ("inbound",)
 
     def decode(self, message, body):
-        fmt = message.flow_id.payload_format
+        fmt = message.flow_id._job_settings().payload_format
         try:
             if fmt == "x12":
                 return x12_documents.read_855(body)

@@ -36,7 +36,7 @@ class HcHandlerProcurementInvoice(models.AbstractModel):
     _hc_directions = ("inbound",)
 
     def decode(self, message, body):
-        fmt = message.flow_id.payload_format
+        fmt = message.flow_id._job_settings().payload_format
         try:
             if fmt == "x12":
                 return x12_documents.read_810(body)
@@ -62,7 +62,7 @@ class HcHandlerProcurementInvoice(models.AbstractModel):
     def process(self, message, document):
         bills = self.env["account.move"]
         for invoice in document:
-            if message.flow_id.payload_format == "xml":
+            if message.flow_id._job_settings().payload_format == "xml":
                 bills |= self._import_ubl(message, invoice)
             else:
                 bills |= self._create_bill(message, invoice)

@@ -71,7 +71,7 @@ class HcHandlerProcurementOrder(models.AbstractModel):
         order = message._linked_record()
         values = {"order": re.sub(r"[^\w.-]", "_", order.name if order else "order")}
         values["revision"] = order.hc_revision if order else 0
-        if message.flow_id.payload_format == "x12":
+        if message.flow_id._job_settings().payload_format == "x12":
             values["control"] = x12_documents.interchange_control(message._body())
         return values
 

@@ -10,7 +10,7 @@ _logger = logging.getLogger(__name__)
 class HcMessage(models.Model):
     _inherit = "hc.message"
 
-    # EXTENDS hc.message.runtime
+    # EXTENDS hc.message.states
     def _hc_on_finished(self):
         result = super()._hc_on_finished()
         # KPIs are the integration's bookkeeping, whoever finished the message;
