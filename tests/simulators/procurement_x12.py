@@ -60,6 +60,16 @@ class X12Supplier:
         self.lib = _load_lib()
         __import__("hc_procurement_lib.x12_documents")
         self.x12 = sys.modules["hc_procurement_lib.x12_documents"]
+        # {po number: {line: quantity}}: what the 855 accepted now (the rest
+        # backordered), then what the 856 shipped, so that the next answer
+        # agrees with the last one, as a supplier's would
+        self.accepted_now = {}
+        self.shipped = {}
+
+    def reset(self):
+        super().reset()
+        self.accepted_now.clear()
+        self.shipped.clear()
 
     def x12_orders(self):
         """{po number: order dict} of the 850s received: posted, and, with a
@@ -126,7 +136,9 @@ class X12Supplier:
         order = self._order(po_number)
         today = dt.date.today()
         lines = []
+        accepted = self.accepted_now[po_number] = {}
         for index, (number, code, qty, uom, price) in enumerate(self._lines(order)):
+            accepted[number] = qty
             acks = [
                 {
                     "status": "IA",
@@ -137,7 +149,7 @@ class X12Supplier:
                 }
             ]
             if index == 1 and qty > 1:
-                now = (qty / 2).to_integral_value()
+                now = accepted[number] = (qty / 2).to_integral_value()
                 acks = [
                     {**acks[0], "quantity": now},
                     {
@@ -164,12 +176,16 @@ class X12Supplier:
     # ---------------------------------------------------------------- 856
 
     def build_856(self, po_number, shipped=None):
-        """A shipment of ``shipped`` {line: qty} (default: everything ordered)."""
+        """A shipment of ``shipped`` {line: qty} (default: what the 855
+        accepted now, without the backorder; everything ordered without an
+        855)."""
         order = self._order(po_number)
         today = dt.date.today()
         items = []
+        shipped = shipped or self.accepted_now.get(po_number) or {}
+        self.shipped[po_number] = sent = {}
         for number, code, qty, uom, _price in self._lines(order):
-            qty = Decimal(str((shipped or {}).get(number, qty)))
+            qty = sent[number] = Decimal(str(shipped.get(number, qty)))
             if not qty:
                 continue
             item = {
@@ -206,10 +222,15 @@ class X12Supplier:
     # ---------------------------------------------------------------- 810
 
     def build_810(self, po_number, price_factor="1.10"):
-        """An invoice of the order, line 1 at ``price_factor`` times its price."""
+        """An invoice of what was shipped (of the order, without an 856),
+        line 1 at ``price_factor`` times its price."""
         order = self._order(po_number)
         lines, total = [], Decimal(0)
+        shipped = self.shipped.get(po_number, {})
         for index, (number, code, qty, uom, price) in enumerate(self._lines(order)):
+            qty = shipped.get(number, qty)
+            if not qty:
+                continue
             if index == 0:
                 price = (price * Decimal(price_factor)).quantize(Decimal("0.01"))
             total += (qty * price).quantize(Decimal("0.01"))
