@@ -46,7 +46,7 @@
         "views/hc_menus.xml",
         "views/hc_backend_bearer_views.xml",
     ],
-    "demo": ["demo/hc_demo.xml"],
+    "demo": ["demo/hc_demo.xml", "demo/hc_cost_centres_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "healthcare_integration_core/static/src/message_live/*",
