@@ -43,10 +43,13 @@ class TestBudgetPlatformOrder(BudgetCase):
         last = self.sim.statuses("REQ-B-9")[-1]
         self.assertEqual(last["status"], "held", "not ordered: held for budget")
         self.assertEqual(last["hold"]["reason"], "budget")
-        self.assertIn("order 1400.00, available 1000.00", last["hold"]["detail"])
+        self.assertIn(
+            f"order {self.money(1400)}, available {self.money(1000)}",
+            last["hold"]["detail"],
+        )
         [entry] = last["purchase_orders"]
         self.assertEqual((entry["po_number"], entry["state"]), (order.name, "draft"))
-        self.assertIn("available 1000.00", entry["hold"]["detail"])
+        self.assertIn(f"available {self.money(1000)}", entry["hold"]["detail"])
         with self.assertRaisesRegex(UserError, "held for budget"):
             order.button_confirm()
         # a budget holder releases it: ordered, then confirmed
