@@ -39,7 +39,11 @@ class HcAuditLog(models.Model):
     user_id = fields.Many2one("res.users", readonly=True, index=True)
     logged_at = fields.Datetime(readonly=True, required=True, index=True)
     action = fields.Char(
-        readonly=True, required=True, index=True, help="The action's code, as logged."
+        string="Action code",
+        readonly=True,
+        required=True,
+        index=True,
+        help="The action's code, as logged.",
     )
     action_label = fields.Char(string="Action", compute="_compute_action_label")
     res_model = fields.Char(readonly=True, index=True)
